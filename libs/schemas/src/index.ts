@@ -1,0 +1,13 @@
+/**
+ * @ow/schemas: the zod schemas of the product and the types derived from them. One source of truth
+ * for HTTP bodies, model outputs, Workflow params and the browser harness's RPC.
+ */
+export * from "./api-error";
+export * from "./browser-task";
+export * from "./progress-event";
+export * from "./run-request";
+export * from "./run-status";
+export * from "./subtask-plan";
+export * from "./subtask-result";
+export * from "./synthesis";
+export * from "./usage";

@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Kinds of entries in a run's append-only event log. */
+export const progressEventTypeSchema = z.enum([
+	"run.status", // the run's status changed
+	"plan.ready", // the plan was validated
+	"subtask.started",
+	"subtask.retried", // an attempt failed and the Workflow will try again
+	"subtask.succeeded",
+	"subtask.failed",
+	"run.completed", // carries the result
+	"run.errored", // carries the error
+]);
+export type ProgressEventType = z.infer<typeof progressEventTypeSchema>;
+
+/** One entry of the event log; `seq` orders a run's events and serves as the SSE event id. */
+export const progressEventSchema = z.object({
+	seq: z.int().positive(),
+	runId: z.string(),
+	type: progressEventTypeSchema,
+	at: z.string(),
+	data: z.record(z.string(), z.unknown()),
+});
+export type ProgressEvent = z.infer<typeof progressEventSchema>;

@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+/** Hard ceiling on subtasks per plan; deployments lower it with `MAX_SUBTASKS`. */
+export const SUBTASKS_CEILING = 64;
+
+/** What to do when a subtask still fails after its retries. */
+export const failurePolicySchema = z
+	.enum(["bestEffort", "failFast"])
+	.describe("bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.");
+export type FailurePolicy = z.infer<typeof failurePolicySchema>;
+
+/**
+ * Options a caller may set per run. Bounds are checked, never silently clamped: a value out of range
+ * is a 400. The deployment's own `MAX_SUBTASKS` is checked by the route on top of this ceiling.
+ */
+export const runOptionsSchema = z
+	.object({
+		maxSubtasks: z.int().min(1).max(SUBTASKS_CEILING).optional(),
+		failurePolicy: failurePolicySchema.optional(),
+		allowBrowser: z.boolean().optional(),
+	})
+	.strict();
+export type RunOptions = z.infer<typeof runOptionsSchema>;
+
+/** Body of `POST /`. The prompt's length limit (`MAX_PROMPT_CHARS`) is a 413, so the route checks it. */
+export const runRequestSchema = z
+	.object({
+		prompt: z.string().trim().min(1, "prompt must not be empty"),
+		options: runOptionsSchema.optional(),
+	})
+	.strict();
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+/** Options after defaults and deployment limits are applied; what the Workflow receives. */
+export const resolvedRunOptionsSchema = z.object({
+	maxSubtasks: z.int().min(1).max(SUBTASKS_CEILING),
+	failurePolicy: failurePolicySchema,
+	allowBrowser: z.boolean(),
+});
+export type ResolvedRunOptions = z.infer<typeof resolvedRunOptionsSchema>;

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { executorSchema } from "./subtask-plan";
+import { referenceSchema } from "./synthesis";
+import { usageSchema } from "./usage";
+import { errorInfoSchema } from "./api-error";
+
+/** A run's lifecycle status; the same names as Workflows' instance status. */
+export const runStateSchema = z.enum(["queued", "running", "waiting", "paused", "complete", "errored", "terminated"]);
+export type RunState = z.infer<typeof runStateSchema>;
+
+/** A subtask's lifecycle status. "skipped": never started because the run ended or a dependency failed. */
+export const subtaskStateSchema = z.enum(["pending", "running", "succeeded", "failed", "skipped"]);
+export type SubtaskState = z.infer<typeof subtaskStateSchema>;
+
+/** One subtask as `GET /:id` shows it: the plan's fields plus its progress. */
+export const subtaskStatusSchema = z.object({
+	id: z.string(),
+	title: z.string(),
+	executor: executorSchema,
+	url: z.string().nullable(),
+	dependsOn: z.array(z.string()),
+	status: subtaskStateSchema,
+	attempts: z.int().nonnegative(),
+	startedAt: z.string().nullable(),
+	finishedAt: z.string().nullable(),
+	output: z.string().nullable(),
+	truncated: z.boolean(),
+	error: errorInfoSchema.nullable(),
+	usage: usageSchema.nullable(),
+});
+export type SubtaskStatus = z.infer<typeof subtaskStatusSchema>;
+
+/** Wall-clock time spent in each phase, once the phase has finished. */
+export const timingsSchema = z.object({
+	planMs: z.number().nullable(),
+	executeMs: z.number().nullable(),
+	synthesiseMs: z.number().nullable(),
+});
+export type Timings = z.infer<typeof timingsSchema>;
+
+/** The body of `GET /:id`. Names may grow, never shrink. */
+export const runStatusSchema = z.object({
+	id: z.string(),
+	status: runStateSchema,
+	prompt: z.string(),
+	createdAt: z.string(),
+	updatedAt: z.string(),
+	promptVersion: z.string(),
+	models: z.object({ provider: z.string(), big: z.string(), small: z.string() }),
+	options: z.object({ maxSubtasks: z.int(), failurePolicy: z.string(), allowBrowser: z.boolean() }),
+	plan: z
+		.object({
+			subtasks: z.array(
+				z.object({
+					id: z.string(),
+					title: z.string(),
+					executor: executorSchema,
+					url: z.string().nullable(),
+					dependsOn: z.array(z.string()),
+				}),
+			),
+		})
+		.nullable(),
+	subtasks: z.array(subtaskStatusSchema),
+	result: z.object({ answer: z.string(), references: z.array(referenceSchema) }).nullable(),
+	error: errorInfoSchema.nullable(),
+	usage: usageSchema,
+	timings: timingsSchema,
+	links: z.object({ self: z.string(), events: z.string() }),
+});
+export type RunStatus = z.infer<typeof runStatusSchema>;

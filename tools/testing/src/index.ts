@@ -1,0 +1,2 @@
+/** @ow/testing: tooling for end-to-end tests and benchmarks. Never imported by product code. */
+export * from "./wrangler-dev.ts";

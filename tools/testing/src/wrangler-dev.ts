@@ -1,0 +1,128 @@
+/**
+ * Starts a real `wrangler dev` for end-to-end tests and stops it again.
+ *
+ * Each launch gets its own free port and its own persistence folder, so tests never share local D1,
+ * Durable Object or Workflow state by accident; pass `persistTo` to keep state across a restart.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/** The repository root (tools/testing/src -> ../../..). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
+
+export interface WranglerDevOptions {
+	/** Wrangler config files, relative to the repo root; the first is the Worker that serves HTTP. */
+	configs: string[];
+	/** Wrangler environment, `development` unless given. */
+	env?: string;
+	/** `--var NAME:VALUE` overrides, e.g. the scripted model server's URL. */
+	vars?: Record<string, string>;
+	/** Folder for local state; a fresh temporary folder unless given. */
+	persistTo?: string;
+	/** Port to listen on; a free one unless given. */
+	port?: number;
+	/** How long to wait for "Ready on"; wrangler's first start bundles both Workers. */
+	readyTimeoutMs?: number;
+}
+
+export interface WranglerDev {
+	url: string;
+	port: number;
+	persistTo: string;
+	/** Everything wrangler printed so far (stdout and stderr), for failure messages. */
+	output(): string;
+	/** Stops wrangler and every process it started (workerd, Chromium). */
+	stop(): Promise<void>;
+}
+
+/** Asks the OS for a free port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			const port = typeof address === "object" && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Runs a wrangler command from the repo root with metrics off; resolves with its output or rejects. */
+export function runWrangler(args: string[], timeoutMs = 120_000): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [wranglerBin(), ...args], { cwd: REPO_ROOT, env: wranglerEnv() });
+		let out = "";
+		child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+		child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+		const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+		child.on("exit", (code) => {
+			clearTimeout(timer);
+			if (code === 0) resolve(out);
+			else reject(new Error(`wrangler ${args.join(" ")} exited with ${code}:\n${out}`));
+		});
+	});
+}
+
+/** Starts `wrangler dev` with the given configs and waits until it serves requests. */
+export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
+	const port = options.port ?? (await freePort());
+	const persistTo = options.persistTo ?? mkdtempSync(path.join(tmpdir(), "ow-wrangler-"));
+	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
+	args.push("--inspector-port", String(await freePort()), "-e", options.env ?? "development");
+	for (const config of options.configs) args.push("-c", config);
+	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+
+	// detached: wrangler gets its own process group, so stop() can end workerd and Chromium with it.
+	const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: wranglerEnv(), detached: true });
+	let output = "";
+	child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+	const url = `http://127.0.0.1:${port}`;
+	const dev: WranglerDev = { url, port, persistTo, output: () => output, stop: () => stopProcessGroup(child) };
+	try {
+		await waitUntilReady(child, () => output, options.readyTimeoutMs ?? 90_000);
+	} catch (error) {
+		await dev.stop();
+		throw error;
+	}
+	return dev;
+}
+
+function wranglerBin(): string {
+	return path.join(REPO_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+}
+
+function wranglerEnv(): NodeJS.ProcessEnv {
+	// CI=true makes miniflare start Chromium with --no-sandbox, which it needs when running as root.
+	return { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+}
+
+async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output()}`);
+		if (/Ready on http/.test(output())) return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`wrangler dev was not ready after ${timeoutMs} ms:\n${output()}`);
+}
+
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.pid === undefined) return;
+	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+	const signal = (sig: NodeJS.Signals) => {
+		try {
+			process.kill(-child.pid!, sig);
+		} catch (_error) {
+			// The group is already gone: nothing left to stop.
+		}
+	};
+	signal("SIGTERM");
+	const timer = setTimeout(() => signal("SIGKILL"), 5_000);
+	await exited;
+	clearTimeout(timer);
+}
