@@ -3,24 +3,34 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const root = path.resolve(import.meta.dirname, "../..");
+const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
 
-export default defineConfig(async () => ({
+export default defineConfig({
 	plugins: [
-		cloudflareTest({
+		cloudflareTest(({ inject }) => ({
 			wrangler: { configPath: path.join(root, "wrangler.jsonc"), environment: "development" },
 			miniflare: {
-				// The harness is a separate Worker the test pool cannot load; browser subtasks are driven for
-				// real by the e2e target. Here the binding answers like an unreachable harness.
+				bindings: {
+					TEST_MIGRATIONS: migrations,
+					// The scripted model server started by test/global-setup.ts: real HTTP calls, scripted answers.
+					MODEL_PROVIDER: "openai-compatible",
+					MODEL_BASE_URL: inject("modelBaseURL"),
+					BIG_MODEL: "big",
+					SMALL_MODEL: "small",
+				},
+				// The harness is a separate Worker this pool cannot load; browser subtasks are driven for real
+				// by the e2e target. Here the binding answers like an unreachable harness.
 				serviceBindings: {
 					BROWSER_HARNESS: () => new Response("browser harness is not running in unit tests", { status: 503 }),
 				},
-				bindings: { TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "migrations")) },
 			},
-		}),
+		})),
 	],
 	test: {
 		include: ["test/**/*.test.ts"],
 		exclude: ["test/e2e/**"],
+		globalSetup: ["./test/global-setup.ts"],
 		setupFiles: ["./test/apply-migrations.ts"],
+		testTimeout: 30_000,
 	},
-}));
+});

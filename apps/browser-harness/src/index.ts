@@ -1,6 +1,41 @@
-import { DurableObject, WorkerEntrypoint } from "cloudflare:workers";
-export class SessionPool extends DurableObject<Env> {}
+/**
+ * The browser harness Worker. The orchestrator calls `BrowserHarness` through a service binding
+ * (RPC); the default export is a small HTTP surface for status, scaling and direct use.
+ */
+import type { BrowseRequest, BrowseResult, PoolStats } from "@ow/schemas";
+import { poolScaleRequestSchema } from "@ow/schemas";
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { z } from "zod";
+import { browse, readArtifact } from "./browse";
+import { BrowserHarnessError } from "./errors";
+import { createApp } from "./http/app";
+import { POOL_NAME } from "./session-pool";
+
+export { SessionPool } from "./session-pool";
+
+/** The RPC entrypoint (service binding `BROWSER_HARNESS` with `entrypoint: "BrowserHarness"`). */
 export class BrowserHarness extends WorkerEntrypoint<Env> {
-	async ping() { return "pong"; }
+	/** Opens `request.url` and returns its content, or `{ok: false, error}`; never throws for expected failures. */
+	async browse(request: BrowseRequest): Promise<BrowseResult> {
+		return browse(this.env, request);
+	}
+
+	/** A screenshot stored by `browse`, by its `screenshotKey`; null when there is none. */
+	async artifact(key: string): Promise<{ contentType: string; body: ArrayBuffer } | null> {
+		return readArtifact(this.env.ARTIFACTS, key);
+	}
+
+	/** The session pool's state. */
+	async poolStats(): Promise<PoolStats> {
+		return this.env.SESSION_POOL.getByName(POOL_NAME).stats();
+	}
+
+	/** Sets the pool's size limit (persisted). Throws `invalid-request` for a size out of bounds. */
+	async scalePool(size: number): Promise<PoolStats> {
+		const parsed = poolScaleRequestSchema.safeParse({ size });
+		if (!parsed.success) throw new BrowserHarnessError("invalid-request", z.prettifyError(parsed.error));
+		return this.env.SESSION_POOL.getByName(POOL_NAME).scale(parsed.data.size);
+	}
 }
-export default { fetch: () => new Response("ok") } satisfies ExportedHandler<Env>;
+
+export default createApp() satisfies ExportedHandler<Env>;

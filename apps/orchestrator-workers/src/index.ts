@@ -1,5 +1,8 @@
-import { WorkflowEntrypoint } from "cloudflare:workers";
-export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, {prompt: string}> {
-	async run() { return 1; }
-}
-export default { fetch: () => new Response("ok") } satisfies ExportedHandler<Env>;
+/**
+ * The orchestrator Worker: assembles the HTTP API and exports the Workflow class.
+ */
+import { createApp } from "./http/app";
+
+export { OrchestratorWorkflow } from "./workflows/orchestrator-workflow";
+
+export default { fetch: createApp().fetch } satisfies ExportedHandler<Env>;

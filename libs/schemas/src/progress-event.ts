@@ -8,6 +8,7 @@ export const progressEventTypeSchema = z.enum([
 	"subtask.retried", // an attempt failed and the Workflow will try again
 	"subtask.succeeded",
 	"subtask.failed",
+	"subtask.skipped", // never started: a dependency failed or the run ended
 	"run.completed", // carries the result
 	"run.errored", // carries the error
 ]);

@@ -1,0 +1,189 @@
+/**
+ * Reads one page with a connected browser: a fresh browser context (no cookies shared between
+ * browses), every request checked against the URL policy (a refused main-frame navigation or
+ * redirect aborts the browse with `url-refused`; refused subresources are just dropped), downloads
+ * denied, then title, text, links, block detection and an optional screenshot. The context, and
+ * with it the page, is closed in `finally`.
+ */
+import type { Browser, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
+import type { BrowsedPage } from "@ow/schemas";
+import { withTimeout } from "./browser-client";
+import { BrowserHarnessError } from "./errors";
+import { detectBlock, normalizeLinks, tidyText, truncateText } from "./page-content";
+import { checkUrl, refusedHostReason, type UrlPolicy } from "./url-safety";
+
+/** How to read a page. */
+export interface ReadOptions {
+	timeoutMs: number;
+	maxTextChars: number;
+	screenshot: boolean;
+	screenshotMaxBytes: number;
+	policy: UrlPolicy;
+}
+
+/** A screenshot ready to store. */
+export interface Screenshot {
+	bytes: Uint8Array;
+	contentType: "image/jpeg";
+	extension: "jpg";
+}
+
+/** The page as read, before the screenshot is stored. */
+export type PageReading = Omit<BrowsedPage, "requestedUrl" | "screenshotKey"> & { screenshot: Screenshot | null };
+
+const VIEWPORT = { width: 1280, height: 800 };
+/** Extra time after DOMContentLoaded for scripts to render, taken from what is left of the timeout. */
+const SETTLE_MS = 3_000;
+/** Cleanup and in-page work that takes longer than this means the session is in trouble. */
+const STEP_TIMEOUT_MS = 15_000;
+/** Schemes a page may load without network traffic. */
+const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
+const JPEG_QUALITIES = [80, 60, 40, 25];
+
+/** Opens `url` and reads it; throws a `BrowserHarnessError`. */
+export async function readPage(browser: Browser, url: URL, options: ReadOptions): Promise<PageReading> {
+	const context = await withTimeout(browser.createBrowserContext(), STEP_TIMEOUT_MS, "opening a browser context");
+	try {
+		const page = await context.newPage();
+		await page.setViewport(VIEWPORT);
+		await denyDownloads(page, context.id);
+		const guard = await guardRequests(page, options.policy);
+		const response = await navigate(page, url, options.timeoutMs, guard);
+		if (!options.policy.allowPrivate) {
+			const ip = response?.remoteAddress().ip;
+			const reason = ip ? refusedHostReason(ip) : null;
+			if (reason) throw new BrowserHarnessError("url-refused", `URL refused after navigation (${reason}): ${page.url()}`);
+		}
+		const raw = await withTimeout(page.evaluate(extractScript(options.maxTextChars)), STEP_TIMEOUT_MS, "reading the page");
+		const extracted = raw as Extracted;
+		const { text, truncated } = truncateText(tidyText(extracted.text), options.maxTextChars, extracted.totalChars);
+		const finalUrl = page.url();
+		const blocked = detectBlock({
+			status: response?.status() ?? null,
+			title: extracted.title,
+			text,
+			captchaMarkers: extracted.markers,
+		});
+		const screenshot = options.screenshot ? await takeScreenshot(page, options.screenshotMaxBytes) : null;
+		return { finalUrl, title: extracted.title, text, truncated, links: normalizeLinks(extracted.links, finalUrl), blocked, screenshot };
+	} catch (error) {
+		throw BrowserHarnessError.fromUnknown(error);
+	} finally {
+		await withTimeout(context.close(), STEP_TIMEOUT_MS, "closing the browser context").catch((error: unknown) => {
+			// A context that will not close means the session is unusable: the lease goes back unhealthy.
+			throw new BrowserHarnessError("session-lost", "the browser context did not close", { cause: error });
+		});
+	}
+}
+
+interface RequestGuard {
+	/** Why the main frame was stopped, once it was. */
+	refused: string | null;
+}
+
+/** Intercepts every request: refused main-frame navigations are recorded, all refused ones aborted. */
+async function guardRequests(page: Page, policy: UrlPolicy): Promise<RequestGuard> {
+	const guard: RequestGuard = { refused: null };
+	await page.setRequestInterception(true);
+	page.on("request", (request: HTTPRequest) => {
+		if (request.isInterceptResolutionHandled()) return;
+		const target = request.url();
+		const local = LOCAL_SCHEMES.has(new URL(target).protocol);
+		const verdict = local ? null : checkUrl(target, policy);
+		const mainFrame = request.isNavigationRequest() && request.frame() === page.mainFrame();
+		if (verdict && !verdict.ok) {
+			if (mainFrame) guard.refused ??= `${verdict.reason}: ${target.slice(0, 200)}`;
+			settle(request.abort("blockedbyclient"));
+		} else if (local && mainFrame && new URL(target).protocol !== "about:") {
+			guard.refused ??= `main frame navigated to ${target.slice(0, 40)}`;
+			settle(request.abort("blockedbyclient"));
+		} else {
+			settle(request.continue());
+		}
+	});
+	return guard;
+}
+
+function settle(resolution: Promise<void>): void {
+	resolution.catch((error: unknown) => {
+		// The page may close while a request is paused; then there is nothing left to resolve.
+		console.warn(JSON.stringify({ msg: "request interception failed", error: String(error) }));
+	});
+}
+
+async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestGuard): Promise<HTTPResponse | null> {
+	const started = Date.now();
+	let response: HTTPResponse | null;
+	try {
+		response = await page.goto(url.href, { waitUntil: "domcontentloaded", timeout: timeoutMs });
+	} catch (error) {
+		if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
+		const failure = BrowserHarnessError.fromUnknown(error);
+		if (failure.code === "navigation-timeout") {
+			throw new BrowserHarnessError("navigation-timeout", `${url.href} did not load within ${timeoutMs} ms`, { cause: error });
+		}
+		if (/ERR_ABORTED/.test(failure.message)) {
+			throw new BrowserHarnessError("navigation-failed", `${url.href} did not render a page (a download?)`, { cause: error });
+		}
+		throw failure;
+	}
+	if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
+	const settleMs = Math.min(SETTLE_MS, timeoutMs - (Date.now() - started));
+	if (settleMs > 0) {
+		await page.waitForNetworkIdle({ idleTime: 300, timeout: settleMs }).catch(() => {
+			// Pages that keep polling never go idle; DOMContentLoaded already gave us a document.
+		});
+	}
+	return response;
+}
+
+/** Asks Chromium to refuse downloads in this context, so a link to a file is never followed. */
+async function denyDownloads(page: Page, browserContextId: string | undefined): Promise<void> {
+	const cdp = await page.createCDPSession();
+	try {
+		await cdp.send("Browser.setDownloadBehavior", { behavior: "deny", ...(browserContextId ? { browserContextId } : {}) });
+	} finally {
+		await cdp.detach();
+	}
+}
+
+/** JPEG at falling quality until it fits `maxBytes` (large WebSocket messages fail), then a smaller clip. */
+async function takeScreenshot(page: Page, maxBytes: number): Promise<Screenshot> {
+	for (const quality of JPEG_QUALITIES) {
+		const bytes = await page.screenshot({ type: "jpeg", quality, captureBeyondViewport: false, optimizeForSpeed: true });
+		if (bytes.byteLength <= maxBytes) return { bytes, contentType: "image/jpeg", extension: "jpg" };
+	}
+	const clip = { x: 0, y: 0, width: VIEWPORT.width / 2, height: VIEWPORT.height / 2 };
+	const bytes = await page.screenshot({ type: "jpeg", quality: 25, clip, captureBeyondViewport: false });
+	if (bytes.byteLength <= maxBytes) return { bytes, contentType: "image/jpeg", extension: "jpg" };
+	throw new BrowserHarnessError("internal", `screenshot stays above ${maxBytes} bytes even at the lowest quality`);
+}
+
+interface Extracted {
+	title: string;
+	text: string;
+	totalChars: number;
+	links: Array<{ text: string; href: string }>;
+	markers: string[];
+}
+
+/**
+ * The in-page extraction, as source text: a function passed to `evaluate` would be rewritten by the
+ * bundler (esbuild's `__name` helpers), which do not exist in the page.
+ */
+function extractScript(maxTextChars: number): string {
+	return `(() => {
+	const body = document.body;
+	const full = body ? String(body.innerText || "") : "";
+	const links = [];
+	for (const a of Array.from(document.querySelectorAll("a[href]")).slice(0, 2000)) {
+		if (typeof a.href === "string") links.push({ text: String(a.innerText || a.textContent || "").slice(0, 400), href: a.href });
+	}
+	const markers = [];
+	const has = (selector) => document.querySelector(selector) !== null;
+	if (has('iframe[src*="recaptcha"], .g-recaptcha')) markers.push("recaptcha");
+	if (has('iframe[src*="hcaptcha"], .h-captcha')) markers.push("hcaptcha");
+	if (has('iframe[src*="challenges.cloudflare.com"], .cf-turnstile, #challenge-form, #cf-challenge-running')) markers.push("cloudflare-challenge");
+	return { title: String(document.title || ""), text: full.slice(0, ${maxTextChars + 2000}), totalChars: full.length, links, markers };
+})()`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The deployment's tunables, read from Worker variables with defaults. Every value is checked: a
+ * variable that is set to something unusable fails loudly (`config-invalid`) instead of silently
+ * falling back.
+ */
+import { OrchestratorError } from "./errors";
+
+/** Retry and timeout policy of one kind of step. */
+export interface StepPolicy {
+	retryLimit: number;
+	retryDelayMs: number;
+	timeoutMs: number;
+}
+
+export interface OrchestratorConfig {
+	/** Most subtasks a plan may have (and the upper bound of `options.maxSubtasks`). */
+	maxSubtasks: number;
+	/** Most subtasks in flight at once within a wave; 6 is a Worker's simultaneous-connection limit. */
+	maxParallel: number;
+	/** Longest prompt accepted by `POST /`; longer is a 413. */
+	maxPromptChars: number;
+	/** Largest request body accepted; larger is a 413. */
+	maxBodyBytes: number;
+	/** Largest text a step keeps (subtask output, page text); longer is cut with a marker. */
+	maxStepOutputChars: number;
+	plan: StepPolicy;
+	subtask: StepPolicy;
+	synthesise: StepPolicy;
+}
+
+/** Registry writes: cheap and idempotent, so they retry quickly and often. */
+export const RECORD_POLICY: StepPolicy = Object.freeze({ retryLimit: 5, retryDelayMs: 500, timeoutMs: 30_000 });
+
+/** Variable names and their defaults. */
+const DEFAULTS = {
+	MAX_SUBTASKS: 16,
+	MAX_PARALLEL: 6,
+	MAX_PROMPT_CHARS: 20_000,
+	MAX_BODY_BYTES: 256 * 1024,
+	MAX_STEP_OUTPUT_CHARS: 32_000,
+	STEP_RETRY_LIMIT: 3,
+	STEP_RETRY_DELAY_MS: 2_000,
+	PLAN_TIMEOUT_MS: 120_000,
+	SUBTASK_TIMEOUT_MS: 180_000,
+	SYNTHESISE_TIMEOUT_MS: 120_000,
+} as const;
+
+type ConfigVar = keyof typeof DEFAULTS;
+
+/** Reads and checks the configuration from the Worker's variables. */
+export function readConfig(env: object): OrchestratorConfig {
+	const vars = env as Partial<Record<ConfigVar, unknown>>;
+	const int = (name: ConfigVar, min: number, max: number): number => {
+		const raw = vars[name];
+		if (raw === undefined || raw === "") return DEFAULTS[name];
+		const value = Number(raw);
+		if (!Number.isInteger(value) || value < min || value > max) {
+			throw new OrchestratorError("config-invalid", `${name} must be an integer from ${min} to ${max}, got "${String(raw)}".`);
+		}
+		return value;
+	};
+	const retryLimit = int("STEP_RETRY_LIMIT", 0, 10);
+	const retryDelayMs = int("STEP_RETRY_DELAY_MS", 0, 600_000);
+	const policy = (timeout: ConfigVar): StepPolicy => ({ retryLimit, retryDelayMs, timeoutMs: int(timeout, 1_000, 3_600_000) });
+	return {
+		maxSubtasks: int("MAX_SUBTASKS", 1, 64),
+		maxParallel: int("MAX_PARALLEL", 1, 64),
+		maxPromptChars: int("MAX_PROMPT_CHARS", 1, 1_000_000),
+		maxBodyBytes: int("MAX_BODY_BYTES", 1_024, 10 * 1024 * 1024),
+		maxStepOutputChars: int("MAX_STEP_OUTPUT_CHARS", 1_000, 500_000),
+		plan: policy("PLAN_TIMEOUT_MS"),
+		subtask: policy("SUBTASK_TIMEOUT_MS"),
+		synthesise: policy("SYNTHESISE_TIMEOUT_MS"),
+	};
+}

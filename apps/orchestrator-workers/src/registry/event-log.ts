@@ -1,0 +1,32 @@
+/**
+ * The run's append-only event log. Writes are keyed by the fact they record, so a replayed step that
+ * writes the same event again inserts nothing.
+ */
+import type { ProgressEvent, ProgressEventType } from "@ow/schemas";
+
+/** A statement that appends one event; batch it with the state change it describes. */
+export function appendEvent(
+	db: D1Database,
+	event: { runId: string; key: string; type: ProgressEventType; data: Record<string, unknown>; at: string },
+): D1PreparedStatement {
+	return db
+		.prepare("INSERT OR IGNORE INTO events (run_id, key, type, data, at) VALUES (?, ?, ?, ?, ?)")
+		.bind(event.runId, event.key, event.type, JSON.stringify(event.data), event.at);
+}
+
+interface EventRow {
+	seq: number;
+	run_id: string;
+	type: ProgressEventType;
+	data: string;
+	at: string;
+}
+
+/** The run's events after `afterSeq`, oldest first. */
+export async function readEvents(db: D1Database, runId: string, afterSeq = 0, limit = 500): Promise<ProgressEvent[]> {
+	const { results } = await db
+		.prepare("SELECT seq, run_id, type, data, at FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+		.bind(runId, afterSeq, limit)
+		.all<EventRow>();
+	return results.map((r) => ({ seq: r.seq, runId: r.run_id, type: r.type, at: r.at, data: JSON.parse(r.data) }));
+}

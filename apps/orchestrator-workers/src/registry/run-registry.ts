@@ -1,0 +1,171 @@
+/**
+ * Writes to the run registry (D1). Called from Workflow steps, which may run more than once, so every
+ * write is idempotent: rows are upserted, terminal states are never overwritten, events are keyed.
+ */
+import type { ErrorInfo, Plan, ResolvedRunOptions, RunState, Synthesis, Timings, Usage } from "@ow/schemas";
+import type { ModelIds } from "../models";
+import { appendEvent } from "./event-log";
+
+/** Statuses a run never leaves by itself (a restart starts it anew). */
+export const TERMINAL_RUN_STATES: readonly RunState[] = ["complete", "errored", "terminated"];
+const NOT_TERMINAL = `status NOT IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
+const SUBTASK_OPEN = "status IN ('pending', 'running')";
+
+export interface NewRun {
+	id: string;
+	prompt: string;
+	options: ResolvedRunOptions;
+	promptVersion: string;
+	models: ModelIds;
+	createdAt: string;
+}
+
+/** Registers a run before its Workflow instance is created. */
+export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
+	await db.batch([
+		db
+			.prepare(
+				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at)
+				 VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
+			)
+			.bind(run.id, run.prompt, JSON.stringify(run.options), run.promptVersion, run.models.provider, run.models.big, run.models.small, run.createdAt, run.createdAt),
+		appendEvent(db, { runId: run.id, key: "run.status:queued", type: "run.status", data: { status: "queued" }, at: run.createdAt }),
+	]);
+}
+
+/** Moves a run to a non-terminal status (running, waiting, paused …). */
+export async function markRunStatus(db: D1Database, runId: string, status: RunState, at: string): Promise<void> {
+	await db.batch([
+		db.prepare(`UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND ${NOT_TERMINAL}`).bind(status, at, runId),
+		appendEvent(db, { runId, key: `run.status:${status}`, type: "run.status", data: { status }, at }),
+	]);
+}
+
+/** Stores the validated plan and one pending row per subtask. */
+export async function recordPlan(
+	db: D1Database,
+	runId: string,
+	plan: Plan,
+	info: { clampedFrom: number | null; repaired: boolean },
+	at: string,
+): Promise<void> {
+	const subtasks = plan.subtasks.map((t, position) =>
+		db
+			.prepare(
+				`INSERT OR IGNORE INTO subtasks (run_id, id, position, title, executor, url, depends_on, status)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+			)
+			.bind(runId, t.id, position, t.title, t.executor, t.url, JSON.stringify(t.dependsOn)),
+	);
+	await db.batch([
+		db.prepare(`UPDATE runs SET plan = ?, updated_at = ? WHERE id = ?`).bind(JSON.stringify(plan), at, runId),
+		...subtasks,
+		appendEvent(db, { runId, key: "plan.ready", type: "plan.ready", data: { plan, ...info }, at }),
+	]);
+}
+
+/** An attempt of a subtask began. */
+export async function recordAttemptStarted(db: D1Database, runId: string, id: string, attempt: number, at: string) {
+	await db.batch([
+		db
+			.prepare(
+				`UPDATE subtasks SET status = 'running', attempts = MAX(attempts, ?), started_at = COALESCE(started_at, ?)
+				 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
+			)
+			.bind(attempt, at, runId, id),
+		appendEvent(db, { runId, key: `subtask.started:${id}:${attempt}`, type: "subtask.started", data: { id, attempt }, at }),
+	]);
+}
+
+/** An attempt failed and the Workflow will try again. */
+export async function recordAttemptRetried(db: D1Database, runId: string, id: string, attempt: number, error: ErrorInfo, at: string) {
+	await appendEvent(db, {
+		runId,
+		key: `subtask.retried:${id}:${attempt}`,
+		type: "subtask.retried",
+		data: { id, attempt, error },
+		at,
+	}).run();
+}
+
+/** How a subtask ended. */
+export type SubtaskOutcome =
+	| { status: "succeeded"; output: string; truncated: boolean; usage: Usage; attempts: number; startedAt: string; finishedAt: string }
+	| { status: "failed"; error: ErrorInfo; attempts: number; finishedAt: string }
+	| { status: "skipped"; reason: string; finishedAt: string };
+
+/** Records a subtask's final state; a subtask already final stays as it is. */
+export async function recordSubtaskOutcome(db: D1Database, runId: string, id: string, outcome: SubtaskOutcome) {
+	const update =
+		outcome.status === "succeeded"
+			? db
+					.prepare(
+						`UPDATE subtasks SET status = 'succeeded', output = ?, truncated = ?, usage = ?, attempts = MAX(attempts, ?),
+						 started_at = COALESCE(started_at, ?), finished_at = ?, error_code = NULL, error_message = NULL
+						 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
+					)
+					.bind(outcome.output, outcome.truncated ? 1 : 0, JSON.stringify(outcome.usage), outcome.attempts, outcome.startedAt, outcome.finishedAt, runId, id)
+			: outcome.status === "failed"
+				? db
+						.prepare(
+							`UPDATE subtasks SET status = 'failed', error_code = ?, error_message = ?, attempts = MAX(attempts, ?), finished_at = ?
+							 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
+						)
+						.bind(outcome.error.code, outcome.error.message, outcome.attempts, outcome.finishedAt, runId, id)
+				: db
+						.prepare(
+							`UPDATE subtasks SET status = 'skipped', error_code = 'skipped', error_message = ?, finished_at = ?
+							 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
+						)
+						.bind(outcome.reason, outcome.finishedAt, runId, id);
+	const data =
+		outcome.status === "succeeded"
+			? { id, attempts: outcome.attempts, truncated: outcome.truncated }
+			: outcome.status === "failed"
+				? { id, attempts: outcome.attempts, error: outcome.error }
+				: { id, reason: outcome.reason };
+	await db.batch([
+		update,
+		appendEvent(db, { runId, key: `subtask.${outcome.status}:${id}`, type: `subtask.${outcome.status}`, data, at: outcome.finishedAt }),
+	]);
+}
+
+/** How a run ended. */
+export type RunOutcome =
+	| { status: "complete"; result: Synthesis; usage: Usage; timings: Timings }
+	| { status: "errored"; error: ErrorInfo; usage: Usage; timings: Timings };
+
+/** Records the run's end; subtasks that never finished are marked skipped. */
+export async function recordRunFinished(db: D1Database, runId: string, outcome: RunOutcome, at: string): Promise<void> {
+	const result = outcome.status === "complete" ? JSON.stringify(outcome.result) : null;
+	const error = outcome.status === "errored" ? outcome.error : null;
+	await db.batch([
+		db
+			.prepare(
+				`UPDATE runs SET status = ?, result = ?, error_code = ?, error_message = ?, usage = ?,
+				 plan_ms = ?, execute_ms = ?, synthesise_ms = ?, updated_at = ?
+				 WHERE id = ? AND ${NOT_TERMINAL}`,
+			)
+			.bind(
+				outcome.status,
+				result,
+				error?.code ?? null,
+				error?.message ?? null,
+				JSON.stringify(outcome.usage),
+				outcome.timings.planMs,
+				outcome.timings.executeMs,
+				outcome.timings.synthesiseMs,
+				at,
+				runId,
+			),
+		db
+			.prepare(
+				`UPDATE subtasks SET status = 'skipped', error_code = 'skipped', error_message = 'the run ended first', finished_at = ?
+				 WHERE run_id = ? AND ${SUBTASK_OPEN}`,
+			)
+			.bind(at, runId),
+		outcome.status === "complete"
+			? appendEvent(db, { runId, key: "run.completed", type: "run.completed", data: { result: outcome.result, usage: outcome.usage }, at })
+			: appendEvent(db, { runId, key: "run.errored", type: "run.errored", data: { error: outcome.error }, at }),
+	]);
+}

@@ -1,0 +1,90 @@
+/**
+ * Reads a run from the registry into the status body of `GET /:id`.
+ */
+import { EMPTY_USAGE, type RunState, type RunStatus, type SubtaskStatus } from "@ow/schemas";
+
+interface RunRow {
+	id: string;
+	status: RunState;
+	prompt: string;
+	options: string;
+	prompt_version: string;
+	provider: string;
+	big_model: string;
+	small_model: string;
+	plan: string | null;
+	result: string | null;
+	error_code: string | null;
+	error_message: string | null;
+	usage: string | null;
+	plan_ms: number | null;
+	execute_ms: number | null;
+	synthesise_ms: number | null;
+	created_at: string;
+	updated_at: string;
+}
+
+interface SubtaskRow {
+	id: string;
+	title: string;
+	executor: SubtaskStatus["executor"];
+	url: string | null;
+	depends_on: string;
+	status: SubtaskStatus["status"];
+	attempts: number;
+	started_at: string | null;
+	finished_at: string | null;
+	output: string | null;
+	truncated: number;
+	error_code: string | null;
+	error_message: string | null;
+	usage: string | null;
+}
+
+const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+/** The run's status, or null when there is no such run. */
+export async function readRunStatus(db: D1Database, id: string): Promise<RunStatus | null> {
+	const [runs, subtasks] = await db.batch([
+		db.prepare("SELECT * FROM runs WHERE id = ?").bind(id),
+		db.prepare("SELECT * FROM subtasks WHERE run_id = ? ORDER BY position").bind(id),
+	]);
+	const run = (runs?.results as RunRow[] | undefined)?.[0];
+	if (!run) return null;
+	const plan = json<RunStatus["plan"]>(run.plan);
+	return {
+		id: run.id,
+		status: run.status,
+		prompt: run.prompt,
+		createdAt: run.created_at,
+		updatedAt: run.updated_at,
+		promptVersion: run.prompt_version,
+		models: { provider: run.provider, big: run.big_model, small: run.small_model },
+		options: JSON.parse(run.options),
+		plan: plan && { subtasks: plan.subtasks.map(({ id, title, executor, url, dependsOn }) => ({ id, title, executor, url, dependsOn })) },
+		subtasks: ((subtasks?.results ?? []) as SubtaskRow[]).map(toSubtaskStatus),
+		result: json(run.result),
+		error: run.error_code ? { code: run.error_code, message: run.error_message ?? "" } : null,
+		usage: json(run.usage) ?? EMPTY_USAGE,
+		timings: { planMs: run.plan_ms, executeMs: run.execute_ms, synthesiseMs: run.synthesise_ms },
+		links: { self: `/${run.id}`, events: `/${run.id}/events` },
+	};
+}
+
+function toSubtaskStatus(row: SubtaskRow): SubtaskStatus {
+	return {
+		id: row.id,
+		title: row.title,
+		executor: row.executor,
+		url: row.url,
+		dependsOn: JSON.parse(row.depends_on),
+		status: row.status,
+		attempts: row.attempts,
+		startedAt: row.started_at,
+		finishedAt: row.finished_at,
+		output: row.output,
+		truncated: row.truncated === 1,
+		error: row.error_code ? { code: row.error_code, message: row.error_message ?? "" } : null,
+		usage: json(row.usage),
+	};
+}

@@ -1,0 +1,53 @@
+import type { BuiltPrompt } from "./prompt-version";
+
+/** Input of the planner prompt. */
+export interface PlanSubtasksInput {
+	prompt: string;
+	maxSubtasks: number;
+	allowBrowser: boolean;
+}
+
+const PLANNER_INSTRUCTIONS = `You are the planner of a task orchestrator. Break the user's request into independent subtasks
+that workers can carry out in parallel, then another model combines their results.
+
+Rules:
+- Use as few subtasks as the request needs. Never more than the limit you are given.
+- Each subtask has a unique kebab-case id, a short title and precise instructions a worker can follow
+  without seeing the other subtasks.
+- dependsOn lists ids of subtasks whose results this one needs. Prefer no dependencies; never create
+  cycles.
+- executor "llm": answered by a language model from its own knowledge and its dependencies' results.
+  url must be null.`;
+
+const BROWSER_RULE = `- executor "browser": a worker opens the web page at url (http or https) and answers from its content.
+  Use it whenever the request names a URL or needs a live web page. One URL per subtask.`;
+
+const NO_BROWSER_RULE = `- Browsing is disabled for this run: use only executor "llm".`;
+
+/** The planner prompt: the big model turns the user's request into a Plan. */
+export function planSubtasksPrompt(input: PlanSubtasksInput): BuiltPrompt {
+	return {
+		instructions: `${PLANNER_INSTRUCTIONS}\n${input.allowBrowser ? BROWSER_RULE : NO_BROWSER_RULE}`,
+		prompt: `At most ${input.maxSubtasks} subtasks.\n\nUser request:\n${input.prompt}`,
+	};
+}
+
+/**
+ * The repair prompt: shown when the first plan failed validation. The model sees its own plan and the
+ * exact problems, and gets one chance to fix them.
+ */
+export function repairPlanPrompt(input: PlanSubtasksInput & { invalidPlan: string; problems: string[] }): BuiltPrompt {
+	const first = planSubtasksPrompt(input);
+	return {
+		instructions: first.instructions,
+		prompt: `${first.prompt}
+
+Your previous plan was invalid:
+${input.invalidPlan}
+
+Problems:
+${input.problems.map((p) => `- ${p}`).join("\n")}
+
+Return a corrected plan that fixes every problem.`,
+	};
+}

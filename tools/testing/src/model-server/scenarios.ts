@@ -1,0 +1,141 @@
+/**
+ * Scenarios: scripts registered over HTTP, so a test that cannot hold the server's JS object (a test
+ * inside workerd, or a benchmark in another process) can still program it.
+ *
+ * A scenario applies to every request whose text contains its id (tests put the id in the prompt).
+ * Its rules are tried in order; the first whose `match` text occurs in the request answers. A rule
+ * answers its n-th call with `replies[n]`, repeating the last reply once they run out. Each scenario
+ * counts its calls, its concurrency and each rule's calls, readable with `GET /__scenarios/:id`.
+ *
+ * Reply strings may use placeholders, filled from the request:
+ * - `{{user}}`: the user message;
+ * - `{{fenced}}`: every block between `<<<DATA…>>>` markers, joined by newlines (what a model
+ *   "read"), which lets a scripted answer carry facts from pages or earlier results onward.
+ */
+import { textOfRole } from "./request.ts";
+import type { ChatRequest, Reply } from "./types.ts";
+
+export interface ScenarioRule {
+	/** Text that must occur in the request's system or user text; "" matches everything. */
+	match: string;
+	replies: Reply[];
+}
+
+export interface ScenarioDefinition {
+	id: string;
+	rules: ScenarioRule[];
+}
+
+export interface ScenarioStats {
+	id: string;
+	calls: number;
+	inFlight: number;
+	maxInFlight: number;
+	/** Per rule; `lastUser` is the user text of the rule's latest call, for asserting what was sent. */
+	rules: { match: string; calls: number; maxInFlight: number; lastUser: string | null }[];
+}
+
+interface RuleState {
+	rule: ScenarioRule;
+	calls: number;
+	inFlight: number;
+	maxInFlight: number;
+	lastUser: string | null;
+}
+
+interface ScenarioState {
+	definition: ScenarioDefinition;
+	stats: Omit<ScenarioStats, "rules">;
+	rules: RuleState[];
+}
+
+/** Checks a definition received over HTTP; returns a problem, or null when it is usable. */
+export function scenarioProblem(value: unknown): string | null {
+	const v = value as Partial<ScenarioDefinition> | null;
+	if (!v || typeof v.id !== "string" || v.id.length < 4) return "a scenario needs an id of at least 4 characters";
+	if (!Array.isArray(v.rules) || v.rules.length === 0) return "a scenario needs a non-empty rules array";
+	for (const rule of v.rules) {
+		if (typeof rule?.match !== "string") return "every rule needs a match string";
+		if (!Array.isArray(rule.replies) || rule.replies.length === 0) return `rule "${rule.match}" needs at least one reply`;
+	}
+	return null;
+}
+
+/** The registered scenarios of one server. */
+export function createScenarioBook() {
+	const book = new Map<string, ScenarioState>();
+
+	function find(request: ChatRequest): ScenarioState | undefined {
+		const text = `${request.system}\n${request.user}`;
+		for (const state of book.values()) if (text.includes(state.definition.id)) return state;
+		return undefined;
+	}
+
+	return {
+		define(definition: ScenarioDefinition): void {
+			book.set(definition.id, {
+				definition,
+				stats: { id: definition.id, calls: 0, inFlight: 0, maxInFlight: 0 },
+				rules: definition.rules.map((rule) => ({ rule, calls: 0, inFlight: 0, maxInFlight: 0, lastUser: null })),
+			});
+		},
+		stats(id: string): ScenarioStats | undefined {
+			const state = book.get(id);
+			if (!state) return undefined;
+			return { ...state.stats, rules: state.rules.map(({ rule, calls, maxInFlight, lastUser }) => ({ match: rule.match, calls, maxInFlight, lastUser })) };
+		},
+		remove(id: string): boolean {
+			return book.delete(id);
+		},
+		clear(): void {
+			book.clear();
+		},
+		/**
+		 * The reply for a request that belongs to a scenario, with `done` to call when the call ends;
+		 * undefined when no scenario claims it.
+		 */
+		answer(request: ChatRequest): { reply: Reply; done: () => void } | undefined {
+			const state = find(request);
+			if (!state) return undefined;
+			const text = `${request.system}\n${request.user}`;
+			const ruleState = state.rules.find((r) => text.includes(r.rule.match));
+			if (!ruleState) {
+				const message = `scenario ${state.definition.id} has no rule matching this request`;
+				return { reply: { kind: "error", status: 500, message }, done: () => undefined };
+			}
+			ruleState.lastUser = request.user;
+			const replies = ruleState.rule.replies;
+			const reply = fill(replies[Math.min(ruleState.calls, replies.length - 1)]!, request);
+			for (const counter of [state.stats, ruleState]) {
+				counter.calls += 1;
+				counter.inFlight += 1;
+				counter.maxInFlight = Math.max(counter.maxInFlight, counter.inFlight);
+			}
+			let finished = false;
+			const done = () => {
+				if (finished) return;
+				finished = true;
+				state.stats.inFlight -= 1;
+				ruleState.inFlight -= 1;
+			};
+			return { reply, done };
+		},
+	};
+}
+
+export type ScenarioBook = ReturnType<typeof createScenarioBook>;
+
+const FENCE = /<<<DATA(?:-\d+)?>>>\n([\s\S]*?)\n<<<DATA(?:-\d+)?>>>/g;
+
+/** Replaces placeholders in every string of a reply. */
+function fill(reply: Reply, request: ChatRequest): Reply {
+	const user = textOfRole(request.messages, "user");
+	const fenced = [...user.matchAll(FENCE)].map((m) => m[1]).join("\n");
+	const replace = (value: unknown): unknown => {
+		if (typeof value === "string") return value.replaceAll("{{user}}", user).replaceAll("{{fenced}}", fenced);
+		if (Array.isArray(value)) return value.map(replace);
+		if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+		return value;
+	};
+	return replace(reply) as Reply;
+}
