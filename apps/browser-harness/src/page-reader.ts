@@ -81,27 +81,38 @@ interface RequestGuard {
 	refused: string | null;
 }
 
-/** Intercepts every request: refused main-frame navigations are recorded, all refused ones aborted. */
+/** Intercepts every request and applies `decideRequest`; redirects arrive here as new requests too. */
 async function guardRequests(page: Page, policy: UrlPolicy): Promise<RequestGuard> {
 	const guard: RequestGuard = { refused: null };
 	await page.setRequestInterception(true);
 	page.on("request", (request: HTTPRequest) => {
 		if (request.isInterceptResolutionHandled()) return;
-		const target = request.url();
-		const local = LOCAL_SCHEMES.has(new URL(target).protocol);
-		const verdict = local ? null : checkUrl(target, policy);
 		const mainFrame = request.isNavigationRequest() && request.frame() === page.mainFrame();
-		if (verdict && !verdict.ok) {
-			if (mainFrame) guard.refused ??= `${verdict.reason}: ${target.slice(0, 200)}`;
-			settle(request.abort("blockedbyclient"));
-		} else if (local && mainFrame && new URL(target).protocol !== "about:") {
-			guard.refused ??= `main frame navigated to ${target.slice(0, 40)}`;
-			settle(request.abort("blockedbyclient"));
-		} else {
-			settle(request.continue());
-		}
+		const decision = decideRequest(request.url(), mainFrame, policy);
+		if (decision.action === "continue") return settle(request.continue());
+		guard.refused ??= decision.refused;
+		settle(request.abort("blockedbyclient"));
 	});
 	return guard;
+}
+
+/** What to do with a request the page makes. */
+export type RequestDecision = { action: "continue" } | { action: "abort"; refused: string | null };
+
+/**
+ * Decides a paused request: refused URLs are aborted; when the request is a main-frame navigation
+ * (the page itself or a redirect of it), `refused` says why, and the browse fails with `url-refused`.
+ * In-page schemes (data:, blob:) load without traffic and pass, except as the main frame.
+ */
+export function decideRequest(url: string, mainFrameNavigation: boolean, policy: UrlPolicy): RequestDecision {
+	const protocol = URL.parse(url)?.protocol ?? "";
+	if (LOCAL_SCHEMES.has(protocol)) {
+		if (!mainFrameNavigation || protocol === "about:") return { action: "continue" };
+		return { action: "abort", refused: `main frame navigated to ${url.slice(0, 40)}` };
+	}
+	const verdict = checkUrl(url, policy);
+	if (verdict.ok) return { action: "continue" };
+	return { action: "abort", refused: mainFrameNavigation ? `${verdict.reason}: ${url.slice(0, 200)}` : null };
 }
 
 function settle(resolution: Promise<void>): void {
@@ -128,6 +139,10 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 		throw failure;
 	}
 	if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
+	if (page.url().startsWith("chrome-error:")) {
+		const status = response ? ` (HTTP ${response.status()} with no content)` : "";
+		throw new BrowserHarnessError("navigation-failed", `${url.href} could not be displayed${status}`);
+	}
 	const settleMs = Math.min(SETTLE_MS, timeoutMs - (Date.now() - started));
 	if (settleMs > 0) {
 		await page.waitForNetworkIdle({ idleTime: 300, timeout: settleMs }).catch(() => {

@@ -8,11 +8,13 @@ export type SynthesisInput = SubtaskResult & { title: string };
 function describe(result: SynthesisInput): string {
 	switch (result.status) {
 		case "succeeded": {
-			const source = result.sourceUrl ? ` (source: ${result.sourceUrl})` : "";
-			return fenceData(`[${result.id}] ${result.title}${source}`, result.output);
+			// The source URL comes from a page and goes inside the fence with the output.
+			const source = result.sourceUrl ? `Source: ${result.sourceUrl}\n\n` : "";
+			return fenceData(`[${result.id}] ${result.title}`, `${source}${result.output}`);
 		}
 		case "failed":
-			return `[${result.id}] ${result.title}: FAILED (${result.error.code}: ${result.error.message})`;
+			// Error messages can quote page content (URLs, titles), so they are fenced too.
+			return fenceData(`[${result.id}] ${result.title}: FAILED (${result.error.code})`, result.error.message);
 		case "skipped":
 			return `[${result.id}] ${result.title}: SKIPPED (${result.reason})`;
 	}

@@ -20,7 +20,7 @@ export const browseRequestSchema = z.object({
 	priority: z.int().min(0).max(BROWSE_LIMITS.maxPriority).optional(),
 	/** Groups stored artifacts (screenshots) under the run that made them. */
 	runId: z.string().max(128).optional(),
-});
+}).strict();
 export type BrowseRequest = z.infer<typeof browseRequestSchema>;
 
 /** A link found on the page. */

@@ -3,6 +3,7 @@ import { executorSchema } from "./subtask-plan";
 import { referenceSchema } from "./synthesis";
 import { usageSchema } from "./usage";
 import { errorInfoSchema } from "./api-error";
+import { resolvedRunOptionsSchema } from "./run-request";
 
 /** A run's lifecycle status; the same names as Workflows' instance status. */
 export const runStateSchema = z.enum(["queued", "running", "waiting", "paused", "complete", "errored", "terminated"]);
@@ -47,7 +48,7 @@ export const runStatusSchema = z.object({
 	updatedAt: z.string(),
 	promptVersion: z.string(),
 	models: z.object({ provider: z.string(), big: z.string(), small: z.string() }),
-	options: z.object({ maxSubtasks: z.int(), failurePolicy: z.string(), allowBrowser: z.boolean() }),
+	options: resolvedRunOptionsSchema,
 	plan: z
 		.object({
 			subtasks: z.array(

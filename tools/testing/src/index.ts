@@ -1,3 +1,4 @@
 /** @ow/testing: tooling for end-to-end tests and benchmarks. Never imported by product code. */
 export * from "./wrangler-dev.ts";
 export * from "./model-server/index.ts";
+export * from "./run-client.ts";

@@ -24,6 +24,8 @@ export interface WranglerDevOptions {
 	persistTo?: string;
 	/** Port to listen on; a free one unless given. */
 	port?: number;
+	/** D1 binding whose migrations to apply to the local database first (the first config's). */
+	migrateD1?: string;
 	/** How long to wait for "Ready on"; wrangler's first start bundles both Workers. */
 	readyTimeoutMs?: number;
 }
@@ -71,8 +73,12 @@ export function runWrangler(args: string[], timeoutMs = 120_000): Promise<string
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
 	const port = options.port ?? (await freePort());
 	const persistTo = options.persistTo ?? mkdtempSync(path.join(tmpdir(), "ow-wrangler-"));
+	const env = options.env ?? "development";
+	if (options.migrateD1) {
+		await runWrangler(["d1", "migrations", "apply", options.migrateD1, "--local", "-e", env, "-c", options.configs[0]!, "--persist-to", persistTo]);
+	}
 	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
-	args.push("--inspector-port", String(await freePort()), "-e", options.env ?? "development");
+	args.push("--inspector-port", String(await freePort()), "-e", env);
 	for (const config of options.configs) args.push("-c", config);
 	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
 
@@ -98,7 +104,8 @@ function wranglerBin(): string {
 
 function wranglerEnv(): NodeJS.ProcessEnv {
 	// CI=true makes miniflare start Chromium with --no-sandbox, which it needs when running as root.
-	return { ...process.env, WRANGLER_SEND_METRICS: "false", CI: process.env.CI ?? "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+	const quiet = { WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
+	return { ...process.env, ...quiet, CI: process.env.CI ?? "true" };
 }
 
 async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {

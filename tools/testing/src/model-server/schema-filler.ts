@@ -40,7 +40,11 @@ function fillString(schema: JsonSchema): string {
 	const format = typeof schema["format"] === "string" ? FORMAT_VALUES[schema["format"]] : undefined;
 	if (format !== undefined) return format;
 	const minLength = typeof schema["minLength"] === "number" ? schema["minLength"] : 0;
-	return "x".repeat(minLength);
+	const plain = "x".repeat(minLength);
+	if (typeof schema["pattern"] !== "string") return plain;
+	// Generating a string for any regex is a project of its own; a few common shapes cover ids and codes.
+	const pattern = new RegExp(schema["pattern"]);
+	return [plain, "x", "item-1", "a1", "A1", "1", "x".repeat(Math.max(1, minLength))].find((c) => pattern.test(c)) ?? plain;
 }
 
 function fillNumber(schema: JsonSchema, integer: boolean): number {

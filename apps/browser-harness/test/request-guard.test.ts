@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { decideRequest } from "../src/page-reader";
+
+const strict = { allowPrivate: false };
+
+describe("decideRequest", () => {
+	it("should let public requests through", () => {
+		expect(decideRequest("https://example.com/", true, strict)).toEqual({ action: "continue" });
+		expect(decideRequest("https://cdn.example.com/app.js", false, strict)).toEqual({ action: "continue" });
+	});
+
+	it("should abort a main-frame redirect to a private address and say why", () => {
+		const decision = decideRequest("http://169.254.169.254/latest/meta-data/", true, strict);
+		expect(decision).toMatchObject({ action: "abort", refused: expect.stringMatching(/169\.254\.169\.254/) });
+	});
+
+	it("should silently drop a subresource on a private address", () => {
+		expect(decideRequest("http://10.0.0.1/pixel.gif", false, strict)).toEqual({ action: "abort", refused: null });
+	});
+
+	it("should let in-page schemes load, but not as the main frame", () => {
+		expect(decideRequest("data:image/png;base64,AAAA", false, strict)).toEqual({ action: "continue" });
+		expect(decideRequest("about:blank", true, strict)).toEqual({ action: "continue" });
+		expect(decideRequest("data:text/html,<h1>x</h1>", true, strict)).toMatchObject({ action: "abort" });
+	});
+
+	it("should refuse other schemes even with private URLs allowed", () => {
+		expect(decideRequest("file:///etc/passwd", true, { allowPrivate: true })).toMatchObject({ action: "abort" });
+		expect(decideRequest("http://127.0.0.1:8080/", true, { allowPrivate: true })).toEqual({ action: "continue" });
+	});
+});

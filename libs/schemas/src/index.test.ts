@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import * as apiError from "./api-error";
+import * as browserPool from "./browser-pool";
+import * as browserTask from "./browser-task";
+import * as schemas from "./index";
+import * as progressEvent from "./progress-event";
+import * as runRequest from "./run-request";
+import * as runStatus from "./run-status";
+import * as subtaskPlan from "./subtask-plan";
+import * as subtaskResult from "./subtask-result";
+import * as synthesis from "./synthesis";
+import * as usage from "./usage";
+
+/** The runtime names the apps rely on; removing one is a breaking change. */
+const EXPECTED_EXPORTS = [
+	"errorInfoSchema",
+	"apiErrorSchema",
+	"BROWSER_POOL_LIMITS",
+	"poolStatsSchema",
+	"poolScaleRequestSchema",
+	"BROWSE_LIMITS",
+	"browseRequestSchema",
+	"pageLinkSchema",
+	"browsedPageSchema",
+	"browseErrorCodeSchema",
+	"browseResultSchema",
+	"progressEventTypeSchema",
+	"progressEventSchema",
+	"SUBTASKS_CEILING",
+	"failurePolicySchema",
+	"runOptionsSchema",
+	"runRequestSchema",
+	"resolvedRunOptionsSchema",
+	"runStateSchema",
+	"subtaskStateSchema",
+	"subtaskStatusSchema",
+	"timingsSchema",
+	"runStatusSchema",
+	"executorSchema",
+	"subtaskSchema",
+	"planSchema",
+	"subtaskOutputSchema",
+	"subtaskResultSchema",
+	"referenceSchema",
+	"synthesisSchema",
+	"tokenCountsSchema",
+	"usageSchema",
+	"EMPTY_USAGE",
+	"addUsage",
+];
+
+const MODULES = {
+	"api-error": apiError,
+	"browser-pool": browserPool,
+	"browser-task": browserTask,
+	"progress-event": progressEvent,
+	"run-request": runRequest,
+	"run-status": runStatus,
+	"subtask-plan": subtaskPlan,
+	"subtask-result": subtaskResult,
+	synthesis,
+	usage,
+};
+
+describe("@ow/schemas index", () => {
+	it.each(EXPECTED_EXPORTS)("should export %s", (name) => {
+		expect(schemas).toHaveProperty(name);
+	});
+
+	it.each(Object.entries(MODULES))("should re-export every export of ./%s unchanged", (_name, module) => {
+		for (const [name, value] of Object.entries(module)) expect(schemas).toHaveProperty(name, value);
+	});
+
+	it("should export nothing beyond its modules' exports", () => {
+		const fromModules = new Set(Object.values(MODULES).flatMap((module) => Object.keys(module)));
+		expect(Object.keys(schemas).filter((name) => !fromModules.has(name))).toEqual([]);
+	});
+
+	it("should not export the test fixtures", () => {
+		expect(schemas).not.toHaveProperty("samplePlan");
+	});
+});

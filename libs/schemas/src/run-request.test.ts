@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { resolvedRunOptionsSchema, runOptionsSchema, runRequestSchema, SUBTASKS_CEILING } from "./run-request";
+
+describe("runRequestSchema", () => {
+	it("should accept a body with only a prompt", () => {
+		expect(runRequestSchema.parse({ prompt: "Compare A and B" })).toEqual({ prompt: "Compare A and B" });
+	});
+
+	it("should accept a body with every option set", () => {
+		const body = {
+			prompt: "Compare A and B",
+			options: { maxSubtasks: SUBTASKS_CEILING, failurePolicy: "failFast", allowBrowser: true },
+		};
+		expect(runRequestSchema.parse(body)).toEqual(body);
+	});
+
+	it("should trim the prompt", () => {
+		expect(runRequestSchema.parse({ prompt: "  hi \n" }).prompt).toBe("hi");
+	});
+
+	it("should reject an empty prompt", () => {
+		expect(runRequestSchema.safeParse({ prompt: "" }).success).toBe(false);
+	});
+
+	it("should reject a prompt of only whitespace with the empty-prompt message", () => {
+		const result = runRequestSchema.safeParse({ prompt: " \t\n " });
+		expect(result.success).toBe(false);
+		expect(result.error?.issues[0]?.message).toBe("prompt must not be empty");
+	});
+
+	it("should reject a missing prompt", () => {
+		expect(runRequestSchema.safeParse({ options: {} }).success).toBe(false);
+	});
+
+	it("should reject an unknown top-level field", () => {
+		const result = runRequestSchema.safeParse({ prompt: "hi", model: "gpt" });
+		expect(result.error?.issues[0]?.code).toBe("unrecognized_keys");
+	});
+
+	it("should reject an unknown option", () => {
+		const result = runRequestSchema.safeParse({ prompt: "hi", options: { temperature: 0 } });
+		expect(result.error?.issues[0]?.code).toBe("unrecognized_keys");
+	});
+
+	it.each([0, SUBTASKS_CEILING + 1, 1.5, -1])("should reject maxSubtasks %s", (maxSubtasks) => {
+		expect(runRequestSchema.safeParse({ prompt: "hi", options: { maxSubtasks } }).success).toBe(false);
+	});
+
+	it.each([1, SUBTASKS_CEILING])("should accept maxSubtasks %s", (maxSubtasks) => {
+		expect(runRequestSchema.safeParse({ prompt: "hi", options: { maxSubtasks } }).success).toBe(true);
+	});
+
+	it("should reject an unknown failurePolicy", () => {
+		expect(runRequestSchema.safeParse({ prompt: "hi", options: { failurePolicy: "retryForever" } }).success).toBe(
+			false,
+		);
+	});
+
+	it("should reject a non-boolean allowBrowser", () => {
+		expect(runRequestSchema.safeParse({ prompt: "hi", options: { allowBrowser: "yes" } }).success).toBe(false);
+	});
+});
+
+describe("runOptionsSchema", () => {
+	it("should accept no options at all", () => {
+		expect(runOptionsSchema.parse({})).toEqual({});
+	});
+});
+
+describe("resolvedRunOptionsSchema", () => {
+	it("should require every option", () => {
+		expect(resolvedRunOptionsSchema.safeParse({ maxSubtasks: 4 }).success).toBe(false);
+	});
+});
