@@ -64,7 +64,20 @@ async function main() {
 	if (problem) console.warn(`\n⚠ ${problem}\n`);
 	const child = spawn(
 		process.execPath,
-		[wrangler, "dev", "-e", "development", "-c", "wrangler.jsonc", "-c", "apps/browser-harness/wrangler.jsonc", "--ip", "127.0.0.1", "--port", port],
+		[
+			wrangler,
+			"dev",
+			"-e",
+			"development",
+			"-c",
+			"wrangler.jsonc",
+			"-c",
+			"apps/browser-harness/wrangler.jsonc",
+			"--ip",
+			"127.0.0.1",
+			"--port",
+			port,
+		],
 		{ cwd: root, env, stdio: "inherit" },
 	);
 	for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));

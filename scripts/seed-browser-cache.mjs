@@ -36,7 +36,8 @@ export function seedBrowserCache({ log = console.log } = {}) {
 	if (process.platform !== "linux") return log("seed-browser-cache: not Linux; wrangler manages its own Chrome.");
 	const version = miniflareBrowserVersion();
 	const installDir = path.join(wranglerCacheDir(), "chrome", `linux-${version}`);
-	if (fs.existsSync(path.join(installDir, MARKER))) return log(`seed-browser-cache: Chrome ${version} already in ${installDir}.`);
+	if (fs.existsSync(path.join(installDir, MARKER)))
+		return log(`seed-browser-cache: Chrome ${version} already in ${installDir}.`);
 	if (!fs.existsSync(DEBIAN_CHROMIUM)) {
 		return log(`seed-browser-cache: ${DEBIAN_CHROMIUM} not found; wrangler will download Chrome ${version} itself.`);
 	}

@@ -55,13 +55,20 @@ export function readConfig(env: object): OrchestratorConfig {
 		if (raw === undefined || raw === "") return DEFAULTS[name];
 		const value = Number(raw);
 		if (!Number.isInteger(value) || value < min || value > max) {
-			throw new OrchestratorError("config-invalid", `${name} must be an integer from ${min} to ${max}, got "${String(raw)}".`);
+			throw new OrchestratorError(
+				"config-invalid",
+				`${name} must be an integer from ${min} to ${max}, got "${String(raw)}".`,
+			);
 		}
 		return value;
 	};
 	const retryLimit = int("STEP_RETRY_LIMIT", 0, 10);
 	const retryDelayMs = int("STEP_RETRY_DELAY_MS", 0, 600_000);
-	const policy = (timeout: ConfigVar): StepPolicy => ({ retryLimit, retryDelayMs, timeoutMs: int(timeout, 1_000, 3_600_000) });
+	const policy = (timeout: ConfigVar): StepPolicy => ({
+		retryLimit,
+		retryDelayMs,
+		timeoutMs: int(timeout, 1_000, 3_600_000),
+	});
 	return {
 		maxSubtasks: int("MAX_SUBTASKS", 1, 64),
 		maxParallel: int("MAX_PARALLEL", 1, 64),

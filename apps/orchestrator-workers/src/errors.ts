@@ -70,11 +70,15 @@ export class OrchestratorError extends Error {
 		if (APICallError.isInstance(error)) {
 			const status = error.statusCode;
 			if (status === 429) {
-				return new OrchestratorError("model-rate-limited", `The model provider is rate limiting (429): ${error.message}`, {
-					recoverable: true,
-					retryAfterSeconds: parseRetryAfter(error.responseHeaders?.["retry-after"]),
-					cause: error,
-				});
+				return new OrchestratorError(
+					"model-rate-limited",
+					`The model provider is rate limiting (429): ${error.message}`,
+					{
+						recoverable: true,
+						retryAfterSeconds: parseRetryAfter(error.responseHeaders?.["retry-after"]),
+						cause: error,
+					},
+				);
 			}
 			if (status === undefined) {
 				return new OrchestratorError("model-unreachable", `Could not reach the model at ${error.url}. ${fix}`, {
@@ -83,9 +87,13 @@ export class OrchestratorError extends Error {
 				});
 			}
 			if (!error.isRetryable) {
-				return new OrchestratorError("model-rejected", `The model provider refused the call (${status}): ${error.message}`, {
-					cause: error,
-				});
+				return new OrchestratorError(
+					"model-rejected",
+					`The model provider refused the call (${status}): ${error.message}`,
+					{
+						cause: error,
+					},
+				);
 			}
 			return new OrchestratorError("model-error", `The model provider failed (${status}): ${error.message}`, {
 				recoverable: true,
@@ -130,5 +138,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 
 function isConnectionError(error: unknown): boolean {
 	const text = `${messageOf(error)} ${error instanceof Error && error.cause ? messageOf(error.cause) : ""}`;
-	return /network connection lost|connection refused|ECONNREFUSED|fetch failed|dns|getaddrinfo|timed? ?out|ENOTFOUND/i.test(text);
+	return /network connection lost|connection refused|ECONNREFUSED|fetch failed|dns|getaddrinfo|timed? ?out|ENOTFOUND/i.test(
+		text,
+	);
 }

@@ -15,7 +15,10 @@ async function expectError(res: Response, status: number, code: string) {
 
 describe("POST /", () => {
 	it("should start a run and answer 202 with its id and links", async () => {
-		const res = await post("/", { prompt: "Say hello.", options: { maxSubtasks: 2, failurePolicy: "failFast", allowBrowser: false } });
+		const res = await post("/", {
+			prompt: "Say hello.",
+			options: { maxSubtasks: 2, failurePolicy: "failFast", allowBrowser: false },
+		});
 		expect(res.status).toBe(202);
 		const body = await res.json<{ id: string; status: string; links: { self: string; events: string } }>();
 		expect(body.id).toMatch(/^run_[0-9a-z]+$/);
@@ -47,7 +50,11 @@ describe("POST /", () => {
 	}
 
 	it("should answer 400, not clamp, when maxSubtasks is over MAX_SUBTASKS", async () => {
-		const { error } = await expectError(await post("/", { prompt: "x", options: { maxSubtasks: 17 } }), 400, "invalid-request");
+		const { error } = await expectError(
+			await post("/", { prompt: "x", options: { maxSubtasks: 17 } }),
+			400,
+			"invalid-request",
+		);
 		expect(error.message).toContain("MAX_SUBTASKS");
 	});
 

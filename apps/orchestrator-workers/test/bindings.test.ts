@@ -13,7 +13,9 @@ describe("the development environment at run time", () => {
 	});
 
 	it("should have the registry's tables after the migrations", async () => {
-		const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>();
+		const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{
+			name: string;
+		}>();
 		expect(results.map((r) => r.name)).toEqual(expect.arrayContaining(["events", "runs", "subtasks"]));
 	});
 });

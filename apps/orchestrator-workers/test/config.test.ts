@@ -9,14 +9,19 @@ describe("readConfig", () => {
 
 	it("should read overrides and refuse unusable values loudly", () => {
 		expect(readConfig({ MAX_PARALLEL: "2" }).maxParallel).toBe(2);
-		expect(() => readConfig({ MAX_PARALLEL: "lots" })).toThrow(/MAX_PARALLEL must be an integer from 1 to 64, got "lots"/);
+		expect(() => readConfig({ MAX_PARALLEL: "lots" })).toThrow(
+			/MAX_PARALLEL must be an integer from 1 to 64, got "lots"/,
+		);
 		expect(() => readConfig({ MAX_SUBTASKS: "0" })).toThrow(/MAX_SUBTASKS/);
 	});
 });
 
 describe("models", () => {
 	it("should default to current Workers AI models when the AI binding is there", () => {
-		expect(modelIds({ AI: {} as Ai })).toMatchObject({ provider: "workers-ai", big: "@cf/meta/llama-3.3-70b-instruct-fp8-fast" });
+		expect(modelIds({ AI: {} as Ai })).toMatchObject({
+			provider: "workers-ai",
+			big: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
+		});
 	});
 
 	it("should say what to configure when no provider can be built", () => {

@@ -48,7 +48,12 @@ describe("an unreachable model server", () => {
 	it("should fail with model-unreachable and say what to configure", async () => {
 		// Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
 		const models = createModels({ MODEL_PROVIDER: "openai-compatible", MODEL_BASE_URL: "http://127.0.0.1:9/v1" });
-		const call = generateAnswer({ model: models.small, modelId: models.ids.small, prompt: { instructions: "i", prompt: "p" }, fix: models.fix });
+		const call = generateAnswer({
+			model: models.small,
+			modelId: models.ids.small,
+			prompt: { instructions: "i", prompt: "p" },
+			fix: models.fix,
+		});
 		await expect(call).rejects.toMatchObject({ code: "model-unreachable", recoverable: true });
 		await expect(call).rejects.toThrow(/Start an OpenAI-compatible server at http:\/\/127\.0\.0\.1:9\/v1/);
 	});

@@ -10,7 +10,9 @@ const problemsOf = (subtasks: unknown[], l = limits) => {
 
 describe("validatePlan", () => {
 	it("should accept a valid plan unchanged", () => {
-		const plan = { subtasks: [llmSubtask("a"), browserSubtask("b", "https://example.com"), llmSubtask("c", ["a", "b"])] };
+		const plan = {
+			subtasks: [llmSubtask("a"), browserSubtask("b", "https://example.com"), llmSubtask("c", ["a", "b"])],
+		};
 		expect(validatePlan(plan, limits)).toEqual({ ok: true, plan, clampedFrom: null });
 	});
 
@@ -18,7 +20,11 @@ describe("validatePlan", () => {
 		["duplicate ids", [llmSubtask("a"), llmSubtask("a")], 'duplicate subtask id "a"'],
 		["an unknown dependency", [llmSubtask("a", ["zzz"])], 'depends on unknown subtask "zzz"'],
 		["a self-dependency", [llmSubtask("a", ["a"])], 'subtask "a" depends on itself'],
-		["a cycle", [llmSubtask("a", ["c"]), llmSubtask("b", ["a"]), llmSubtask("c", ["b"])], "dependency cycle: a -> c -> b -> a"],
+		[
+			"a cycle",
+			[llmSubtask("a", ["c"]), llmSubtask("b", ["a"]), llmSubtask("c", ["b"])],
+			"dependency cycle: a -> c -> b -> a",
+		],
 		["a browser subtask without url", [{ ...browserSubtask("a", "x"), url: null }], 'browser subtask "a" has no url'],
 		["a non-http url", [browserSubtask("a", "ftp://example.com/file")], "which is not http(s)"],
 		["a javascript: url", [browserSubtask("a", "javascript:alert(1)")], "which is not http(s)"],
@@ -42,7 +48,12 @@ describe("validatePlan", () => {
 
 describe("dependencyWaves", () => {
 	it("should put every subtask after all of its dependencies", () => {
-		const waves = dependencyWaves([llmSubtask("d", ["c"]), llmSubtask("c", ["a", "b"]), llmSubtask("a"), llmSubtask("b")]);
+		const waves = dependencyWaves([
+			llmSubtask("d", ["c"]),
+			llmSubtask("c", ["a", "b"]),
+			llmSubtask("a"),
+			llmSubtask("b"),
+		]);
 		expect(waves.map((w) => w.map((t) => t.id))).toEqual([["a", "b"], ["c"], ["d"]]);
 	});
 });

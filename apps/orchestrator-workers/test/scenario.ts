@@ -29,8 +29,11 @@ export async function scenario(rules: ScenarioRule[]) {
 	return {
 		id,
 		/** A prompt that routes every model call of the run to this scenario. */
-		prompt: (text = "Compare A and B.") => `${text} [${id}]`,
+		prompt: (request = "Compare A and B.") => `${request} [${id}]`,
 		stats: async (): Promise<ScenarioStats> => (await fetch(`${serverURL()}/__scenarios/${id}`)).json(),
-		callsOf: async (match: string) => (await (await fetch(`${serverURL()}/__scenarios/${id}`)).json() as ScenarioStats).rules.find((r) => r.match === match)?.calls ?? 0,
+		callsOf: async (match: string) =>
+			((await (await fetch(`${serverURL()}/__scenarios/${id}`)).json()) as ScenarioStats).rules.find(
+				(r) => r.match === match,
+			)?.calls ?? 0,
 	};
 }

@@ -10,7 +10,9 @@ describe("retryDelayMs", () => {
 	});
 
 	it("should wait at least as long as the provider's Retry-After", () => {
-		const limited = toStepError(new OrchestratorError("model-rate-limited", "slow down", { recoverable: true, retryAfterSeconds: 30 }));
+		const limited = toStepError(
+			new OrchestratorError("model-rate-limited", "slow down", { recoverable: true, retryAfterSeconds: 30 }),
+		);
 		expect(retryDelayMs(policy, 1, limited)).toBe(30_000);
 		expect(retryDelayMs(policy, 1, new Error(limited.message))).toBe(30_000);
 	});
@@ -28,7 +30,10 @@ describe("step errors", () => {
 	});
 
 	it("should read the code back after the platform prefixed the error's name", () => {
-		expect(fromStepError(new Error("NonRetryableError: [plan-invalid] bad plan"))).toEqual({ code: "plan-invalid", message: "bad plan" });
+		expect(fromStepError(new Error("NonRetryableError: [plan-invalid] bad plan"))).toEqual({
+			code: "plan-invalid",
+			message: "bad plan",
+		});
 	});
 
 	it("should treat an unknown message as internal", () => {

@@ -111,7 +111,9 @@ describe("OrchestratorWorkflow", () => {
 		expect(byId.c?.error?.message).toContain('"b"');
 		// A 400 cannot be fixed by retrying: one call only.
 		expect(await s.callsOf(CALL.subtask("b"))).toBe(1);
-		expect((await s.stats()).rules.find((r) => r.match === CALL.synthesise)?.lastUser).toContain("[b] Subtask b: FAILED (model-rejected");
+		expect((await s.stats()).rules.find((r) => r.match === CALL.synthesise)?.lastUser).toContain(
+			"[b] Subtask b: FAILED (model-rejected",
+		);
 	});
 
 	it("should end the run under failFast without synthesising", async () => {
@@ -158,7 +160,10 @@ describe("OrchestratorWorkflow", () => {
 
 	it("should fail a browser subtask with a clear error when the harness cannot be reached", async () => {
 		const s = await scenario([
-			{ match: CALL.plan, replies: [plan({ subtasks: [{ ...llmSubtask("page"), executor: "browser", url: "https://example.com/" }] })] },
+			{
+				match: CALL.plan,
+				replies: [plan({ subtasks: [{ ...llmSubtask("page"), executor: "browser", url: "https://example.com/" }] })],
+			},
 			{ match: CALL.synthesise, replies: [answer] },
 		]);
 		const { status } = await runToEnd({ prompt: s.prompt() });

@@ -56,7 +56,12 @@ describe("page text in answerFromPagePrompt", () => {
 			dependencies: [],
 		});
 		// The title is page content too: a hostile title must not reach the model outside the fence.
-		expect(fencedLines(prompt, "<<<DATA>>>")).toEqual([`URL: ${page.url}`, `Title: ${page.title}`, "", ...page.text.split("\n")]);
+		expect(fencedLines(prompt, "<<<DATA>>>")).toEqual([
+			`URL: ${page.url}`,
+			`Title: ${page.title}`,
+			"",
+			...page.text.split("\n"),
+		]);
 	});
 
 	it("should appear in the prompt only once", () => {

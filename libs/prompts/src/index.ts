@@ -5,10 +5,5 @@
 export { fenceData } from "./fence";
 export { planSubtasksPrompt, repairPlanPrompt, type PlanSubtasksInput } from "./plan-subtasks";
 export { PROMPT_VERSION, type BuiltPrompt } from "./prompt-version";
-export {
-	answerFromPagePrompt,
-	runSubtaskPrompt,
-	type DependencyOutput,
-	type PageContent,
-} from "./run-subtask";
+export { answerFromPagePrompt, runSubtaskPrompt, type DependencyOutput, type PageContent } from "./run-subtask";
 export { synthesisePrompt, type SynthesisInput } from "./synthesise";

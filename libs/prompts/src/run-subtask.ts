@@ -19,7 +19,11 @@ function dependencySection(dependencies: DependencyOutput[]): string {
 }
 
 /** The prompt of an "llm" subtask, run on the small model. */
-export function runSubtaskPrompt(input: { request: string; subtask: Subtask; dependencies: DependencyOutput[] }): BuiltPrompt {
+export function runSubtaskPrompt(input: {
+	request: string;
+	subtask: Subtask;
+	dependencies: DependencyOutput[];
+}): BuiltPrompt {
 	return {
 		instructions: WORKER_INSTRUCTIONS,
 		prompt: `Overall request (for context): ${input.request}

@@ -10,17 +10,19 @@ export const BROWSE_LIMITS = Object.freeze({
 });
 
 /** What the orchestrator asks the browser harness to do (`BrowserHarness.browse`). */
-export const browseRequestSchema = z.object({
-	url: z.string().min(1),
-	goal: z.string().max(4000).optional(),
-	screenshot: z.boolean().optional(),
-	timeoutMs: z.int().min(BROWSE_LIMITS.minTimeoutMs).max(BROWSE_LIMITS.maxTimeoutMs).optional(),
-	maxIterations: z.int().min(1).max(BROWSE_LIMITS.maxIterations).optional(),
-	/** Higher is served first when every session is busy. */
-	priority: z.int().min(0).max(BROWSE_LIMITS.maxPriority).optional(),
-	/** Groups stored artifacts (screenshots) under the run that made them. */
-	runId: z.string().max(128).optional(),
-}).strict();
+export const browseRequestSchema = z
+	.object({
+		url: z.string().min(1),
+		goal: z.string().max(4000).optional(),
+		screenshot: z.boolean().optional(),
+		timeoutMs: z.int().min(BROWSE_LIMITS.minTimeoutMs).max(BROWSE_LIMITS.maxTimeoutMs).optional(),
+		maxIterations: z.int().min(1).max(BROWSE_LIMITS.maxIterations).optional(),
+		/** Higher is served first when every session is busy. */
+		priority: z.int().min(0).max(BROWSE_LIMITS.maxPriority).optional(),
+		/** Groups stored artifacts (screenshots) under the run that made them. */
+		runId: z.string().max(128).optional(),
+	})
+	.strict();
 export type BrowseRequest = z.infer<typeof browseRequestSchema>;
 
 /** A link found on the page. */

@@ -9,7 +9,14 @@ export function llmSubtask(id: string, dependsOn: string[] = [], instructions = 
 
 /** Builds a "browser" subtask for `url`. */
 export function browserSubtask(id: string, url: string, dependsOn: string[] = []): Subtask {
-	return { id, title: `Read ${url}`, instructions: `Read ${url} and report what it says.`, executor: "browser", url, dependsOn };
+	return {
+		id,
+		title: `Read ${url}`,
+		instructions: `Read ${url} and report what it says.`,
+		executor: "browser",
+		url,
+		dependsOn,
+	};
 }
 
 /** Two independent subtasks and one that depends on both. */

@@ -17,7 +17,12 @@ export const usageSchema = tokenCountsSchema.extend({
 export type Usage = z.infer<typeof usageSchema>;
 
 /** Usage of no call at all. */
-export const EMPTY_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, calls: 0, byModel: Object.freeze({}) });
+export const EMPTY_USAGE: Usage = Object.freeze({
+	inputTokens: 0,
+	outputTokens: 0,
+	calls: 0,
+	byModel: Object.freeze({}),
+});
 
 const addCounts = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a + b);
 

@@ -35,5 +35,7 @@ export async function waitForRun(
 		if (statuses.includes(last.status)) return last;
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
-	throw new Error(`run ${id} did not reach ${statuses.join("/")} in ${timeoutMs} ms; last status:\n${JSON.stringify(last, null, 2)}`);
+	throw new Error(
+		`run ${id} did not reach ${statuses.join("/")} in ${timeoutMs} ms; last status:\n${JSON.stringify(last, null, 2)}`,
+	);
 }

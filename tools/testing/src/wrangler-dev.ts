@@ -75,7 +75,19 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 	const persistTo = options.persistTo ?? mkdtempSync(path.join(tmpdir(), "ow-wrangler-"));
 	const env = options.env ?? "development";
 	if (options.migrateD1) {
-		await runWrangler(["d1", "migrations", "apply", options.migrateD1, "--local", "-e", env, "-c", options.configs[0]!, "--persist-to", persistTo]);
+		await runWrangler([
+			"d1",
+			"migrations",
+			"apply",
+			options.migrateD1,
+			"--local",
+			"-e",
+			env,
+			"-c",
+			options.configs[0]!,
+			"--persist-to",
+			persistTo,
+		]);
 	}
 	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
 	args.push("--inspector-port", String(await freePort()), "-e", env);

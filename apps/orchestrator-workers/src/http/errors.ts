@@ -9,11 +9,22 @@ import type { z } from "zod";
 import { OrchestratorError } from "../errors";
 
 /** Builds the error response. */
-export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
+export function errorResponse(
+	c: Context,
+	status: ContentfulStatusCode,
+	code: string,
+	message: string,
+	details?: unknown,
+) {
 	return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
 }
 
-const CODE_BY_STATUS: Record<number, string> = { 400: "invalid-request", 404: "not-found", 405: "method-not-allowed", 413: "prompt-too-large" };
+const CODE_BY_STATUS: Record<number, string> = {
+	400: "invalid-request",
+	404: "not-found",
+	405: "method-not-allowed",
+	413: "prompt-too-large",
+};
 
 /** `app.onError`: the only place errors become status codes. */
 export const onError: ErrorHandler = (error, c) => {
@@ -30,13 +41,19 @@ export const onError: ErrorHandler = (error, c) => {
 };
 
 /** `app.notFound`. */
-export const onNotFound: NotFoundHandler = (c) => errorResponse(c, 404, "not-found", `No route for ${c.req.method} ${c.req.path}.`);
+export const onNotFound: NotFoundHandler = (c) =>
+	errorResponse(c, 404, "not-found", `No route for ${c.req.method} ${c.req.path}.`);
 
 /** A handler for the other methods of a route: 405 with the Allow header. */
 export function methodNotAllowed(allowed: string[]) {
 	return (c: Context) => {
 		c.header("Allow", allowed.join(", "));
-		return errorResponse(c, 405, "method-not-allowed", `${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`);
+		return errorResponse(
+			c,
+			405,
+			"method-not-allowed",
+			`${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`,
+		);
 	};
 }
 
@@ -47,10 +64,24 @@ export function validationHook<E extends HonoEnv>(
 ) {
 	if (!result.success) {
 		const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
-		return errorResponse(c, 400, "invalid-request", `Invalid request: ${issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; ")}`, issues);
+		return errorResponse(
+			c,
+			400,
+			"invalid-request",
+			`Invalid request: ${issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; ")}`,
+			issues,
+		);
 	}
 }
 
 function logError(c: Context, error: unknown) {
-	console.error(JSON.stringify({ msg: "request failed", method: c.req.method, path: c.req.path, error: String(error), stack: error instanceof Error ? error.stack : undefined }));
+	console.error(
+		JSON.stringify({
+			msg: "request failed",
+			method: c.req.method,
+			path: c.req.path,
+			error: String(error),
+			stack: error instanceof Error ? error.stack : undefined,
+		}),
+	);
 }

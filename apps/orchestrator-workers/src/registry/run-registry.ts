@@ -28,8 +28,24 @@ export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
 				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at)
 				 VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
 			)
-			.bind(run.id, run.prompt, JSON.stringify(run.options), run.promptVersion, run.models.provider, run.models.big, run.models.small, run.createdAt, run.createdAt),
-		appendEvent(db, { runId: run.id, key: "run.status:queued", type: "run.status", data: { status: "queued" }, at: run.createdAt }),
+			.bind(
+				run.id,
+				run.prompt,
+				JSON.stringify(run.options),
+				run.promptVersion,
+				run.models.provider,
+				run.models.big,
+				run.models.small,
+				run.createdAt,
+				run.createdAt,
+			),
+		appendEvent(db, {
+			runId: run.id,
+			key: "run.status:queued",
+			type: "run.status",
+			data: { status: "queued" },
+			at: run.createdAt,
+		}),
 	]);
 }
 
@@ -73,12 +89,25 @@ export async function recordAttemptStarted(db: D1Database, runId: string, id: st
 				 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
 			)
 			.bind(attempt, at, runId, id),
-		appendEvent(db, { runId, key: `subtask.started:${id}:${attempt}`, type: "subtask.started", data: { id, attempt }, at }),
+		appendEvent(db, {
+			runId,
+			key: `subtask.started:${id}:${attempt}`,
+			type: "subtask.started",
+			data: { id, attempt },
+			at,
+		}),
 	]);
 }
 
 /** An attempt failed and the Workflow will try again. */
-export async function recordAttemptRetried(db: D1Database, runId: string, id: string, attempt: number, error: ErrorInfo, at: string) {
+export async function recordAttemptRetried(
+	db: D1Database,
+	runId: string,
+	id: string,
+	attempt: number,
+	error: ErrorInfo,
+	at: string,
+) {
 	await appendEvent(db, {
 		runId,
 		key: `subtask.retried:${id}:${attempt}`,
@@ -90,7 +119,15 @@ export async function recordAttemptRetried(db: D1Database, runId: string, id: st
 
 /** How a subtask ended. */
 export type SubtaskOutcome =
-	| { status: "succeeded"; output: string; truncated: boolean; usage: Usage; attempts: number; startedAt: string; finishedAt: string }
+	| {
+			status: "succeeded";
+			output: string;
+			truncated: boolean;
+			usage: Usage;
+			attempts: number;
+			startedAt: string;
+			finishedAt: string;
+	  }
 	| { status: "failed"; error: ErrorInfo; attempts: number; finishedAt: string }
 	| { status: "skipped"; reason: string; finishedAt: string };
 
@@ -104,7 +141,16 @@ export async function recordSubtaskOutcome(db: D1Database, runId: string, id: st
 						 started_at = COALESCE(started_at, ?), finished_at = ?, error_code = NULL, error_message = NULL
 						 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
 					)
-					.bind(outcome.output, outcome.truncated ? 1 : 0, JSON.stringify(outcome.usage), outcome.attempts, outcome.startedAt, outcome.finishedAt, runId, id)
+					.bind(
+						outcome.output,
+						outcome.truncated ? 1 : 0,
+						JSON.stringify(outcome.usage),
+						outcome.attempts,
+						outcome.startedAt,
+						outcome.finishedAt,
+						runId,
+						id,
+					)
 			: outcome.status === "failed"
 				? db
 						.prepare(
@@ -126,7 +172,13 @@ export async function recordSubtaskOutcome(db: D1Database, runId: string, id: st
 				: { id, reason: outcome.reason };
 	await db.batch([
 		update,
-		appendEvent(db, { runId, key: `subtask.${outcome.status}:${id}`, type: `subtask.${outcome.status}`, data, at: outcome.finishedAt }),
+		appendEvent(db, {
+			runId,
+			key: `subtask.${outcome.status}:${id}`,
+			type: `subtask.${outcome.status}`,
+			data,
+			at: outcome.finishedAt,
+		}),
 	]);
 }
 
@@ -165,7 +217,13 @@ export async function recordRunFinished(db: D1Database, runId: string, outcome: 
 			)
 			.bind(at, runId),
 		outcome.status === "complete"
-			? appendEvent(db, { runId, key: "run.completed", type: "run.completed", data: { result: outcome.result, usage: outcome.usage }, at })
+			? appendEvent(db, {
+					runId,
+					key: "run.completed",
+					type: "run.completed",
+					data: { result: outcome.result, usage: outcome.usage },
+					at,
+				})
 			: appendEvent(db, { runId, key: "run.errored", type: "run.errored", data: { error: outcome.error }, at }),
 	]);
 }

@@ -61,7 +61,15 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 		promptVersion: run.prompt_version,
 		models: { provider: run.provider, big: run.big_model, small: run.small_model },
 		options: JSON.parse(run.options),
-		plan: plan && { subtasks: plan.subtasks.map(({ id, title, executor, url, dependsOn }) => ({ id, title, executor, url, dependsOn })) },
+		plan: plan && {
+			subtasks: plan.subtasks.map((t) => ({
+				id: t.id,
+				title: t.title,
+				executor: t.executor,
+				url: t.url,
+				dependsOn: t.dependsOn,
+			})),
+		},
 		subtasks: ((subtasks?.results ?? []) as SubtaskRow[]).map(toSubtaskStatus),
 		result: json(run.result),
 		error: run.error_code ? { code: run.error_code, message: run.error_message ?? "" } : null,

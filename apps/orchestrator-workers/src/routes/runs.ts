@@ -23,7 +23,10 @@ const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
 	bodyLimit({
 		maxSize: readConfig(c.env).maxBodyBytes,
 		onError: () => {
-			throw new OrchestratorError("prompt-too-large", `The request body is larger than ${readConfig(c.env).maxBodyBytes} bytes.`);
+			throw new OrchestratorError(
+				"prompt-too-large",
+				`The request body is larger than ${readConfig(c.env).maxBodyBytes} bytes.`,
+			);
 		},
 	})(c, next);
 
@@ -38,9 +41,13 @@ export const runs = new Hono<AppEnv>()
 			);
 		}
 		if (options.maxSubtasks !== undefined && options.maxSubtasks > config.maxSubtasks) {
-			throw new OrchestratorError("invalid-request", `options.maxSubtasks must be from 1 to ${config.maxSubtasks} (MAX_SUBTASKS).`, {
-				details: [{ path: "options.maxSubtasks", message: `at most ${config.maxSubtasks}` }],
-			});
+			throw new OrchestratorError(
+				"invalid-request",
+				`options.maxSubtasks must be from 1 to ${config.maxSubtasks} (MAX_SUBTASKS).`,
+				{
+					details: [{ path: "options.maxSubtasks", message: `at most ${config.maxSubtasks}` }],
+				},
+			);
 		}
 		const resolved: ResolvedRunOptions = {
 			maxSubtasks: options.maxSubtasks ?? config.maxSubtasks,
@@ -49,7 +56,14 @@ export const runs = new Hono<AppEnv>()
 		};
 		const id = newRunId();
 		const createdAt = new Date().toISOString();
-		await insertRun(c.env.DB, { id, prompt, options: resolved, promptVersion: PROMPT_VERSION, models: modelIds(c.env), createdAt });
+		await insertRun(c.env.DB, {
+			id,
+			prompt,
+			options: resolved,
+			promptVersion: PROMPT_VERSION,
+			models: modelIds(c.env),
+			createdAt,
+		});
 		try {
 			await c.env.ORCHESTRATOR_WORKFLOW.create({ id, params: { runId: id, prompt, options: resolved } });
 		} catch (error) {
@@ -57,7 +71,12 @@ export const runs = new Hono<AppEnv>()
 			const failure = { code: "internal", message: `The Workflow instance could not be created: ${String(error)}` };
 			const timings = { planMs: null, executeMs: null, synthesiseMs: null };
 			const usage = { inputTokens: 0, outputTokens: 0, calls: 0, byModel: {} };
-			await recordRunFinished(c.env.DB, id, { status: "errored", error: failure, usage, timings }, new Date().toISOString());
+			await recordRunFinished(
+				c.env.DB,
+				id,
+				{ status: "errored", error: failure, usage, timings },
+				new Date().toISOString(),
+			);
 			throw error;
 		}
 		const links = { self: `/${id}`, events: `/${id}/events` };
@@ -100,7 +119,11 @@ async function withInstanceStatus(env: Env, status: RunStatus): Promise<RunStatu
 		case "complete":
 			return { ...status, status: instance.status };
 		case "errored":
-			return { ...status, status: "errored", error: status.error ?? { code: "internal", message: instance.error?.message ?? "The run failed." } };
+			return {
+				...status,
+				status: "errored",
+				error: status.error ?? { code: "internal", message: instance.error?.message ?? "The run failed." },
+			};
 		default:
 			return status;
 	}

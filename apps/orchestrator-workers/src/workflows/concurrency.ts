@@ -3,7 +3,11 @@
  * gets 6 simultaneous outgoing connections in production; going wider only queues inside the runtime
  * (and `wrangler dev` does not enforce the limit, so local runs would not show the problem).
  */
-export async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(
+	items: readonly T[],
+	limit: number,
+	work: (item: T) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const lane = async () => {
 		while (next < items.length) await work(items[next++]!);

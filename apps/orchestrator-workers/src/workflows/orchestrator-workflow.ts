@@ -7,7 +7,16 @@
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
-import { addUsage, EMPTY_USAGE, type Plan, type ResolvedRunOptions, type Subtask, type SubtaskOutput, type Timings, type Usage } from "@ow/schemas";
+import {
+	addUsage,
+	EMPTY_USAGE,
+	type Plan,
+	type ResolvedRunOptions,
+	type Subtask,
+	type SubtaskOutput,
+	type Timings,
+	type Usage,
+} from "@ow/schemas";
 import { readConfig, RECORD_POLICY, type OrchestratorConfig } from "../config";
 import { OrchestratorError } from "../errors";
 import { createModels, type Models } from "../models";
@@ -71,7 +80,10 @@ const now = () => new Date().toISOString();
 const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);
 
 export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams> {
-	override async run(event: WorkflowEvent<OrchestratorWorkflowParams>, step: WorkflowStep): Promise<OrchestratorWorkflowOutput> {
+	override async run(
+		event: WorkflowEvent<OrchestratorWorkflowParams>,
+		step: WorkflowStep,
+	): Promise<OrchestratorWorkflowOutput> {
 		const { runId, prompt, options } = event.payload;
 		const db = this.env.DB;
 		const run: Partial<Run> & { usage: Usage; timings: Timings } = {
@@ -79,7 +91,14 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			timings: { planMs: null, executeMs: null, synthesiseMs: null },
 		};
 		try {
-			Object.assign(run, { id: runId, prompt, options, step, config: readConfig(this.env), models: createModels(this.env) });
+			Object.assign(run, {
+				id: runId,
+				prompt,
+				options,
+				step,
+				config: readConfig(this.env),
+				models: createModels(this.env),
+			});
 			const ready = run as Run;
 			await step.do(STEP.start, stepConfig(RECORD_POLICY), () => markRunStatus(db, runId, "running", now()));
 			const plan = await this.plan(ready);
@@ -89,7 +108,12 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			);
 			ready.usage = addUsage(ready.usage, answer.usage);
 			ready.timings.synthesiseMs = elapsedMs(answer.startedAt, answer.finishedAt);
-			const outcome = { status: "complete" as const, result: answer.synthesis, usage: ready.usage, timings: ready.timings };
+			const outcome = {
+				status: "complete" as const,
+				result: answer.synthesis,
+				usage: ready.usage,
+				timings: ready.timings,
+			};
 			await step.do(STEP.complete, stepConfig(RECORD_POLICY), () => recordRunFinished(db, runId, outcome, now()));
 			return { ...answer.synthesis, usage: ready.usage };
 		} catch (error) {
@@ -98,7 +122,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			await step.do(STEP.errored, stepConfig(RECORD_POLICY), () => recordRunFinished(db, runId, outcome, now()));
 			// A plain Error: run() itself is never retried, and a NonRetryableError thrown here (outside a
 			// step) reaches the instance's status with a generic message instead of ours.
-			throw new Error(`[${info.code}] ${info.message}`);
+			throw new Error(`[${info.code}] ${info.message}`, { cause: error });
 		}
 	}
 
@@ -122,7 +146,9 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		}
 		const { plan, clampedFrom } = final.check;
 		const info = { clampedFrom, repaired: final !== draft };
-		await run.step.do(STEP.recordPlan, stepConfig(RECORD_POLICY), () => recordPlan(this.env.DB, run.id, plan, info, now()));
+		await run.step.do(STEP.recordPlan, stepConfig(RECORD_POLICY), () =>
+			recordPlan(this.env.DB, run.id, plan, info, now()),
+		);
 		return plan;
 	}
 
@@ -139,13 +165,19 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			});
 			const failed = wave.filter((t) => results.get(t.id)?.status === "failed");
 			if (run.options.failurePolicy === "failFast" && failed.length > 0) {
-				throw new OrchestratorError("subtask-failed", `Subtask ${failed.map((t) => `"${t.id}"`).join(", ")} failed and the run's policy is failFast.`);
+				throw new OrchestratorError(
+					"subtask-failed",
+					`Subtask ${failed.map((t) => `"${t.id}"`).join(", ")} failed and the run's policy is failFast.`,
+				);
 			}
 		}
 		const finished = [...done.values()];
 		if (finished.length > 0) {
-			const start = finished.map((r) => r.startedAt).sort()[0]!;
-			const end = finished.map((r) => r.finishedAt).sort().at(-1)!;
+			const start = finished.map((r) => r.startedAt).toSorted()[0]!;
+			const end = finished
+				.map((r) => r.finishedAt)
+				.toSorted()
+				.at(-1)!;
 			run.timings.executeMs = elapsedMs(start, end);
 		}
 		return plan.subtasks.map((t) => results.get(t.id)!);
@@ -154,7 +186,9 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	private async executeOne(run: Run, task: Subtask, done: Map<string, SubtaskStepResult>): Promise<SynthesisInput> {
 		const db = this.env.DB;
 		const record = (outcome: Parameters<typeof recordSubtaskOutcome>[3]) =>
-			run.step.do(STEP.recordSubtask(task.id), stepConfig(RECORD_POLICY), () => recordSubtaskOutcome(db, run.id, task.id, outcome));
+			run.step.do(STEP.recordSubtask(task.id), stepConfig(RECORD_POLICY), () =>
+				recordSubtaskOutcome(db, run.id, task.id, outcome),
+			);
 		const missing = task.dependsOn.filter((d) => !done.has(d));
 		if (missing.length > 0) {
 			const reason = `dependency ${missing.map((d) => `"${d}"`).join(", ")} did not succeed`;
@@ -175,7 +209,13 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		done.set(task.id, result);
 		run.usage = addUsage(run.usage, result.usage);
 		await record({ status: "succeeded", ...result });
-		return { id: task.id, title: task.title, status: "succeeded", output: result.output, sourceUrl: result.source?.url ?? null };
+		return {
+			id: task.id,
+			title: task.title,
+			status: "succeeded",
+			output: result.output,
+			sourceUrl: result.source?.url ?? null,
+		};
 	}
 
 	/** One attempt of a subtask step. */
@@ -192,15 +232,28 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		try {
 			const output = await runSubtask(
 				{ models: run.models, harness: this.env.BROWSER_HARNESS as unknown as BrowserHarnessBinding },
-				{ runId: run.id, request: run.prompt, subtask: task, dependencies, maxOutputChars: run.config.maxStepOutputChars },
+				{
+					runId: run.id,
+					request: run.prompt,
+					subtask: task,
+					dependencies,
+					maxOutputChars: run.config.maxStepOutputChars,
+				},
 			);
 			return { ...output, attempts: attempt, startedAt, finishedAt: now() };
 		} catch (error) {
 			const failure = OrchestratorError.fromUnknown(error);
 			if (failure.recoverable && attempt <= run.config.subtask.retryLimit) {
 				// Progress only: the retry happens whether or not this event is written.
-				await recordAttemptRetried(db, run.id, task.id, attempt, { code: failure.code, message: failure.message }, now()).catch(
-					(e: unknown) => console.error(JSON.stringify({ msg: "event write failed", runId: run.id, error: String(e) })),
+				await recordAttemptRetried(
+					db,
+					run.id,
+					task.id,
+					attempt,
+					{ code: failure.code, message: failure.message },
+					now(),
+				).catch((e: unknown) =>
+					console.error(JSON.stringify({ msg: "event write failed", runId: run.id, error: String(e) })),
 				);
 			}
 			throw toStepError(failure);

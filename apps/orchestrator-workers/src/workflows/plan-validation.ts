@@ -9,9 +9,7 @@ export interface PlanLimits {
 	allowBrowser: boolean;
 }
 
-export type PlanCheck =
-	| { ok: true; plan: Plan; clampedFrom: number | null }
-	| { ok: false; problems: string[] };
+export type PlanCheck = { ok: true; plan: Plan; clampedFrom: number | null } | { ok: false; problems: string[] };
 
 /** Validates `candidate` against the schema and the rules; lists every problem found. */
 export function validatePlan(candidate: unknown, limits: PlanLimits): PlanCheck {
@@ -89,8 +87,17 @@ function findCycle(subtasks: Subtask[]): string[] | null {
  */
 function clamp(plan: Plan, max: number): PlanCheck {
 	if (plan.subtasks.length <= max) return { ok: true, plan, clampedFrom: null };
-	const keptIds = new Set(dependencyWaves(plan.subtasks).flat().slice(0, max).map((t) => t.id));
-	return { ok: true, plan: { subtasks: plan.subtasks.filter((t) => keptIds.has(t.id)) }, clampedFrom: plan.subtasks.length };
+	const keptIds = new Set(
+		dependencyWaves(plan.subtasks)
+			.flat()
+			.slice(0, max)
+			.map((t) => t.id),
+	);
+	return {
+		ok: true,
+		plan: { subtasks: plan.subtasks.filter((t) => keptIds.has(t.id)) },
+		clampedFrom: plan.subtasks.length,
+	};
 }
 
 /**

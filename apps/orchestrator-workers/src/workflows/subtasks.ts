@@ -3,7 +3,13 @@
  * the browser harness read its page first, then the small model answers from that page.
  */
 import { answerFromPagePrompt, runSubtaskPrompt, type DependencyOutput } from "@ow/prompts";
-import { browseResultSchema, type BrowsedPage, type BrowseRequest, type Subtask, type SubtaskOutput } from "@ow/schemas";
+import {
+	browseResultSchema,
+	type BrowsedPage,
+	type BrowseRequest,
+	type Subtask,
+	type SubtaskOutput,
+} from "@ow/schemas";
 import { messageOf, OrchestratorError, type OrchestratorErrorCode } from "../errors";
 import type { Models } from "../models";
 import { generateAnswer } from "./model-call";
@@ -43,7 +49,11 @@ async function runBrowserSubtask(
 	deps: { models: Models; harness: BrowserHarnessBinding },
 	input: SubtaskInput,
 ): Promise<SubtaskOutput> {
-	const page = await browse(deps.harness, { url: input.subtask.url ?? "", goal: input.subtask.instructions, runId: input.runId });
+	const page = await browse(deps.harness, {
+		url: input.subtask.url ?? "",
+		goal: input.subtask.instructions,
+		runId: input.runId,
+	});
 	// Page text is cut before it reaches the prompt, so the prompt stays within the model's context.
 	const text = truncateText(page.text, input.maxOutputChars).text;
 	const prompt = answerFromPagePrompt({
@@ -52,7 +62,12 @@ async function runBrowserSubtask(
 		page: { url: page.finalUrl, title: page.title, text },
 		dependencies: input.dependencies,
 	});
-	const answer = await generateAnswer({ model: deps.models.small, modelId: deps.models.ids.small, prompt, fix: deps.models.fix });
+	const answer = await generateAnswer({
+		model: deps.models.small,
+		modelId: deps.models.ids.small,
+		prompt,
+		fix: deps.models.fix,
+	});
 	return {
 		...textOf(answer.text, input),
 		source: { url: page.finalUrl, title: page.title },
@@ -86,15 +101,23 @@ async function browse(harness: BrowserHarnessBinding, request: BrowseRequest): P
 	}
 	const parsed = browseResultSchema.safeParse(raw);
 	if (!parsed.success) {
-		throw new OrchestratorError("browser-failed", `The browser harness answered in an unexpected shape: ${parsed.error.message}`);
+		throw new OrchestratorError(
+			"browser-failed",
+			`The browser harness answered in an unexpected shape: ${parsed.error.message}`,
+		);
 	}
 	const result = parsed.data;
 	if (!result.ok) {
 		const code = HARNESS_ERROR_CODES[result.error.code] ?? "browser-failed";
-		throw new OrchestratorError(code, `${request.url}: ${result.error.message}`, { recoverable: result.error.retryable });
+		throw new OrchestratorError(code, `${request.url}: ${result.error.message}`, {
+			recoverable: result.error.retryable,
+		});
 	}
 	if (result.page.blocked) {
-		throw new OrchestratorError("page-blocked", `${result.page.finalUrl} is a ${result.page.blocked.kind} page, not content: ${result.page.blocked.reason}`);
+		throw new OrchestratorError(
+			"page-blocked",
+			`${result.page.finalUrl} is a ${result.page.blocked.kind} page, not content: ${result.page.blocked.reason}`,
+		);
 	}
 	return result.page;
 }

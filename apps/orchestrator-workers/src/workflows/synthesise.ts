@@ -18,7 +18,9 @@ export async function synthesise(
 		synthesisSchema,
 	);
 	if (!answer.ok) {
-		throw new OrchestratorError("model-error", `The synthesis did not match its schema: ${answer.problem}`, { recoverable: true });
+		throw new OrchestratorError("model-error", `The synthesis did not match its schema: ${answer.problem}`, {
+			recoverable: true,
+		});
 	}
 	return { synthesis: answer.value, usage: answer.usage, startedAt, finishedAt: new Date().toISOString() };
 }

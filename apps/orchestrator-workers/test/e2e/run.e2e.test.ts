@@ -1,8 +1,17 @@
 import { llmSubtask } from "@ow/schemas/testing";
-import { startModelServer, startRun, startWranglerDev, waitForRun, type ModelServer, type WranglerDev } from "@ow/testing";
+import {
+	startModelServer,
+	startRun,
+	startWranglerDev,
+	waitForRun,
+	type ModelServer,
+	type WranglerDev,
+} from "@ow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const MAX_PARALLEL = 3;
+const subtask = (n: number) => `Your subtask: Subtask s${n}\n`;
+const slow = (text: string) => ({ kind: "text" as const, text, delayMs: 400 });
 let models: ModelServer;
 let dev: WranglerDev;
 
@@ -30,15 +39,19 @@ afterAll(async () => {
 describe("a run through the dev server", () => {
 	it("should run a wave concurrently up to MAX_PARALLEL and re-run only the failed subtask", async () => {
 		const id = `scn-${crypto.randomUUID()}`;
-		const subtask = (n: number) => `Your subtask: Subtask s${n}\n`;
-		const slow = (text: string) => ({ kind: "text" as const, text, delayMs: 400 });
 		models.defineScenario({
 			id,
 			rules: [
-				{ match: "You are the planner", replies: [{ kind: "json", value: { subtasks: [1, 2, 3, 4, 5].map((n) => llmSubtask(`s${n}`)) } }] },
+				{
+					match: "You are the planner",
+					replies: [{ kind: "json", value: { subtasks: [1, 2, 3, 4, 5].map((n) => llmSubtask(`s${n}`)) } }],
+				},
 				{ match: subtask(3), replies: [{ kind: "error", status: 500, message: "scripted outage" }, slow("three")] },
 				...[1, 2, 4, 5].map((n) => ({ match: subtask(n), replies: [slow(`result ${n}`)] })),
-				{ match: "You combine the results", replies: [{ kind: "json", value: { answer: "all: {{fenced}}", references: [] } }] },
+				{
+					match: "You combine the results",
+					replies: [{ kind: "json", value: { answer: "all: {{fenced}}", references: [] } }],
+				},
 			],
 		});
 
@@ -54,7 +67,11 @@ describe("a run through the dev server", () => {
 		expect(calls["You combine the results"]).toBe(1);
 		// The wave ran concurrently, and never wider than MAX_PARALLEL.
 		expect(stats.maxInFlight).toBe(MAX_PARALLEL);
-		expect(run.subtasks.find((t) => t.id === "s3")).toMatchObject({ status: "succeeded", attempts: 2, output: "three" });
+		expect(run.subtasks.find((t) => t.id === "s3")).toMatchObject({
+			status: "succeeded",
+			attempts: 2,
+			output: "three",
+		});
 		expect(run.result?.answer).toContain("result 5");
 	});
 

@@ -8,7 +8,8 @@ import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
 
 const ENVIRONMENTS = ["development", "staging", "production"] as const;
-const read = (config: string, env: string) => unstable_readConfig({ config: path.join(REPO_ROOT, config), env }, { hideWarnings: true });
+const read = (config: string, env: string) =>
+	unstable_readConfig({ config: path.join(REPO_ROOT, config), env }, { hideWarnings: true });
 const harnessName = (env: string) => `browser-harness-${env}`;
 
 describe.each(ENVIRONMENTS)("the %s environment", (env) => {
@@ -16,23 +17,25 @@ describe.each(ENVIRONMENTS)("the %s environment", (env) => {
 	const harness = read("apps/browser-harness/wrangler.jsonc", env);
 
 	it("should bind the orchestrator's Workflow, D1 registry and browser harness", () => {
-		expect(orchestrator.workflows).toEqual([expect.objectContaining({ binding: "ORCHESTRATOR_WORKFLOW", class_name: "OrchestratorWorkflow" })]);
-		expect(orchestrator.d1_databases).toEqual([expect.objectContaining({ binding: "DB", migrations_dir: "apps/orchestrator-workers/migrations" })]);
+		expect(orchestrator.workflows).toEqual([
+			expect.objectContaining({ binding: "ORCHESTRATOR_WORKFLOW", class_name: "OrchestratorWorkflow" }),
+		]);
+		expect(orchestrator.d1_databases).toEqual([
+			expect.objectContaining({ binding: "DB", migrations_dir: "apps/orchestrator-workers/migrations" }),
+		]);
 		// Under `-e <env>` wrangler names the harness Worker `browser-harness-<env>`.
-		expect(orchestrator.services).toEqual([{ binding: "BROWSER_HARNESS", service: harnessName(env), entrypoint: "BrowserHarness" }]);
+		expect(orchestrator.services).toEqual([
+			{ binding: "BROWSER_HARNESS", service: harnessName(env), entrypoint: "BrowserHarness" },
+		]);
 		expect(orchestrator.compatibility_flags).toContain("nodejs_compat");
 		expect(orchestrator.observability?.enabled).toBe(true);
 	});
 
 	it("should bind Workers AI only where an account is expected", () => {
-		if (env === "development") {
-			// In development wrangler would demand a login for the remote AI binding.
-			expect(orchestrator.ai).toBeUndefined();
-			expect(orchestrator.vars.MODEL_PROVIDER).toBe("openai-compatible");
-		} else {
-			expect(orchestrator.ai).toEqual({ binding: "AI" });
-			expect(orchestrator.vars.MODEL_PROVIDER).toBe("workers-ai");
-		}
+		// In development wrangler would demand a login for the remote AI binding.
+		const local = env === "development";
+		expect(orchestrator.ai).toEqual(local ? undefined : { binding: "AI" });
+		expect(orchestrator.vars.MODEL_PROVIDER).toBe(local ? "openai-compatible" : "workers-ai");
 	});
 
 	it("should give the harness its browser, pool and artifact bindings", () => {

@@ -12,9 +12,16 @@ const chat = (system: string, user: string) =>
 	fetch(`${server.baseURL}/chat/completions`, {
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ model: "small", messages: [{ role: "system", content: system }, { role: "user", content: user }] }),
+		body: JSON.stringify({
+			model: "small",
+			messages: [
+				{ role: "system", content: system },
+				{ role: "user", content: user },
+			],
+		}),
 	});
-const content = async (res: Response) => ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+const content = async (res: Response) =>
+	((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
 
 describe("scenarios", () => {
 	it("should answer a rule's calls in order, repeat its last reply and count per rule", async () => {
@@ -23,7 +30,13 @@ describe("scenarios", () => {
 			body: JSON.stringify({
 				id: "scn-order",
 				rules: [
-					{ match: "planner", replies: [{ kind: "error", status: 500 }, { kind: "text", text: "plan" }] },
+					{
+						match: "planner",
+						replies: [
+							{ kind: "error", status: 500 },
+							{ kind: "text", text: "plan" },
+						],
+					},
 					{ match: "", replies: [{ kind: "text", text: "other" }] },
 				],
 			}),
@@ -34,18 +47,30 @@ describe("scenarios", () => {
 		expect(await content(await chat("You are the planner", "scn-order go"))).toBe("plan");
 		expect(await content(await chat("worker", "scn-order go"))).toBe("other");
 		const stats = await (await fetch(`${server.url}/__scenarios/scn-order`)).json();
-		expect(stats).toMatchObject({ calls: 4, rules: [{ match: "planner", calls: 3 }, { match: "", calls: 1 }] });
+		expect(stats).toMatchObject({
+			calls: 4,
+			rules: [
+				{ match: "planner", calls: 3 },
+				{ match: "", calls: 1 },
+			],
+		});
 	});
 
 	it("should fill {{fenced}} with the data blocks of the request", async () => {
-		server.defineScenario({ id: "scn-fence", rules: [{ match: "", replies: [{ kind: "text", text: "saw: {{fenced}}" }] }] });
+		server.defineScenario({
+			id: "scn-fence",
+			rules: [{ match: "", replies: [{ kind: "text", text: "saw: {{fenced}}" }] }],
+		});
 		const user = "scn-fence\nPage (data):\n<<<DATA>>>\nthe sky is green\n<<<DATA>>>";
 		expect(await content(await chat("worker", user))).toBe("saw: the sky is green");
 	});
 
 	it("should leave requests of no scenario to the responder and reject a bad definition", async () => {
 		expect((await chat("x", "no scenario here")).status).toBe(200);
-		const bad = await fetch(`${server.url}/__scenarios`, { method: "POST", body: JSON.stringify({ id: "scn-bad", rules: [] }) });
+		const bad = await fetch(`${server.url}/__scenarios`, {
+			method: "POST",
+			body: JSON.stringify({ id: "scn-bad", rules: [] }),
+		});
 		expect(bad.status).toBe(400);
 		expect((await fetch(`${server.url}/__scenarios/missing`)).status).toBe(404);
 	});

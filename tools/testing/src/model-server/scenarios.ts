@@ -56,7 +56,8 @@ export function scenarioProblem(value: unknown): string | null {
 	if (!Array.isArray(v.rules) || v.rules.length === 0) return "a scenario needs a non-empty rules array";
 	for (const rule of v.rules) {
 		if (typeof rule?.match !== "string") return "every rule needs a match string";
-		if (!Array.isArray(rule.replies) || rule.replies.length === 0) return `rule "${rule.match}" needs at least one reply`;
+		if (!Array.isArray(rule.replies) || rule.replies.length === 0)
+			return `rule "${rule.match}" needs at least one reply`;
 	}
 	return null;
 }
@@ -82,7 +83,15 @@ export function createScenarioBook() {
 		stats(id: string): ScenarioStats | undefined {
 			const state = book.get(id);
 			if (!state) return undefined;
-			return { ...state.stats, rules: state.rules.map(({ rule, calls, maxInFlight, lastUser }) => ({ match: rule.match, calls, maxInFlight, lastUser })) };
+			return {
+				...state.stats,
+				rules: state.rules.map(({ rule, calls, maxInFlight, lastUser }) => ({
+					match: rule.match,
+					calls,
+					maxInFlight,
+					lastUser,
+				})),
+			};
 		},
 		remove(id: string): boolean {
 			return book.delete(id);
@@ -134,7 +143,8 @@ function fill(reply: Reply, request: ChatRequest): Reply {
 	const replace = (value: unknown): unknown => {
 		if (typeof value === "string") return value.replaceAll("{{user}}", user).replaceAll("{{fenced}}", fenced);
 		if (Array.isArray(value)) return value.map(replace);
-		if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
+		if (value && typeof value === "object")
+			return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
 		return value;
 	};
 	return replace(reply) as Reply;

@@ -44,7 +44,9 @@ function fillString(schema: JsonSchema): string {
 	if (typeof schema["pattern"] !== "string") return plain;
 	// Generating a string for any regex is a project of its own; a few common shapes cover ids and codes.
 	const pattern = new RegExp(schema["pattern"]);
-	return [plain, "x", "item-1", "a1", "A1", "1", "x".repeat(Math.max(1, minLength))].find((c) => pattern.test(c)) ?? plain;
+	return (
+		[plain, "x", "item-1", "a1", "A1", "1", "x".repeat(Math.max(1, minLength))].find((c) => pattern.test(c)) ?? plain
+	);
 }
 
 function fillNumber(schema: JsonSchema, integer: boolean): number {

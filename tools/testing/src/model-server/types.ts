@@ -3,6 +3,8 @@
  * what a responder may answer, and the server's public handle.
  */
 
+import type { ScenarioDefinition, ScenarioStats } from "./scenarios.ts";
+
 /** A JSON Schema as sent in `response_format.json_schema.schema`; kept loose because any schema may arrive. */
 export type JsonSchema = { [key: string]: unknown };
 
@@ -183,9 +185,9 @@ export interface ModelServer {
 	/** Queues `reply` for the next `times` calls labelled `label`, ahead of the responder (FIFO). */
 	failNext(label: string, reply: Reply, times?: number): void;
 	/** Registers a scenario (see scenarios.ts); the same as `POST /__scenarios`. */
-	defineScenario(definition: import("./scenarios.ts").ScenarioDefinition): void;
+	defineScenario(definition: ScenarioDefinition): void;
 	/** A scenario's counters; the same as `GET /__scenarios/:id`. */
-	scenarioStats(id: string): import("./scenarios.ts").ScenarioStats | undefined;
+	scenarioStats(id: string): ScenarioStats | undefined;
 	/** Zeroes the counters and clears queued failures, scenarios and recorded requests. */
 	reset(): void;
 	/** Stops listening and destroys open sockets, hanging calls included. */
