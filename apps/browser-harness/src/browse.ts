@@ -40,7 +40,9 @@ export async function browse(env: Env, input: unknown): Promise<BrowseResult> {
 				}),
 		);
 		const { screenshot, ...page } = reading;
-		const screenshotKey = screenshot ? await storeScreenshot(env.ARTIFACTS, screenshot, request.runId, page.finalUrl) : null;
+		const screenshotKey = screenshot
+			? await storeScreenshot(env.ARTIFACTS, screenshot, request.runId, page.finalUrl)
+			: null;
 		return { ok: true, page: { requestedUrl: request.url, ...page, screenshotKey } };
 	} catch (error) {
 		return failure(BrowserHarnessError.fromUnknown(error));
@@ -60,7 +62,12 @@ export function screenshotPrefix(runId: string | undefined): string {
 	return `screenshots/${segment || "adhoc"}/`;
 }
 
-async function storeScreenshot(bucket: R2Bucket, shot: Screenshot, runId: string | undefined, url: string): Promise<string> {
+async function storeScreenshot(
+	bucket: R2Bucket,
+	shot: Screenshot,
+	runId: string | undefined,
+	url: string,
+): Promise<string> {
 	const key = `${screenshotPrefix(runId)}${crypto.randomUUID()}.${shot.extension}`;
 	await bucket.put(key, shot.bytes, {
 		httpMetadata: { contentType: shot.contentType },
@@ -72,9 +79,15 @@ async function storeScreenshot(bucket: R2Bucket, shot: Screenshot, runId: string
 const ARTIFACT_KEY = /^screenshots\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}\.(jpg|png)$/;
 
 /** A stored artifact, or null when the key is not one the harness writes or nothing is stored there. */
-export async function readArtifact(bucket: R2Bucket, key: string): Promise<{ contentType: string; body: ArrayBuffer } | null> {
+export async function readArtifact(
+	bucket: R2Bucket,
+	key: string,
+): Promise<{ contentType: string; body: ArrayBuffer } | null> {
 	if (!ARTIFACT_KEY.test(key)) return null;
 	const object = await bucket.get(key);
 	if (!object) return null;
-	return { contentType: object.httpMetadata?.contentType ?? "application/octet-stream", body: await object.arrayBuffer() };
+	return {
+		contentType: object.httpMetadata?.contentType ?? "application/octet-stream",
+		body: await object.arrayBuffer(),
+	};
 }

@@ -7,9 +7,9 @@
  * fit and tests can pass a fake that records the requests it gets.
  * @see https://developers.cloudflare.com/browser-rendering/workers-bindings/reuse-sessions/
  */
-import puppeteer, { type Browser } from "@cloudflare/puppeteer";
+import { acquire, connect, type Browser } from "@cloudflare/puppeteer";
 import { BrowserHarnessError } from "./errors";
-import type { SessionDriver } from "./pool-core";
+import type { SessionDriver } from "./pool-types";
 
 /** The Browser Rendering binding as the harness uses it. */
 export interface BrowserBinding {
@@ -44,7 +44,7 @@ export function createSessionDriver(binding: BrowserBinding, options: SessionDri
 		async launch() {
 			for (let attempt = 1; ; attempt++) {
 				try {
-					const { sessionId } = await puppeteer.acquire(binding, { keep_alive: options.keepAliveMs });
+					const { sessionId } = await acquire(binding, { keep_alive: options.keepAliveMs });
 					return sessionId;
 				} catch (error) {
 					const failure = BrowserHarnessError.fromUnknown(error);
@@ -61,7 +61,8 @@ export function createSessionDriver(binding: BrowserBinding, options: SessionDri
 			const response = await binding.fetch(`${API_HOST}/v1/devtools/browser/${encodeURIComponent(sessionId)}`, {
 				method: "DELETE",
 			});
-			if (!response.ok && response.status !== 404) throw await BrowserHarnessError.fromResponse(response, "closing a session");
+			if (!response.ok && response.status !== 404)
+				throw await BrowserHarnessError.fromResponse(response, "closing a session");
 			await response.body?.cancel();
 		},
 	};
@@ -80,8 +81,12 @@ export interface ConnectOptions {
  * whose probe times out, is `session-lost`: the caller gives it back as unhealthy and the pool
  * replaces it. Call `browser.disconnect()` when done, never `close()`: the session stays in the pool.
  */
-export async function connectSession(binding: BrowserBinding, sessionId: string, options: ConnectOptions = {}): Promise<Browser> {
-	const connecting = puppeteer.connect(binding, sessionId);
+export async function connectSession(
+	binding: BrowserBinding,
+	sessionId: string,
+	options: ConnectOptions = {},
+): Promise<Browser> {
+	const connecting = connect(binding, sessionId);
 	let browser: Browser;
 	try {
 		browser = await withTimeout(connecting, options.connectTimeoutMs ?? 10_000, "connecting to the session");
@@ -96,7 +101,9 @@ export async function connectSession(binding: BrowserBinding, sessionId: string,
 		return browser;
 	} catch (error) {
 		await browser.disconnect();
-		throw new BrowserHarnessError("session-lost", `session ${sessionId} did not answer its health probe`, { cause: error });
+		throw new BrowserHarnessError("session-lost", `session ${sessionId} did not answer its health probe`, {
+			cause: error,
+		});
 	}
 }
 

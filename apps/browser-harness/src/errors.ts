@@ -103,7 +103,11 @@ export class BrowserHarnessError extends Error {
 }
 
 /** The `BrowseResult` error a caller sees: internal codes fold into the public ones. */
-export function toBrowseError(error: BrowserHarnessError): { code: BrowseErrorCode; message: string; retryable: boolean } {
+export function toBrowseError(error: BrowserHarnessError): {
+	code: BrowseErrorCode;
+	message: string;
+	retryable: boolean;
+} {
 	const code: BrowseErrorCode =
 		error.code === "rate-limited" || error.code === "session-lost"
 			? "browser-unavailable"

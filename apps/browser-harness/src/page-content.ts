@@ -83,7 +83,14 @@ const CHALLENGE_TITLE = [
 	/captcha/i,
 	/^one more step/i,
 ];
-const BLOCK_TITLE = [/access denied/i, /^403 forbidden/i, /^forbidden$/i, /request (was )?blocked/i, /too many requests/i, /you have been blocked/i];
+const BLOCK_TITLE = [
+	/access denied/i,
+	/^403 forbidden/i,
+	/^forbidden$/i,
+	/request (was )?blocked/i,
+	/too many requests/i,
+	/you have been blocked/i,
+];
 const CHALLENGE_TEXT = [
 	/checking (if the site connection is secure|your browser before accessing)/i,
 	/verify (that )?you are (a )?human/i,
@@ -91,7 +98,11 @@ const CHALLENGE_TEXT = [
 	/please complete the security check/i,
 	/press (&|and) hold/i,
 ];
-const BLOCK_TEXT = [/sorry, you have been blocked/i, /access to this page has been denied/i, /you don't have permission to access/i];
+const BLOCK_TEXT = [
+	/sorry, you have been blocked/i,
+	/access to this page has been denied/i,
+	/you don't have permission to access/i,
+];
 /** Challenge and block pages are short; long pages that merely mention "access denied" are content. */
 const SHORT_PAGE_CHARS = 3_000;
 
@@ -111,7 +122,8 @@ export function detectBlock(signals: BlockSignals): BrowsedPage["blocked"] {
 	}
 	const short = text.length <= SHORT_PAGE_CHARS;
 	if (!short) return null;
-	if (captchaMarkers.length > 0) return { kind: "challenge", reason: `captcha on the page (${captchaMarkers.join(", ")})` };
+	if (captchaMarkers.length > 0)
+		return { kind: "challenge", reason: `captcha on the page (${captchaMarkers.join(", ")})` };
 	const phrase = CHALLENGE_TEXT.find((pattern) => pattern.test(text));
 	if (phrase) return { kind: "challenge", reason: `challenge text matching ${phrase.source}` };
 	const block = BLOCK_TEXT.find((pattern) => pattern.test(text));

@@ -7,6 +7,7 @@
  */
 import type { Browser, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
 import type { BrowsedPage } from "@ow/schemas";
+import { z } from "zod";
 import { withTimeout } from "./browser-client";
 import { BrowserHarnessError } from "./errors";
 import { detectBlock, normalizeLinks, tidyText, truncateText } from "./page-content";
@@ -52,10 +53,18 @@ export async function readPage(browser: Browser, url: URL, options: ReadOptions)
 		if (!options.policy.allowPrivate) {
 			const ip = response?.remoteAddress().ip;
 			const reason = ip ? refusedHostReason(ip) : null;
-			if (reason) throw new BrowserHarnessError("url-refused", `URL refused after navigation (${reason}): ${page.url()}`);
+			if (reason)
+				throw new BrowserHarnessError("url-refused", `URL refused after navigation (${reason}): ${page.url()}`);
 		}
-		const raw = await withTimeout(page.evaluate(extractScript(options.maxTextChars)), STEP_TIMEOUT_MS, "reading the page");
-		const extracted = raw as Extracted;
+		const raw: unknown = await withTimeout(
+			page.evaluate(extractScript(options.maxTextChars)),
+			STEP_TIMEOUT_MS,
+			"reading the page",
+		);
+		// The script runs in the page's own world, where the page can redefine what it calls.
+		const parsed = extractedSchema.safeParse(raw);
+		if (!parsed.success) throw new BrowserHarnessError("internal", "the page's content could not be read");
+		const extracted = parsed.data;
 		const { text, truncated } = truncateText(tidyText(extracted.text), options.maxTextChars, extracted.totalChars);
 		const finalUrl = page.url();
 		const blocked = detectBlock({
@@ -65,7 +74,15 @@ export async function readPage(browser: Browser, url: URL, options: ReadOptions)
 			captchaMarkers: extracted.markers,
 		});
 		const screenshot = options.screenshot ? await takeScreenshot(page, options.screenshotMaxBytes) : null;
-		return { finalUrl, title: extracted.title, text, truncated, links: normalizeLinks(extracted.links, finalUrl), blocked, screenshot };
+		return {
+			finalUrl,
+			title: extracted.title,
+			text,
+			truncated,
+			links: normalizeLinks(extracted.links, finalUrl),
+			blocked,
+			screenshot,
+		};
 	} catch (error) {
 		throw BrowserHarnessError.fromUnknown(error);
 	} finally {
@@ -131,10 +148,14 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 		if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
 		const failure = BrowserHarnessError.fromUnknown(error);
 		if (failure.code === "navigation-timeout") {
-			throw new BrowserHarnessError("navigation-timeout", `${url.href} did not load within ${timeoutMs} ms`, { cause: error });
+			throw new BrowserHarnessError("navigation-timeout", `${url.href} did not load within ${timeoutMs} ms`, {
+				cause: error,
+			});
 		}
 		if (/ERR_ABORTED/.test(failure.message)) {
-			throw new BrowserHarnessError("navigation-failed", `${url.href} did not render a page (a download?)`, { cause: error });
+			throw new BrowserHarnessError("navigation-failed", `${url.href} did not render a page (a download?)`, {
+				cause: error,
+			});
 		}
 		throw failure;
 	}
@@ -156,7 +177,10 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 async function denyDownloads(page: Page, browserContextId: string | undefined): Promise<void> {
 	const cdp = await page.createCDPSession();
 	try {
-		await cdp.send("Browser.setDownloadBehavior", { behavior: "deny", ...(browserContextId ? { browserContextId } : {}) });
+		await cdp.send("Browser.setDownloadBehavior", {
+			behavior: "deny",
+			...(browserContextId ? { browserContextId } : {}),
+		});
 	} finally {
 		await cdp.detach();
 	}
@@ -165,7 +189,12 @@ async function denyDownloads(page: Page, browserContextId: string | undefined): 
 /** JPEG at falling quality until it fits `maxBytes` (large WebSocket messages fail), then a smaller clip. */
 async function takeScreenshot(page: Page, maxBytes: number): Promise<Screenshot> {
 	for (const quality of JPEG_QUALITIES) {
-		const bytes = await page.screenshot({ type: "jpeg", quality, captureBeyondViewport: false, optimizeForSpeed: true });
+		const bytes = await page.screenshot({
+			type: "jpeg",
+			quality,
+			captureBeyondViewport: false,
+			optimizeForSpeed: true,
+		});
 		if (bytes.byteLength <= maxBytes) return { bytes, contentType: "image/jpeg", extension: "jpg" };
 	}
 	const clip = { x: 0, y: 0, width: VIEWPORT.width / 2, height: VIEWPORT.height / 2 };
@@ -174,13 +203,13 @@ async function takeScreenshot(page: Page, maxBytes: number): Promise<Screenshot>
 	throw new BrowserHarnessError("internal", `screenshot stays above ${maxBytes} bytes even at the lowest quality`);
 }
 
-interface Extracted {
-	title: string;
-	text: string;
-	totalChars: number;
-	links: Array<{ text: string; href: string }>;
-	markers: string[];
-}
+const extractedSchema = z.object({
+	title: z.string(),
+	text: z.string(),
+	totalChars: z.number(),
+	links: z.array(z.object({ text: z.string(), href: z.string() })).max(2_000),
+	markers: z.array(z.string()),
+});
 
 /**
  * The in-page extraction, as source text: a function passed to `evaluate` would be rewritten by the

@@ -16,56 +16,7 @@
  */
 import type { PoolStats } from "@ow/schemas";
 import { BrowserHarnessError } from "./errors";
-
-/** The two Browser Rendering calls the pool makes; `createSessionDriver` is the real one. */
-export interface SessionDriver {
-	/** Starts a new session (keep-alive set) and returns its id. Throws a `BrowserHarnessError`. */
-	launch(): Promise<string>;
-	/** Ends a session for good. */
-	close(sessionId: string): Promise<void>;
-}
-
-/** A pooled session as stored. */
-export interface SessionRecord {
-	id: string;
-	/** Set while the session is lent out. */
-	leaseId: string | null;
-	launchedAt: number;
-	lastUsedAt: number;
-	leasedAt: number | null;
-}
-
-/** Counters that survive restarts of the DO. */
-export interface PoolCounters {
-	launched: number;
-	reused: number;
-	replaced: number;
-}
-
-/** Where the pool keeps its state; synchronous on purpose (see the module comment). */
-export interface PoolStore {
-	loadSessions(): SessionRecord[];
-	saveSession(record: SessionRecord): void;
-	deleteSession(id: string): void;
-	loadMeta(): { size: number | null; counters: PoolCounters };
-	saveMeta(size: number | null, counters: PoolCounters): void;
-}
-
-/** What a browse asks the pool for. */
-export interface AcquireRequest {
-	/** Higher is served first when the browse has to queue. */
-	priority: number;
-	/** How long the browse may wait in the queue before giving up with `browser-unavailable`. */
-	waitMs: number;
-}
-
-/** A session lent to one browse; give it back with `release(leaseId, healthy)`. */
-export interface Lease {
-	leaseId: string;
-	sessionId: string;
-	/** True when an already open session served the acquisition. */
-	reused: boolean;
-}
+import type { AcquireRequest, Lease, PoolCounters, PoolStore, SessionDriver, SessionRecord } from "./pool-types";
 
 /** What `PoolCore` needs from its host. */
 export interface PoolCoreOptions {
@@ -168,7 +119,9 @@ export class PoolCore {
 	scale(size: number): PoolStats {
 		this.#size = size;
 		this.#saveMeta();
-		const idle = [...this.#sessions.values()].filter((r) => r.leaseId === null).sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+		const idle = [...this.#sessions.values()]
+			.filter((r) => r.leaseId === null)
+			.toSorted((a, b) => a.lastUsedAt - b.lastUsedAt);
 		while (this.#sessions.size + this.#launching > size && idle.length > 0) this.#forget(idle.shift()!, false);
 		this.#pump();
 		return this.stats();
@@ -177,7 +130,7 @@ export class PoolCore {
 	/** Closes idle sessions past `idleMs` and drops leases past `leaseTtlMs`; waits for the closes. */
 	async sweep(): Promise<void> {
 		const now = this.#options.now();
-		for (const record of [...this.#sessions.values()]) {
+		for (const record of this.#sessions.values()) {
 			const expired =
 				record.leaseId === null
 					? now - record.lastUsedAt >= this.#options.idleMs
@@ -203,7 +156,7 @@ export class PoolCore {
 
 	/** Resolves when every close started so far has finished. */
 	async settled(): Promise<void> {
-		while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+		while (this.#background.size > 0) await Promise.allSettled(this.#background);
 	}
 
 	#hasRoom(): boolean {
@@ -286,7 +239,9 @@ export class PoolCore {
 			.catch((error: unknown) => {
 				// Closing is best effort: a dead session is already gone, and Browser Rendering ends any
 				// session left behind when its keep-alive runs out.
-				console.warn(JSON.stringify({ msg: "closing a browser session failed", sessionId: record.id, error: String(error) }));
+				console.warn(
+					JSON.stringify({ msg: "closing a browser session failed", sessionId: record.id, error: String(error) }),
+				);
 			})
 			.finally(() => {
 				if (unhealthy) this.#unhealthy--;

@@ -5,8 +5,7 @@
  * pool throws it away, and the browse tries again with another session.
  */
 import { BrowserHarnessError } from "./errors";
-import type { AcquireRequest } from "./pool-core";
-import type { AcquireOutcome } from "./session-pool";
+import type { AcquireOutcome, AcquireRequest } from "./pool-types";
 
 /** The pool as the Worker calls it; the DO stub fits, and so does a fake. */
 export interface PoolClient {

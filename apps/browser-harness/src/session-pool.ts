@@ -15,27 +15,22 @@ import type { PoolStats } from "@ow/schemas";
 import { DurableObject } from "cloudflare:workers";
 import { createSessionDriver } from "./browser-client";
 import { readConfig } from "./config";
-import { BrowserHarnessError, type BrowserHarnessErrorCode } from "./errors";
-import {
-	PoolCore,
-	type AcquireRequest,
-	type Lease,
-	type PoolCounters,
-	type PoolStore,
-	type SessionDriver,
-	type SessionRecord,
-} from "./pool-core";
+import { BrowserHarnessError } from "./errors";
+import { PoolCore } from "./pool-core";
+import type {
+	AcquireOutcome,
+	AcquireRequest,
+	PoolCounters,
+	PoolStore,
+	SessionDriver,
+	SessionRecord,
+} from "./pool-types";
 
 /** The one pool every harness instance shares. */
 export const POOL_NAME = "default";
 
 /** A lease older than this is from a browse that died without releasing it (longest browse + margin). */
 export const LEASE_TTL_MS = 5 * 60_000;
-
-/** `SessionPool.acquire`'s answer: errors are values, because RPC drops a thrown error's fields. */
-export type AcquireOutcome =
-	| { ok: true; lease: Lease }
-	| { ok: false; error: { code: BrowserHarnessErrorCode; message: string } };
 
 /** The session pool Durable Object; see the module comment. */
 export class SessionPool extends DurableObject<Env> {
@@ -115,9 +110,12 @@ export function keepAliveFor(idleMs: number): number {
 const SESSION_PREFIX = "browser-session:";
 const META_KEY = "pool:meta";
 
+function sessionKey(id: string): string {
+	return SESSION_PREFIX + id;
+}
+
 /** `PoolStore` over the DO's synchronous SQLite KV API. */
 function kvPoolStore(kv: SyncKvStorage): PoolStore {
-	const sessionKey = (id: string) => SESSION_PREFIX + id;
 	return {
 		loadSessions: () => [...kv.list<SessionRecord>({ prefix: SESSION_PREFIX })].map(([, record]) => record),
 		saveSession: (record) => kv.put(sessionKey(record.id), record),

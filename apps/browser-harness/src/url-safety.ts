@@ -64,7 +64,10 @@ export function assertUrlAllowed(raw: string, policy: UrlPolicy): URL {
  * Used for URL hosts and for the remote address a response came from.
  */
 export function refusedHostReason(rawHost: string): string | null {
-	const host = rawHost.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+	const host = rawHost
+		.toLowerCase()
+		.replace(/^\[|\]$/g, "")
+		.replace(/\.$/, "");
 	if (host === "") return "empty host";
 	const v4 = parseIpv4(host);
 	if (v4 !== null) return ipv4Reason(v4, host);
@@ -132,15 +135,16 @@ export function parseIpv6(text: string): number[] | null {
 	}
 	const halves = rest.split("::");
 	if (halves.length > 2) return null;
-	const parse = (part: string): number[] | null => {
-		if (part === "") return [];
-		const groups = part.split(":").map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : Number.NaN));
-		return groups.some(Number.isNaN) ? null : groups;
-	};
-	const head = parse(halves[0]!);
-	const back = halves.length === 2 ? parse(halves[1]!) : [];
+	const head = parseGroups(halves[0]!);
+	const back = halves.length === 2 ? parseGroups(halves[1]!) : [];
 	if (!head || !back) return null;
 	const known = head.length + back.length + tail.length;
 	if (halves.length === 1 ? known !== 8 : known > 7) return null;
 	return [...head, ...Array<number>(8 - known).fill(0), ...back, ...tail];
+}
+
+function parseGroups(part: string): number[] | null {
+	if (part === "") return [];
+	const groups = part.split(":").map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : Number.NaN));
+	return groups.some(Number.isNaN) ? null : groups;
 }

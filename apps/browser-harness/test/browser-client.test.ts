@@ -44,7 +44,10 @@ describe("createSessionDriver", () => {
 	it("should give up with browser-unavailable when the 429s do not stop", async () => {
 		const sleeps: number[] = [];
 		const binding = new FakeBinding([tooMany, tooMany, tooMany, session("never")]);
-		await expect(driverFor(binding, sleeps).launch()).rejects.toMatchObject({ code: "browser-unavailable", recoverable: true });
+		await expect(driverFor(binding, sleeps).launch()).rejects.toMatchObject({
+			code: "browser-unavailable",
+			recoverable: true,
+		});
 		expect(binding.requests).toHaveLength(3);
 		expect(sleeps).toEqual([100, 200]);
 	});
@@ -56,7 +59,10 @@ describe("createSessionDriver", () => {
 	});
 
 	it("should close a session with DELETE and accept one already gone", async () => {
-		const binding = new FakeBinding([() => Response.json({ status: "closed" }), () => new Response("gone", { status: 404 })]);
+		const binding = new FakeBinding([
+			() => Response.json({ status: "closed" }),
+			() => new Response("gone", { status: 404 }),
+		]);
 		const driver = driverFor(binding, []);
 		await driver.close("s-1");
 		await driver.close("s-2");

@@ -3,7 +3,11 @@ import { BrowserHarnessError, toBrowseError } from "../src/errors";
 
 describe("BrowserHarnessError.fromUnknown", () => {
 	it.each([
-		[Object.assign(new Error("Navigation timeout of 1000 ms exceeded"), { name: "TimeoutError" }), "navigation-timeout", true],
+		[
+			Object.assign(new Error("Navigation timeout of 1000 ms exceeded"), { name: "TimeoutError" }),
+			"navigation-timeout",
+			true,
+		],
 		[new Error("net::ERR_CONNECTION_REFUSED at http://127.0.0.1:1/"), "navigation-failed", true],
 		[new Error("net::ERR_NAME_NOT_RESOLVED at http://nowhere.test/"), "navigation-failed", true],
 		[new Error("Unable to connect to existing session abc (it may still be in use)"), "session-lost", true],
@@ -31,7 +35,15 @@ describe("BrowserHarnessError.fromResponse", () => {
 
 describe("toBrowseError", () => {
 	it("should fold internal codes into the public ones", () => {
-		expect(toBrowseError(new BrowserHarnessError("session-lost", "x"))).toEqual({ code: "browser-unavailable", message: "x", retryable: true });
-		expect(toBrowseError(new BrowserHarnessError("url-refused", "y"))).toEqual({ code: "url-refused", message: "y", retryable: false });
+		expect(toBrowseError(new BrowserHarnessError("session-lost", "x"))).toEqual({
+			code: "browser-unavailable",
+			message: "x",
+			retryable: true,
+		});
+		expect(toBrowseError(new BrowserHarnessError("url-refused", "y"))).toEqual({
+			code: "url-refused",
+			message: "y",
+			retryable: false,
+		});
 	});
 });

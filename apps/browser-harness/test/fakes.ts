@@ -1,5 +1,5 @@
 /** Fakes that record calls, for the pool and the lease loop. */
-import type { PoolCounters, PoolStore, SessionDriver, SessionRecord } from "../src/pool-core";
+import type { PoolCounters, PoolStore, SessionDriver, SessionRecord } from "../src/pool-types";
 
 /** A driver whose launches and closes are recorded; launches can be made to fail or wait. */
 export class FakeDriver implements SessionDriver {

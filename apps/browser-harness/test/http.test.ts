@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 import { BrowserHarness } from "../src/index";
 
 const post = (path: string, body: string) =>
-	exports.default.fetch(`http://harness${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+	exports.default.fetch(`http://harness${path}`, {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body,
+	});
 
 async function expectEnvelope(res: Response, status: number, code: string) {
 	expect(res.status).toBe(status);
@@ -36,12 +40,20 @@ describe("HTTP surface", () => {
 	});
 
 	it("should refuse a body that breaks the schema with a 400 and the issues", async () => {
-		const body = await expectEnvelope(await post("/browse", JSON.stringify({ url: "https://a.test", timeoutMs: 5 })), 400, "invalid-request");
+		const body = await expectEnvelope(
+			await post("/browse", JSON.stringify({ url: "https://a.test", timeoutMs: 5 })),
+			400,
+			"invalid-request",
+		);
 		expect(body).toMatchObject({ error: { details: [{ path: "timeoutMs" }] } });
 	});
 
 	it("should refuse a private URL before touching a browser", async () => {
-		const body = await expectEnvelope(await post("/browse", JSON.stringify({ url: "http://10.0.0.1/" })), 403, "url-refused");
+		const body = await expectEnvelope(
+			await post("/browse", JSON.stringify({ url: "http://10.0.0.1/" })),
+			403,
+			"url-refused",
+		);
 		expect(body).toMatchObject({ ok: false, error: { retryable: false } });
 	});
 
@@ -58,7 +70,13 @@ describe("HTTP surface", () => {
 	});
 
 	it("should answer a missing artifact with a JSON 404", async () => {
-		await expectEnvelope(await exports.default.fetch("http://harness/artifacts/screenshots/adhoc/00000000-0000-0000-0000-000000000000.jpg"), 404, "not-found");
+		await expectEnvelope(
+			await exports.default.fetch(
+				"http://harness/artifacts/screenshots/adhoc/00000000-0000-0000-0000-000000000000.jpg",
+			),
+			404,
+			"not-found",
+		);
 		await expectEnvelope(await exports.default.fetch("http://harness/artifacts/../secrets"), 404, "not-found");
 	});
 
@@ -77,7 +95,10 @@ describe("RPC entrypoint", () => {
 			ok: false,
 			error: { code: "url-refused", retryable: false },
 		});
-		await expect(exports.BrowserHarness.browse({ url: "" })).resolves.toMatchObject({ ok: false, error: { code: "invalid-request" } });
+		await expect(exports.BrowserHarness.browse({ url: "" })).resolves.toMatchObject({
+			ok: false,
+			error: { code: "invalid-request" },
+		});
 	});
 
 	it("should return null for a missing artifact", async () => {

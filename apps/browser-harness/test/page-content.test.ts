@@ -28,7 +28,9 @@ describe("detectBlock", () => {
 	});
 
 	it("should flag block text on a short page", () => {
-		expect(detectBlock({ ...page, title: "", text: "Sorry, you have been blocked" })).toMatchObject({ kind: "blocked" });
+		expect(detectBlock({ ...page, title: "", text: "Sorry, you have been blocked" })).toMatchObject({
+			kind: "blocked",
+		});
 	});
 
 	it("should leave long articles that mention access denied alone", () => {

@@ -142,7 +142,7 @@ describe("PoolCore scale and sweep", () => {
 		expect(driver.closes).toEqual(["s1"]);
 		clock.advance(300_000);
 		await pool.sweep();
-		expect(driver.closes.sort()).toEqual(["s1", "s2", "s3"]);
+		expect(driver.closes.toSorted()).toEqual(["s1", "s2", "s3"]);
 		expect(pool.release(c!.leaseId, true)).toBe(false);
 		expect(pool.nextSweepAt()).toBeNull();
 	});
@@ -154,6 +154,9 @@ describe("PoolCore scale and sweep", () => {
 		first.pool.scale(4);
 		const again = makePool(2, first.store);
 		expect(again.pool.stats()).toMatchObject({ size: 4, available: 1, launched: 1 });
-		await expect(again.pool.acquire({ priority: 0, waitMs: 1_000 })).resolves.toMatchObject({ sessionId: "s1", reused: true });
+		await expect(again.pool.acquire({ priority: 0, waitMs: 1_000 })).resolves.toMatchObject({
+			sessionId: "s1",
+			reused: true,
+		});
 	});
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BrowserHarnessError } from "../src/errors";
-import type { AcquireRequest } from "../src/pool-core";
+import type { AcquireOutcome, AcquireRequest } from "../src/pool-types";
 import { withLeasedBrowser, type PoolClient } from "../src/session-lease";
-import type { AcquireOutcome } from "../src/session-pool";
 
 /** A pool that hands out the given session ids and records releases. */
 class FakePool implements PoolClient {
@@ -34,6 +33,17 @@ class FakeBrowser {
 }
 
 const request = { priority: 0, waitMs: 1_000 };
+const connectFake = async (id: string) => new FakeBrowser(id);
+const connectExceptDead = async (id: string) => {
+	if (id === "dead") throw new BrowserHarnessError("session-lost", "gone");
+	return new FakeBrowser(id);
+};
+const connectNever = async (): Promise<FakeBrowser> => {
+	throw new BrowserHarnessError("session-lost", "gone");
+};
+const failWith = (code: "session-lost" | "navigation-timeout") => async () => {
+	throw new BrowserHarnessError(code, `failed with ${code}`);
+};
 
 describe("withLeasedBrowser", () => {
 	it("should disconnect and give the session back healthy after the work", async () => {
@@ -51,11 +61,9 @@ describe("withLeasedBrowser", () => {
 
 	it("should replace a session it cannot connect to and go on with the next", async () => {
 		const pool = new FakePool(["dead", "fresh"]);
-		const connect = async (id: string) => {
-			if (id === "dead") throw new BrowserHarnessError("session-lost", "gone");
-			return new FakeBrowser(id);
-		};
-		await expect(withLeasedBrowser({ pool, connect }, request, async (b) => b.sessionId)).resolves.toBe("fresh");
+		await expect(
+			withLeasedBrowser({ pool, connect: connectExceptDead }, request, async (b) => b.sessionId),
+		).resolves.toBe("fresh");
 		expect(pool.releases).toEqual([
 			["lease-dead", false],
 			["lease-fresh", true],
@@ -64,10 +72,9 @@ describe("withLeasedBrowser", () => {
 
 	it("should give a session back unhealthy when the work lost it, and rethrow", async () => {
 		const pool = new FakePool(["a"]);
-		const work = async () => {
-			throw new BrowserHarnessError("session-lost", "the browser context did not close");
-		};
-		await expect(withLeasedBrowser({ pool, connect: async (id) => new FakeBrowser(id) }, request, work)).rejects.toMatchObject({
+		await expect(
+			withLeasedBrowser({ pool, connect: connectFake }, request, failWith("session-lost")),
+		).rejects.toMatchObject({
 			code: "session-lost",
 		});
 		expect(pool.releases).toEqual([["lease-a", false]]);
@@ -75,10 +82,9 @@ describe("withLeasedBrowser", () => {
 
 	it("should keep a session healthy when only the page failed", async () => {
 		const pool = new FakePool(["a"]);
-		const work = async () => {
-			throw new BrowserHarnessError("navigation-timeout", "slow");
-		};
-		await expect(withLeasedBrowser({ pool, connect: async (id) => new FakeBrowser(id) }, request, work)).rejects.toMatchObject({
+		await expect(
+			withLeasedBrowser({ pool, connect: connectFake }, request, failWith("navigation-timeout")),
+		).rejects.toMatchObject({
 			code: "navigation-timeout",
 		});
 		expect(pool.releases).toEqual([["lease-a", true]]);
@@ -86,10 +92,9 @@ describe("withLeasedBrowser", () => {
 
 	it("should stop after the given number of dead sessions", async () => {
 		const pool = new FakePool(["x", "y", "z"]);
-		const connect = async (): Promise<FakeBrowser> => {
-			throw new BrowserHarnessError("session-lost", "gone");
-		};
-		await expect(withLeasedBrowser({ pool, connect, attempts: 2 }, request, async () => 1)).rejects.toMatchObject({
+		await expect(
+			withLeasedBrowser({ pool, connect: connectNever, attempts: 2 }, request, async () => 1),
+		).rejects.toMatchObject({
 			code: "browser-unavailable",
 		});
 		expect(pool.releases).toEqual([
@@ -100,7 +105,7 @@ describe("withLeasedBrowser", () => {
 
 	it("should pass on the pool's refusal", async () => {
 		const pool = new FakePool([]);
-		await expect(withLeasedBrowser({ pool, connect: async (id) => new FakeBrowser(id) }, request, async () => 1)).rejects.toMatchObject({
+		await expect(withLeasedBrowser({ pool, connect: connectFake }, request, async () => 1)).rejects.toMatchObject({
 			code: "browser-unavailable",
 			message: "pool empty",
 		});

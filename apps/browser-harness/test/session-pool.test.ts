@@ -23,7 +23,10 @@ describe("SessionPool (Durable Object)", () => {
 		expect(first).toMatchObject({ ok: true, lease: { sessionId: "s1", reused: false } });
 		if (!first.ok) return;
 		expect(await stub.release(first.lease.leaseId, true)).toBe(true);
-		expect(await stub.acquire({ priority: 0, waitMs: 1_000 })).toMatchObject({ ok: true, lease: { sessionId: "s1", reused: true } });
+		expect(await stub.acquire({ priority: 0, waitMs: 1_000 })).toMatchObject({
+			ok: true,
+			lease: { sessionId: "s1", reused: true },
+		});
 		expect(driver.launches).toEqual(["s1"]);
 		expect(await stub.stats()).toMatchObject({ size: 2, busy: 1, launched: 1, reused: 1 });
 	});

@@ -38,21 +38,27 @@ describe("checkUrl without ALLOW_PRIVATE_URLS", () => {
 		expect(checkUrl(url, strict).ok).toBe(false);
 	});
 
-	it.each(["file:///etc/passwd", "javascript:alert(1)", "ftp://example.com/", "data:text/html,hi", "ws://example.com/", "about:blank"])(
-		"should refuse the scheme of %s",
-		(url) => {
-			const verdict = checkUrl(url, strict);
-			expect(verdict.ok).toBe(false);
-			if (!verdict.ok) expect(verdict.reason).toMatch(/scheme/);
-		},
-	);
+	it.each([
+		"file:///etc/passwd",
+		"javascript:alert(1)",
+		"ftp://example.com/",
+		"data:text/html,hi",
+		"ws://example.com/",
+		"about:blank",
+	])("should refuse the scheme of %s", (url) => {
+		expect(checkUrl(url, strict)).toMatchObject({ ok: false, reason: expect.stringMatching(/scheme/) });
+	});
 
-	it.each(["https://example.com/", "http://example.com:8080/a?b=c", "https://8.8.8.8/", "http://[2606:4700::1111]/", "http://[::ffff:8.8.8.8]/", "http://172.32.0.1/"])(
-		"should allow the public URL %s",
-		(url) => {
-			expect(checkUrl(url, strict)).toMatchObject({ ok: true });
-		},
-	);
+	it.each([
+		"https://example.com/",
+		"http://example.com:8080/a?b=c",
+		"https://8.8.8.8/",
+		"http://[2606:4700::1111]/",
+		"http://[::ffff:8.8.8.8]/",
+		"http://172.32.0.1/",
+	])("should allow the public URL %s", (url) => {
+		expect(checkUrl(url, strict)).toMatchObject({ ok: true });
+	});
 
 	it("should refuse something that is not a URL", () => {
 		expect(checkUrl("not a url", strict)).toEqual({ ok: false, reason: "not an absolute URL" });
@@ -60,12 +66,16 @@ describe("checkUrl without ALLOW_PRIVATE_URLS", () => {
 });
 
 describe("checkUrl with ALLOW_PRIVATE_URLS=true", () => {
-	it.each(["http://127.0.0.1:8080/", "http://10.0.0.1/", "http://169.254.169.254/", "http://[::1]/", "http://localhost/", "http://[::ffff:127.0.0.1]/"])(
-		"should allow %s",
-		(url) => {
-			expect(checkUrl(url, open).ok).toBe(true);
-		},
-	);
+	it.each([
+		"http://127.0.0.1:8080/",
+		"http://10.0.0.1/",
+		"http://169.254.169.254/",
+		"http://[::1]/",
+		"http://localhost/",
+		"http://[::ffff:127.0.0.1]/",
+	])("should allow %s", (url) => {
+		expect(checkUrl(url, open).ok).toBe(true);
+	});
 
 	it.each(["file:///etc/passwd", "javascript:alert(1)", "ftp://127.0.0.1/"])("should still refuse %s", (url) => {
 		expect(checkUrl(url, open).ok).toBe(false);

@@ -9,7 +9,13 @@ import type { z } from "zod";
 import { BrowserHarnessError } from "../errors";
 
 /** Builds an error response. */
-export function errorResponse(c: Context, status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
+export function errorResponse(
+	c: Context,
+	status: ContentfulStatusCode,
+	code: string,
+	message: string,
+	details?: unknown,
+) {
 	return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
 }
 
@@ -30,13 +36,19 @@ export const onError: ErrorHandler = (error, c) => {
 };
 
 /** `app.notFound`. */
-export const onNotFound: NotFoundHandler = (c) => errorResponse(c, 404, "not-found", `No route for ${c.req.method} ${c.req.path}.`);
+export const onNotFound: NotFoundHandler = (c) =>
+	errorResponse(c, 404, "not-found", `No route for ${c.req.method} ${c.req.path}.`);
 
 /** A handler for the other methods of a route: 405 with the Allow header. */
 export function methodNotAllowed(allowed: string[]) {
 	return (c: Context) => {
 		c.header("Allow", allowed.join(", "));
-		return errorResponse(c, 405, "method-not-allowed", `${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`);
+		return errorResponse(
+			c,
+			405,
+			"method-not-allowed",
+			`${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`,
+		);
 	};
 }
 

@@ -10,6 +10,9 @@ export const artifacts = new Hono<{ Bindings: Env }>()
 		const key = c.req.param("key");
 		const artifact = await readArtifact(c.env.ARTIFACTS, key);
 		if (!artifact) throw new BrowserHarnessError("not-found", `No artifact ${key}.`);
-		return c.body(artifact.body, 200, { "content-type": artifact.contentType, "cache-control": "private, max-age=3600" });
+		return c.body(artifact.body, 200, {
+			"content-type": artifact.contentType,
+			"cache-control": "private, max-age=3600",
+		});
 	})
 	.all("/:key{.+}", methodNotAllowed(["GET"]));

@@ -73,7 +73,10 @@ describe("browse with real Chromium", () => {
 		const challenge = await harness.browse({ url: `${site.url}/challenge` });
 		expect(challenge.result).toMatchObject({ ok: true, page: { blocked: { kind: "challenge" } } });
 		const forbidden = await harness.browse({ url: `${site.url}/forbidden` });
-		expect(forbidden.result).toMatchObject({ ok: true, page: { blocked: { kind: "blocked", reason: "HTTP 403 from the site" } } });
+		expect(forbidden.result).toMatchObject({
+			ok: true,
+			page: { blocked: { kind: "blocked", reason: "HTTP 403 from the site" } },
+		});
 	});
 
 	it("should fail a closed port with navigation-failed and a slow page with navigation-timeout", async () => {

@@ -13,7 +13,11 @@ export interface Harness {
 
 /** Starts the harness with the given vars (on top of the development env). */
 export async function startHarness(vars: Record<string, string>): Promise<Harness> {
-	const dev = await startWranglerDev({ configs: ["apps/browser-harness/wrangler.jsonc"], vars, readyTimeoutMs: 120_000 });
+	const dev = await startWranglerDev({
+		configs: ["apps/browser-harness/wrangler.jsonc"],
+		vars,
+		readyTimeoutMs: 120_000,
+	});
 	const get = (path: string) => fetch(`${dev.url}${path}`);
 	return {
 		dev,
@@ -34,7 +38,11 @@ export async function startHarness(vars: Record<string, string>): Promise<Harnes
 }
 
 /** Polls `check` until it holds, or fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+	what: string,
+	check: () => boolean | Promise<boolean>,
+	timeoutMs = 30_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (await check()) return;

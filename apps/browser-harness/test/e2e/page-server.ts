@@ -62,7 +62,9 @@ export async function startPageServer(): Promise<PageServer> {
 			case "/challenge":
 				return void res.end(html("Just a moment...", "<p>Checking your browser before accessing the site.</p>"));
 			case "/forbidden":
-				return void res.writeHead(403).end(html("Forbidden", "<p>You don't have permission to access this resource.</p>"));
+				return void res
+					.writeHead(403)
+					.end(html("Forbidden", "<p>You don't have permission to access this resource.</p>"));
 			case "/download":
 				res.setHeader("content-type", "application/octet-stream");
 				res.setHeader("content-disposition", 'attachment; filename="data.bin"');
