@@ -23,6 +23,12 @@ export interface OrchestratorConfig {
 	maxBodyBytes: number;
 	/** Largest text a step keeps (subtask output, page text); longer is cut with a marker. */
 	maxStepOutputChars: number;
+	/** Most runs in flight (queued, running, waiting, paused); beyond it POST / answers 429. */
+	maxActiveRuns: number;
+	/** How long a run waits for its plan's approval unless its options say otherwise. */
+	approvalTimeoutMinutes: number;
+	/** A running run with no event for this long is kicked by the recovery sweep. */
+	recoveryStaleMs: number;
 	plan: StepPolicy;
 	subtask: StepPolicy;
 	synthesise: StepPolicy;
@@ -38,6 +44,9 @@ const DEFAULTS = {
 	MAX_PROMPT_CHARS: 20_000,
 	MAX_BODY_BYTES: 256 * 1024,
 	MAX_STEP_OUTPUT_CHARS: 32_000,
+	MAX_ACTIVE_RUNS: 100,
+	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
+	RECOVERY_STALE_MS: 10 * 60_000,
 	STEP_RETRY_LIMIT: 3,
 	STEP_RETRY_DELAY_MS: 2_000,
 	PLAN_TIMEOUT_MS: 120_000,
@@ -75,6 +84,9 @@ export function readConfig(env: object): OrchestratorConfig {
 		maxPromptChars: int("MAX_PROMPT_CHARS", 1, 1_000_000),
 		maxBodyBytes: int("MAX_BODY_BYTES", 1_024, 10 * 1024 * 1024),
 		maxStepOutputChars: int("MAX_STEP_OUTPUT_CHARS", 1_000, 500_000),
+		maxActiveRuns: int("MAX_ACTIVE_RUNS", 1, 1_000_000),
+		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
+		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
 		plan: policy("PLAN_TIMEOUT_MS"),
 		subtask: policy("SUBTASK_TIMEOUT_MS"),
 		synthesise: policy("SYNTHESISE_TIMEOUT_MS"),

@@ -26,6 +26,12 @@ export type OrchestratorErrorCode =
 	| "url-refused" // the harness refused the URL (scheme or private address)
 	| "page-blocked" // the page is a bot challenge or block page, not content
 	| "subtask-failed" // a subtask failed after its retries (failFast ends the run with this)
+	| "cancelled" // DELETE /:id: no new model or browser work starts
+	| "plan-rejected" // POST /:id/approve with approved: false
+	| "approval-timeout" // nobody approved the plan in time
+	| "conflict" // 409: the transition is impossible in the run's state, or an idempotency key was reused
+	| "too-many-runs" // 429: MAX_ACTIVE_RUNS runs are in flight
+	| "not-supported" // 501: the platform does not offer this here (e.g. restart from a step locally)
 	| "internal"; // a bug: anything not classified above
 
 const HTTP_STATUS: Partial<Record<OrchestratorErrorCode, number>> = {
@@ -33,6 +39,10 @@ const HTTP_STATUS: Partial<Record<OrchestratorErrorCode, number>> = {
 	"prompt-too-large": 413,
 	"not-found": 404,
 	"method-not-allowed": 405,
+	conflict: 409,
+	"too-many-runs": 429,
+	"not-supported": 501,
+	"browser-unavailable": 503,
 };
 
 export class OrchestratorError extends Error {

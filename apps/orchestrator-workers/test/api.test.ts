@@ -25,7 +25,14 @@ describe("POST /", () => {
 		expect(body).toMatchObject({ status: "queued", links: { self: `/${body.id}`, events: `/${body.id}/events` } });
 		expect(res.headers.get("location")).toBe(`/${body.id}`);
 		const status = await getStatus(body.id);
-		expect(status.options).toEqual({ maxSubtasks: 2, failurePolicy: "failFast", allowBrowser: false });
+		expect(status.options).toEqual({
+			maxSubtasks: 2,
+			failurePolicy: "failFast",
+			allowBrowser: false,
+			screenshots: false,
+			approvePlan: false,
+			approvalTimeoutMinutes: 1440,
+		});
 		expect(status.prompt).toBe("Say hello.");
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(body.id);
 		await instance.terminate();

@@ -3,6 +3,7 @@ import * as apiError from "./api-error";
 import * as browserPool from "./browser-pool";
 import * as browserTask from "./browser-task";
 import * as schemas from "./index";
+import * as planApproval from "./plan-approval";
 import * as progressEvent from "./progress-event";
 import * as runRequest from "./run-request";
 import * as runStatus from "./run-status";
@@ -13,6 +14,8 @@ import * as usage from "./usage";
 
 /** The runtime names the apps rely on; removing one is a breaking change. */
 const EXPECTED_EXPORTS = [
+	"planApprovalSchema",
+	"PLAN_APPROVAL_EVENT",
 	"errorInfoSchema",
 	"apiErrorSchema",
 	"BROWSER_POOL_LIMITS",
@@ -52,6 +55,7 @@ const EXPECTED_EXPORTS = [
 const MODULES = {
 	"api-error": apiError,
 	"browser-pool": browserPool,
+	"plan-approval": planApproval,
 	"browser-task": browserTask,
 	"progress-event": progressEvent,
 	"run-request": runRequest,

@@ -5,6 +5,7 @@
 export * from "./api-error";
 export * from "./browser-pool";
 export * from "./browser-task";
+export * from "./plan-approval";
 export * from "./progress-event";
 export * from "./run-request";
 export * from "./run-status";

@@ -18,6 +18,16 @@ export const runOptionsSchema = z
 		maxSubtasks: z.int().min(1).max(SUBTASKS_CEILING).optional(),
 		failurePolicy: failurePolicySchema.optional(),
 		allowBrowser: z.boolean().optional(),
+		/** Browser subtasks keep a screenshot of their page, served at `GET /:id/artifacts/:key`. */
+		screenshots: z.boolean().optional(),
+		/** Wait after planning until the plan is approved (`POST /:id/approve`). */
+		approvePlan: z.boolean().optional(),
+		/** How long to wait for the approval before the run fails; the deployment sets the default. */
+		approvalTimeoutMinutes: z
+			.int()
+			.min(1)
+			.max(7 * 24 * 60)
+			.optional(),
 	})
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
@@ -36,5 +46,8 @@ export const resolvedRunOptionsSchema = z.object({
 	maxSubtasks: z.int().min(1).max(SUBTASKS_CEILING),
 	failurePolicy: failurePolicySchema,
 	allowBrowser: z.boolean(),
+	screenshots: z.boolean(),
+	approvePlan: z.boolean(),
+	approvalTimeoutMinutes: z.int().min(1),
 });
 export type ResolvedRunOptions = z.infer<typeof resolvedRunOptionsSchema>;

@@ -28,6 +28,10 @@ export const subtaskStatusSchema = z.object({
 	truncated: z.boolean(),
 	error: errorInfoSchema.nullable(),
 	usage: usageSchema.nullable(),
+	/** The page a browser subtask read. */
+	source: z.object({ url: z.string(), title: z.string() }).nullable(),
+	/** Files the subtask stored (screenshots), with where the API serves them. */
+	artifacts: z.array(z.object({ kind: z.literal("screenshot"), key: z.string(), href: z.string() })),
 });
 export type SubtaskStatus = z.infer<typeof subtaskStatusSchema>;
 

@@ -7,7 +7,7 @@ export const subtaskOutputSchema = z.object({
 	/** True when `output` was cut to the configured size (the text then ends with a marker). */
 	truncated: z.boolean(),
 	/** The page that was read, for browser subtasks. */
-	source: z.object({ url: z.string(), title: z.string() }).nullable(),
+	source: z.object({ url: z.string(), title: z.string(), screenshotKey: z.string().nullable() }).nullable(),
 	usage: usageSchema,
 });
 export type SubtaskOutput = z.infer<typeof subtaskOutputSchema>;

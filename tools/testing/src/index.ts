@@ -2,3 +2,5 @@
 export * from "./wrangler-dev.ts";
 export * from "./model-server/index.ts";
 export * from "./run-client.ts";
+export * from "./events-client.ts";
+export * from "./static-site.ts";

@@ -29,7 +29,8 @@ const CODE_BY_STATUS: Record<number, string> = {
 /** `app.onError`: the only place errors become status codes. */
 export const onError: ErrorHandler = (error, c) => {
 	if (error instanceof OrchestratorError) {
-		if (error.status >= 500) logError(c, error);
+		if (error.status >= 500 && error.status !== 501) logError(c, error);
+		if (error.retryAfterSeconds !== undefined) c.header("Retry-After", String(error.retryAfterSeconds));
 		return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message, error.details);
 	}
 	if (error instanceof HTTPException) {

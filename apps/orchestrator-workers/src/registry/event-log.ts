@@ -4,13 +4,19 @@
  */
 import type { ProgressEvent, ProgressEventType } from "@ow/schemas";
 
-/** A statement that appends one event; batch it with the state change it describes. */
+/**
+ * A statement that appends one event; batch it with the state change it describes. The key is scoped
+ * by the run's current generation (bumped by restarts), read in the same statement.
+ */
 export function appendEvent(
 	db: D1Database,
 	event: { runId: string; key: string; type: ProgressEventType; data: Record<string, unknown>; at: string },
 ): D1PreparedStatement {
 	return db
-		.prepare("INSERT OR IGNORE INTO events (run_id, key, type, data, at) VALUES (?, ?, ?, ?, ?)")
+		.prepare(
+			`INSERT OR IGNORE INTO events (run_id, key, type, data, at)
+			 SELECT ?1, generation || ':' || ?2, ?3, ?4, ?5 FROM runs WHERE id = ?1`,
+		)
 		.bind(event.runId, event.key, event.type, JSON.stringify(event.data), event.at);
 }
 

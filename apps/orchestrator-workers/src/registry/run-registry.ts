@@ -2,7 +2,16 @@
  * Writes to the run registry (D1). Called from Workflow steps, which may run more than once, so every
  * write is idempotent: rows are upserted, terminal states are never overwritten, events are keyed.
  */
-import type { ErrorInfo, Plan, ResolvedRunOptions, RunState, Synthesis, Timings, Usage } from "@ow/schemas";
+import type {
+	SubtaskOutput,
+	ErrorInfo,
+	Plan,
+	ResolvedRunOptions,
+	RunState,
+	Synthesis,
+	Timings,
+	Usage,
+} from "@ow/schemas";
 import type { ModelIds } from "../models";
 import { appendEvent } from "./event-log";
 
@@ -13,6 +22,8 @@ const SUBTASK_OPEN = "status IN ('pending', 'running')";
 
 export interface NewRun {
 	id: string;
+	/** The Idempotency-Key it was created with, and the hash of its request. */
+	idempotency?: { key: string; requestHash: string };
 	prompt: string;
 	options: ResolvedRunOptions;
 	promptVersion: string;
@@ -25,8 +36,9 @@ export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
 	await db.batch([
 		db
 			.prepare(
-				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at)
-				 VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)`,
+				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at,
+				 idempotency_key, request_hash)
+				 VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			)
 			.bind(
 				run.id,
@@ -38,6 +50,8 @@ export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
 				run.models.small,
 				run.createdAt,
 				run.createdAt,
+				run.idempotency?.key ?? null,
+				run.idempotency?.requestHash ?? null,
 			),
 		appendEvent(db, {
 			runId: run.id,
@@ -49,11 +63,21 @@ export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
 	]);
 }
 
-/** Moves a run to a non-terminal status (running, waiting, paused …). */
-export async function markRunStatus(db: D1Database, runId: string, status: RunState, at: string): Promise<void> {
+/**
+ * Moves a run to a non-terminal status (running, waiting, paused …). `occurrence` tells apart
+ * transitions that can happen more than once in a generation (pause, resume): the Workflow's own
+ * transitions leave it out, so a replay writes nothing twice.
+ */
+export async function markRunStatus(
+	db: D1Database,
+	runId: string,
+	status: RunState,
+	at: string,
+	occurrence = "",
+): Promise<void> {
 	await db.batch([
 		db.prepare(`UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND ${NOT_TERMINAL}`).bind(status, at, runId),
-		appendEvent(db, { runId, key: `run.status:${status}`, type: "run.status", data: { status }, at }),
+		appendEvent(db, { runId, key: `run.status:${status}${occurrence}`, type: "run.status", data: { status }, at }),
 	]);
 }
 
@@ -62,9 +86,11 @@ export async function recordPlan(
 	db: D1Database,
 	runId: string,
 	plan: Plan,
-	info: { clampedFrom: number | null; repaired: boolean },
+	info: { clampedFrom: number | null; repaired: boolean; edited?: boolean },
 	at: string,
 ): Promise<void> {
+	// An edited plan (approval) replaces the planned one: its subtasks are the ones that will run.
+	const replace = info.edited ? [db.prepare("DELETE FROM subtasks WHERE run_id = ?").bind(runId)] : [];
 	const subtasks = plan.subtasks.map((t, position) =>
 		db
 			.prepare(
@@ -75,8 +101,15 @@ export async function recordPlan(
 	);
 	await db.batch([
 		db.prepare(`UPDATE runs SET plan = ?, updated_at = ? WHERE id = ?`).bind(JSON.stringify(plan), at, runId),
+		...replace,
 		...subtasks,
-		appendEvent(db, { runId, key: "plan.ready", type: "plan.ready", data: { plan, ...info }, at }),
+		appendEvent(db, {
+			runId,
+			key: info.edited ? "plan.ready:edited" : "plan.ready",
+			type: "plan.ready",
+			data: { plan, ...info },
+			at,
+		}),
 	]);
 }
 
@@ -127,6 +160,7 @@ export type SubtaskOutcome =
 			attempts: number;
 			startedAt: string;
 			finishedAt: string;
+			source: SubtaskOutput["source"];
 	  }
 	| { status: "failed"; error: ErrorInfo; attempts: number; finishedAt: string }
 	| { status: "skipped"; reason: string; finishedAt: string };
@@ -138,7 +172,8 @@ export async function recordSubtaskOutcome(db: D1Database, runId: string, id: st
 			? db
 					.prepare(
 						`UPDATE subtasks SET status = 'succeeded', output = ?, truncated = ?, usage = ?, attempts = MAX(attempts, ?),
-						 started_at = COALESCE(started_at, ?), finished_at = ?, error_code = NULL, error_message = NULL
+						 started_at = COALESCE(started_at, ?), finished_at = ?, error_code = NULL, error_message = NULL,
+						 source_url = ?, source_title = ?, screenshot_key = ?
 						 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
 					)
 					.bind(
@@ -148,6 +183,9 @@ export async function recordSubtaskOutcome(db: D1Database, runId: string, id: st
 						outcome.attempts,
 						outcome.startedAt,
 						outcome.finishedAt,
+						outcome.source?.url ?? null,
+						outcome.source?.title ?? null,
+						outcome.source?.screenshotKey ?? null,
 						runId,
 						id,
 					)

@@ -39,6 +39,10 @@ interface SubtaskRow {
 	error_code: string | null;
 	error_message: string | null;
 	usage: string | null;
+	source_url: string | null;
+	source_title: string | null;
+	screenshot_key: string | null;
+	run_id: string;
 }
 
 const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
@@ -94,5 +98,9 @@ function toSubtaskStatus(row: SubtaskRow): SubtaskStatus {
 		truncated: row.truncated === 1,
 		error: row.error_code ? { code: row.error_code, message: row.error_message ?? "" } : null,
 		usage: json(row.usage),
+		source: row.source_url ? { url: row.source_url, title: row.source_title ?? "" } : null,
+		artifacts: row.screenshot_key
+			? [{ kind: "screenshot", key: row.screenshot_key, href: `/${row.run_id}/artifacts/${row.screenshot_key}` }]
+			: [],
 	};
 }

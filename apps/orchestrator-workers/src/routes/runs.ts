@@ -1,130 +1,118 @@
 /**
- * Runs: start one (`POST /`) and read its status (`GET /:id`).
+ * Runs: start one (`POST /`, idempotent with an `Idempotency-Key`), start many (`POST /batch`), and
+ * read one (`GET /:id`).
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { PROMPT_VERSION } from "@ow/prompts";
-import { runRequestSchema, type ResolvedRunOptions, type RunStatus } from "@ow/schemas";
+import { runRequestSchema } from "@ow/schemas";
 import { z } from "zod";
 import { readConfig } from "../config";
 import { OrchestratorError } from "../errors";
-import { methodNotAllowed, validationHook } from "../http/errors";
 import type { AppEnv } from "../http/app";
-import { modelIds } from "../models";
-import { insertRun, recordRunFinished } from "../registry/run-registry";
+import { methodNotAllowed, validationHook } from "../http/errors";
 import { readRunStatus } from "../registry/run-view";
-import { newRunId, RUN_ID_PATTERN } from "./run-id";
+import { recovery } from "../runs/recovery";
+import { requireRun } from "../runs/run-state";
+import {
+	acceptRequest,
+	admit,
+	idempotentRunId,
+	newRunId,
+	requestHash,
+	startRuns,
+	type AcceptedRun,
+} from "../runs/start-runs";
+import { runIdParam } from "./run-id";
 
-const idParam = z.object({ id: z.string().regex(RUN_ID_PATTERN) });
+/** Most runs one `POST /batch` may start. */
+export const MAX_BATCH = 100;
 
-/** Rejects bodies over MAX_BODY_BYTES with a 413 before they are parsed. */
-const limitBody: MiddlewareHandler<AppEnv> = (c, next) =>
-	bodyLimit({
-		maxSize: readConfig(c.env).maxBodyBytes,
-		onError: () => {
-			throw new OrchestratorError(
-				"prompt-too-large",
-				`The request body is larger than ${readConfig(c.env).maxBodyBytes} bytes.`,
-			);
-		},
-	})(c, next);
+/** Rejects bodies over MAX_BODY_BYTES (or `factor` times it, for batches) with a 413 before parsing. */
+const limitBody =
+	(factor = 1): MiddlewareHandler<AppEnv> =>
+	(c, next) => {
+		const maxSize = readConfig(c.env).maxBodyBytes * factor;
+		return bodyLimit({
+			maxSize,
+			onError: () => {
+				throw new OrchestratorError("prompt-too-large", `The request body is larger than ${maxSize} bytes.`);
+			},
+		})(c, next);
+	};
+
+const idempotencyKeySchema = z.string().trim().min(1).max(200);
+const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
+const batchSchema = z.object({ runs: z.array(runRequestSchema).min(1).max(MAX_BATCH) }).strict();
 
 export const runs = new Hono<AppEnv>()
-	.post("/", limitBody, zValidator("json", runRequestSchema, validationHook), async (c) => {
+	.post("/", limitBody(), zValidator("json", runRequestSchema, validationHook), async (c) => {
 		const config = readConfig(c.env);
-		const { prompt, options = {} } = c.req.valid("json");
-		if (prompt.length > config.maxPromptChars) {
-			throw new OrchestratorError(
-				"prompt-too-large",
-				`The prompt has ${prompt.length} characters; the limit (MAX_PROMPT_CHARS) is ${config.maxPromptChars}.`,
-			);
+		const body = c.req.valid("json");
+		const accepted = acceptRequest(config, body);
+		const key = c.req.header("Idempotency-Key");
+		if (key === undefined) {
+			await admit(c.env.DB, config, 1);
+			const run = { id: newRunId(), ...accepted };
+			await startRuns(c.env, [run]);
+			return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
 		}
-		if (options.maxSubtasks !== undefined && options.maxSubtasks > config.maxSubtasks) {
-			throw new OrchestratorError(
-				"invalid-request",
-				`options.maxSubtasks must be from 1 to ${config.maxSubtasks} (MAX_SUBTASKS).`,
-				{
-					details: [{ path: "options.maxSubtasks", message: `at most ${config.maxSubtasks}` }],
-				},
-			);
-		}
-		const resolved: ResolvedRunOptions = {
-			maxSubtasks: options.maxSubtasks ?? config.maxSubtasks,
-			failurePolicy: options.failurePolicy ?? "bestEffort",
-			allowBrowser: options.allowBrowser ?? true,
+		const parsedKey = idempotencyKeySchema.safeParse(key);
+		if (!parsedKey.success)
+			throw new OrchestratorError("invalid-request", "Idempotency-Key must be 1 to 200 characters.");
+		const run: AcceptedRun = {
+			id: await idempotentRunId(parsedKey.data),
+			...accepted,
+			idempotency: { key: parsedKey.data, requestHash: await requestHash(body) },
 		};
-		const id = newRunId();
-		const createdAt = new Date().toISOString();
-		await insertRun(c.env.DB, {
-			id,
-			prompt,
-			options: resolved,
-			promptVersion: PROMPT_VERSION,
-			models: modelIds(c.env),
-			createdAt,
-		});
+		const existing = await findIdempotentRun(c.env.DB, run);
+		if (existing)
+			return c.json({ id: existing.id, status: existing.status, links: links(existing.id) }, 200, {
+				Location: `/${run.id}`,
+			});
+		await admit(c.env.DB, config, 1);
 		try {
-			await c.env.ORCHESTRATOR_WORKFLOW.create({ id, params: { runId: id, prompt, options: resolved } });
+			await startRuns(c.env, [run]);
 		} catch (error) {
-			// The run is registered; record why it never started instead of leaving it queued forever.
-			const failure = { code: "internal", message: `The Workflow instance could not be created: ${String(error)}` };
-			const timings = { planMs: null, executeMs: null, synthesiseMs: null };
-			const usage = { inputTokens: 0, outputTokens: 0, calls: 0, byModel: {} };
-			await recordRunFinished(
-				c.env.DB,
-				id,
-				{ status: "errored", error: failure, usage, timings },
-				new Date().toISOString(),
-			);
+			// Two requests with the same key raced: the one that lost finds the winner's run.
+			const winner = await findIdempotentRun(c.env.DB, run);
+			if (winner) return c.json({ id: winner.id, status: winner.status, links: links(winner.id) }, 200);
 			throw error;
 		}
-		const links = { self: `/${id}`, events: `/${id}/events` };
-		return c.json({ id, status: "queued" as const, links }, 202, { Location: links.self });
+		return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
 	})
 	.all("/", methodNotAllowed(["POST"]))
-	.get("/:id", zValidator("param", idParam, validIdOr404), async (c) => {
-		const { id } = c.req.valid("param");
-		const status = await readRunStatus(c.env.DB, id);
-		if (!status) throw notFound(id);
-		return c.json(await withInstanceStatus(c.env, status));
+	.post("/batch", limitBody(MAX_BATCH), zValidator("json", batchSchema, validationHook), async (c) => {
+		const config = readConfig(c.env);
+		const accepted = c.req
+			.valid("json")
+			.runs.map((body, i) => ({ id: newRunId(), ...acceptRequest(config, body, `runs.${i}.`) }));
+		await admit(c.env.DB, config, accepted.length);
+		await startRuns(c.env, accepted);
+		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: "queued" as const, links: links(r.id) })) }, 202);
 	})
-	.all("/:id", methodNotAllowed(["GET"]));
-
-/** A malformed id names no run: 404, like an unknown one. */
-function validIdOr404(result: { success: boolean }, c: { req: { param: (name: "id") => string | undefined } }) {
-	if (!result.success) throw notFound(c.req.param("id"));
-}
-
-function notFound(id: string | undefined): OrchestratorError {
-	return new OrchestratorError("not-found", `No run with id "${id ?? ""}".`);
-}
+	.all("/batch", methodNotAllowed(["POST"]))
+	.get("/:id", runIdParam, async (c) => {
+		const run = await requireRun(c.env, c.req.valid("param").id);
+		recovery.onRead(c.env, c.executionCtx, run);
+		return c.json(run);
+	})
+	.all("/:id", methodNotAllowed(["GET", "DELETE"]));
 
 /**
- * The registry is written from steps, so a run that ended outside a step (or is paused) shows there
- * late or not at all; the Workflow instance's own status settles the lifecycle field.
+ * The run an earlier request with the same Idempotency-Key created; 409 when that request had
+ * another body. Null when there is none.
  */
-async function withInstanceStatus(env: Env, status: RunStatus): Promise<RunStatus> {
-	if (status.status === "complete" || status.status === "errored" || status.status === "terminated") return status;
-	let instance: InstanceStatus;
-	try {
-		instance = await (await env.ORCHESTRATOR_WORKFLOW.get(status.id)).status();
-	} catch (_error) {
-		return status; // no instance (yet): the registry is all there is to show
+async function findIdempotentRun(db: D1Database, run: AcceptedRun) {
+	const row = await db
+		.prepare("SELECT request_hash FROM runs WHERE id = ?")
+		.bind(run.id)
+		.first<{ request_hash: string | null }>();
+	if (!row) return null;
+	if (row.request_hash !== run.idempotency?.requestHash) {
+		throw new OrchestratorError("conflict", "This Idempotency-Key was already used with a different request body.", {
+			details: { id: run.id },
+		});
 	}
-	switch (instance.status) {
-		case "paused":
-		case "waiting":
-		case "terminated":
-		case "complete":
-			return { ...status, status: instance.status };
-		case "errored":
-			return {
-				...status,
-				status: "errored",
-				error: status.error ?? { code: "internal", message: instance.error?.message ?? "The run failed." },
-			};
-		default:
-			return status;
-	}
+	return readRunStatus(db, run.id);
 }

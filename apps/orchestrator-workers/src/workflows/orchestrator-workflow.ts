@@ -13,14 +13,17 @@ import {
 	type Plan,
 	type ResolvedRunOptions,
 	type Subtask,
-	type SubtaskOutput,
 	type Timings,
 	type Usage,
 } from "@ow/schemas";
-import { readConfig, RECORD_POLICY, type OrchestratorConfig } from "../config";
+import { readConfig, RECORD_POLICY } from "../config";
+import { notifyProgress } from "../progress/notify";
+import { isCancelRequested } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
-import { createModels, type Models } from "../models";
+import { harnessOf } from "../harness";
+import { createModels } from "../models";
 import {
+	type SubtaskOutcome,
 	markRunStatus,
 	recordAttemptRetried,
 	recordAttemptStarted,
@@ -29,10 +32,12 @@ import {
 	recordSubtaskOutcome,
 } from "../registry/run-registry";
 import { forEachLimit } from "./concurrency";
+import { elapsedMs, now, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
 import { draftPlan, repairPlan } from "./plan";
+import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
 import { fromStepError, stepConfig, toStepError } from "./step-policy";
-import { runSubtask, type BrowserHarnessBinding } from "./subtasks";
+import { runSubtask } from "./subtasks";
 import { synthesise } from "./synthesise";
 
 /** The Workflow's params: what `POST /` resolved for the run. */
@@ -49,62 +54,30 @@ export interface OrchestratorWorkflowOutput {
 	usage: Usage;
 }
 
-/** Step names. Replay matches steps by name, so these never change between runs of the same plan. */
-export const STEP = {
-	start: "record:start",
-	plan: "plan",
-	repairPlan: "plan:repair",
-	recordPlan: "record:plan",
-	subtask: (id: string) => `subtask:${id}`,
-	recordSubtask: (id: string) => `record:subtask:${id}`,
-	synthesise: "synthesise",
-	complete: "record:complete",
-	errored: "record:errored",
-} as const;
+export { STEP } from "./run-context";
 
-type SubtaskStepResult = SubtaskOutput & { attempts: number; startedAt: string; finishedAt: string };
-
-/** Everything a run's steps share. Built from the event and env only, so replays build the same. */
-interface Run {
-	id: string;
-	prompt: string;
-	options: ResolvedRunOptions;
-	config: OrchestratorConfig;
-	models: Models;
-	step: WorkflowStep;
-	usage: Usage;
-	timings: Timings;
-}
-
-const now = () => new Date().toISOString();
-const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);
-
-export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams> {
+export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams> implements Recorder {
 	override async run(
 		event: WorkflowEvent<OrchestratorWorkflowParams>,
 		step: WorkflowStep,
 	): Promise<OrchestratorWorkflowOutput> {
 		const { runId, prompt, options } = event.payload;
 		const db = this.env.DB;
-		const run: Partial<Run> & { usage: Usage; timings: Timings } = {
+		const run: Partial<Run> & { id: string; step: WorkflowStep; usage: Usage; timings: Timings } = {
+			id: runId,
+			step,
 			usage: EMPTY_USAGE,
 			timings: { planMs: null, executeMs: null, synthesiseMs: null },
 		};
 		try {
-			Object.assign(run, {
-				id: runId,
-				prompt,
-				options,
-				step,
-				config: readConfig(this.env),
-				models: createModels(this.env),
-			});
+			Object.assign(run, { prompt, options, config: readConfig(this.env), models: createModels(this.env) });
 			const ready = run as Run;
-			await step.do(STEP.start, stepConfig(RECORD_POLICY), () => markRunStatus(db, runId, "running", now()));
-			const plan = await this.plan(ready);
+			await this.record(ready, STEP.start, () => markRunStatus(db, runId, "running", now()));
+			let plan = await this.plan(ready);
+			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
 			const results = await this.execute(ready, plan);
 			const answer = await step.do(STEP.synthesise, stepConfig(ready.config.synthesise), () =>
-				guard(() => synthesise(ready.models, { request: prompt, results })),
+				this.work(ready, () => synthesise(ready.models, { request: prompt, results })),
 			);
 			ready.usage = addUsage(ready.usage, answer.usage);
 			ready.timings.synthesiseMs = elapsedMs(answer.startedAt, answer.finishedAt);
@@ -114,15 +87,42 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 				usage: ready.usage,
 				timings: ready.timings,
 			};
-			await step.do(STEP.complete, stepConfig(RECORD_POLICY), () => recordRunFinished(db, runId, outcome, now()));
+			await this.record(ready, STEP.complete, () => recordRunFinished(db, runId, outcome, now()));
 			return { ...answer.synthesis, usage: ready.usage };
 		} catch (error) {
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, usage: run.usage, timings: run.timings };
-			await step.do(STEP.errored, stepConfig(RECORD_POLICY), () => recordRunFinished(db, runId, outcome, now()));
+			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
 			// A plain Error: run() itself is never retried, and a NonRetryableError thrown here (outside a
 			// step) reaches the instance's status with a generic message instead of ours.
 			throw new Error(`[${info.code}] ${info.message}`, { cause: error });
+		}
+	}
+
+	get db(): D1Database {
+		return this.env.DB;
+	}
+
+	/** A registry write as its own step, then a push to live progress clients. */
+	async record(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void> {
+		await run.step.do(name, stepConfig(RECORD_POLICY), async () => {
+			await write();
+			await notifyProgress(this.env, run.id);
+		});
+	}
+
+	/**
+	 * The body of a step that calls a model or the browser: nothing starts after a cancel, and any
+	 * failure becomes the error a step must throw (retryable or not).
+	 */
+	async work<T>(run: Pick<Run, "id">, body: () => Promise<T>): Promise<T> {
+		try {
+			if (await isCancelRequested(this.env.DB, run.id)) {
+				throw new OrchestratorError("cancelled", "The run was cancelled.");
+			}
+			return await body();
+		} catch (error) {
+			throw toStepError(OrchestratorError.fromUnknown(error));
 		}
 	}
 
@@ -130,11 +130,13 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	private async plan(run: Run): Promise<Plan> {
 		const input = { prompt: run.prompt, maxSubtasks: run.options.maxSubtasks, allowBrowser: run.options.allowBrowser };
 		const policy = stepConfig(run.config.plan);
-		const draft = await run.step.do(STEP.plan, policy, () => guard(() => draftPlan(run.models, input)));
+		const draft = await run.step.do(STEP.plan, policy, () => this.work(run, () => draftPlan(run.models, input)));
 		run.usage = addUsage(run.usage, draft.usage);
 		let final = draft;
 		if (!draft.check.ok) {
-			final = await run.step.do(STEP.repairPlan, policy, () => guard(() => repairPlan(run.models, input, draft)));
+			final = await run.step.do(STEP.repairPlan, policy, () =>
+				this.work(run, () => repairPlan(run.models, input, draft)),
+			);
 			run.usage = addUsage(run.usage, final.usage);
 		}
 		run.timings.planMs = elapsedMs(draft.startedAt, final.finishedAt);
@@ -146,9 +148,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		}
 		const { plan, clampedFrom } = final.check;
 		const info = { clampedFrom, repaired: final !== draft };
-		await run.step.do(STEP.recordPlan, stepConfig(RECORD_POLICY), () =>
-			recordPlan(this.env.DB, run.id, plan, info, now()),
-		);
+		await this.record(run, STEP.recordPlan, () => recordPlan(this.env.DB, run.id, plan, info, now()));
 		return plan;
 	}
 
@@ -165,10 +165,8 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			});
 			const failed = wave.filter((t) => results.get(t.id)?.status === "failed");
 			if (run.options.failurePolicy === "failFast" && failed.length > 0) {
-				throw new OrchestratorError(
-					"subtask-failed",
-					`Subtask ${failed.map((t) => `"${t.id}"`).join(", ")} failed and the run's policy is failFast.`,
-				);
+				const names = failed.map((t) => `"${t.id}"`).join(", ");
+				throw new OrchestratorError("subtask-failed", `Subtask ${names} failed and the run's policy is failFast.`);
 			}
 		}
 		const finished = [...done.values()];
@@ -184,11 +182,8 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	}
 
 	private async executeOne(run: Run, task: Subtask, done: Map<string, SubtaskStepResult>): Promise<SynthesisInput> {
-		const db = this.env.DB;
-		const record = (outcome: Parameters<typeof recordSubtaskOutcome>[3]) =>
-			run.step.do(STEP.recordSubtask(task.id), stepConfig(RECORD_POLICY), () =>
-				recordSubtaskOutcome(db, run.id, task.id, outcome),
-			);
+		const record = (outcome: SubtaskOutcome) =>
+			this.record(run, STEP.recordSubtask(task.id), () => recordSubtaskOutcome(this.env.DB, run.id, task.id, outcome));
 		const missing = task.dependsOn.filter((d) => !done.has(d));
 		if (missing.length > 0) {
 			const reason = `dependency ${missing.map((d) => `"${d}"`).join(", ")} did not succeed`;
@@ -198,7 +193,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		let result: SubtaskStepResult;
 		try {
 			result = await run.step.do(STEP.subtask(task.id), stepConfig(run.config.subtask), (ctx) =>
-				this.subtaskAttempt(run, task, done, ctx.attempt),
+				this.work(run, () => this.subtaskAttempt(run, task, done, ctx.attempt)),
 			);
 		} catch (error) {
 			const info = fromStepError(error);
@@ -228,16 +223,18 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		const db = this.env.DB;
 		const startedAt = now();
 		await recordAttemptStarted(db, run.id, task.id, attempt, startedAt);
+		await notifyProgress(this.env, run.id);
 		const dependencies = task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
 		try {
 			const output = await runSubtask(
-				{ models: run.models, harness: this.env.BROWSER_HARNESS as unknown as BrowserHarnessBinding },
+				{ models: run.models, harness: harnessOf(this.env) },
 				{
 					runId: run.id,
 					request: run.prompt,
 					subtask: task,
 					dependencies,
 					maxOutputChars: run.config.maxStepOutputChars,
+					screenshot: run.options.screenshots,
 				},
 			);
 			return { ...output, attempts: attempt, startedAt, finishedAt: now() };
@@ -245,27 +242,13 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			const failure = OrchestratorError.fromUnknown(error);
 			if (failure.recoverable && attempt <= run.config.subtask.retryLimit) {
 				// Progress only: the retry happens whether or not this event is written.
-				await recordAttemptRetried(
-					db,
-					run.id,
-					task.id,
-					attempt,
-					{ code: failure.code, message: failure.message },
-					now(),
-				).catch((e: unknown) =>
+				const info = { code: failure.code, message: failure.message };
+				await recordAttemptRetried(db, run.id, task.id, attempt, info, now()).catch((e: unknown) =>
 					console.error(JSON.stringify({ msg: "event write failed", runId: run.id, error: String(e) })),
 				);
+				await notifyProgress(this.env, run.id);
 			}
-			throw toStepError(failure);
+			throw failure;
 		}
-	}
-}
-
-/** Runs a step body, turning any failure into the error a step must throw (retryable or not). */
-async function guard<T>(body: () => Promise<T>): Promise<T> {
-	try {
-		return await body();
-	} catch (error) {
-		throw toStepError(OrchestratorError.fromUnknown(error));
 	}
 }

@@ -10,18 +10,11 @@ import {
 	type Subtask,
 	type SubtaskOutput,
 } from "@ow/schemas";
+import type { BrowserHarnessBinding } from "../harness";
 import { messageOf, OrchestratorError, type OrchestratorErrorCode } from "../errors";
 import type { Models } from "../models";
 import { generateAnswer } from "./model-call";
 import { truncateText } from "./truncate";
-
-/**
- * The harness's RPC surface as the orchestrator uses it, typed by shape so tests can pass a fake and
- * the app does not import the harness's code.
- */
-export interface BrowserHarnessBinding {
-	browse(request: BrowseRequest): Promise<unknown>;
-}
 
 export interface SubtaskInput {
 	runId: string;
@@ -29,6 +22,8 @@ export interface SubtaskInput {
 	subtask: Subtask;
 	dependencies: DependencyOutput[];
 	maxOutputChars: number;
+	/** Browser subtasks keep a screenshot of their page. */
+	screenshot: boolean;
 }
 
 /** Runs one subtask with the executor its plan names. */
@@ -53,6 +48,7 @@ async function runBrowserSubtask(
 		url: input.subtask.url ?? "",
 		goal: input.subtask.instructions,
 		runId: input.runId,
+		screenshot: input.screenshot,
 	});
 	// Page text is cut before it reaches the prompt, so the prompt stays within the model's context.
 	const text = truncateText(page.text, input.maxOutputChars).text;
@@ -70,7 +66,7 @@ async function runBrowserSubtask(
 	});
 	return {
 		...textOf(answer.text, input),
-		source: { url: page.finalUrl, title: page.title },
+		source: { url: page.finalUrl, title: page.title, screenshotKey: page.screenshotKey },
 		usage: answer.usage,
 	};
 }

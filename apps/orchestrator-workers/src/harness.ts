@@ -1,0 +1,18 @@
+/**
+ * The browser harness as the orchestrator uses it, through the `BROWSER_HARNESS` service binding (RPC
+ * to the harness's `BrowserHarness` entrypoint). Typed by shape so tests can pass a fake and this app
+ * never imports the harness's code; answers are validated where they are used.
+ */
+import type { BrowseRequest } from "@ow/schemas";
+
+export interface BrowserHarnessBinding {
+	browse(request: BrowseRequest): Promise<unknown>;
+	artifact(key: string): Promise<{ contentType: string; body: ArrayBuffer } | null>;
+	poolStats(): Promise<unknown>;
+	scalePool(size: number): Promise<unknown>;
+}
+
+/** The harness binding with its RPC methods (generated types know it only as a Fetcher). */
+export function harnessOf(env: Env): BrowserHarnessBinding {
+	return env.BROWSER_HARNESS as unknown as BrowserHarnessBinding;
+}

@@ -1,0 +1,185 @@
+/**
+ * One Durable Object per run (named by the run id): serves the run's progress over hibernatable
+ * WebSockets. Each socket first gets the events it missed, from the event log in D1, then live ones,
+ * each as one JSON text message (a ProgressEvent), in seq order, never twice.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { messageOf } from "../errors";
+import { isTerminalEvent, PROGRESS_BATCH, readProgressEvents } from "./progress-log";
+import { isRunOver } from "./run-lifecycle";
+
+/** How often the alarm re-reads the log while sockets are open and the run goes on. */
+export const RUN_EVENTS_ALARM_MS = 2000;
+
+/** Close code and reason sent once the run has ended and every event has been sent. */
+export const RUN_ENDED = { code: 1000, reason: "run ended" } as const;
+
+const RUN_ID_KEY = "runId";
+const CONNECT_URL = "https://run-events.internal/connect";
+
+/** What each socket keeps across hibernation. */
+interface SocketState {
+	/** The last seq sent to this socket (or its resume point). */
+	lastSeq: number;
+}
+
+/**
+ * The request that opens a socket on the run's object: the client's upgrade request, re-addressed so
+ * the object learns the run id and the resume point.
+ */
+export function connectRequest(request: Request, runId: string, afterSeq: number): Request {
+	const url = new URL(CONNECT_URL);
+	url.searchParams.set("runId", runId);
+	url.searchParams.set("after", String(afterSeq));
+	return new Request(url, { method: "GET", headers: request.headers });
+}
+
+/**
+ * The run's progress channel. `fetch` accepts WebSocket upgrades made by {@link connectRequest};
+ * `notify()` pushes what the log gained to every socket; an alarm every {@link RUN_EVENTS_ALARM_MS}
+ * does the same as a safety net, and closes the sockets once the run is over.
+ *
+ * @see https://developers.cloudflare.com/durable-objects/best-practices/websockets/
+ */
+export class RunEvents extends DurableObject<Env> {
+	/** The pass that runs after the current one, not started yet; new requests join it. */
+	#next: { sweep: boolean; done: Promise<void> } | undefined;
+	/** The end of the chain of passes: one at a time, so no socket gets an event twice or out of order. */
+	#tail: Promise<void> = Promise.resolve();
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		// Answered by the runtime without waking the object, so clients can keep idle connections alive.
+		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+	}
+
+	override async fetch(request: Request): Promise<Response> {
+		if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+			return new Response("Expected a WebSocket upgrade.", { status: 426, headers: { Upgrade: "websocket" } });
+		}
+		const url = new URL(request.url);
+		const runId = url.searchParams.get("runId");
+		const after = Number(url.searchParams.get("after") ?? "0");
+		if (!runId || !Number.isSafeInteger(after) || after < 0) {
+			return new Response("Expected runId and after (see connectRequest).", { status: 400 });
+		}
+		await this.ctx.storage.put(RUN_ID_KEY, runId);
+		const { 0: client, 1: server } = new WebSocketPair();
+		if (await isRunOver(this.env, runId)) {
+			// Nothing live to wait for: send what the client missed and close, without hibernation. A
+			// hibernatable socket's connection is only released once the object goes idle (about 10 s in
+			// workerd), which would hold back the client's close event for nothing.
+			server.accept();
+			for (const ws of await this.#send(runId, new Map([[server, { lastSeq: after }]]))) {
+				ws.close(RUN_ENDED.code, RUN_ENDED.reason);
+			}
+			return new Response(null, { status: 101, webSocket: client });
+		}
+		this.ctx.acceptWebSocket(server);
+		server.serializeAttachment({ lastSeq: after } satisfies SocketState);
+		// Set before the first pass, so a failed pass still leaves the safety net in place.
+		await this.ctx.storage.setAlarm(Date.now() + RUN_EVENTS_ALARM_MS);
+		this.ctx.waitUntil(this.#schedule(true).catch((error) => log("connect pass failed", runId, error)));
+		return new Response(null, { status: 101, webSocket: client });
+	}
+
+	/**
+	 * Sends every open socket the events it has not had yet. Cheap when nobody listens (no D1 read) and
+	 * idempotent: calls that arrive while a pass is waiting join that pass. Resolves once the events
+	 * written before the call were sent.
+	 */
+	async notify(): Promise<void> {
+		await this.#schedule(false);
+	}
+
+	override async alarm(): Promise<void> {
+		await this.#schedule(true);
+	}
+
+	override webSocketMessage(_ws: WebSocket, _message: string | ArrayBuffer): void {
+		// The channel is one-way: "ping" is answered by the auto-response, anything else is ignored.
+	}
+
+	override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+		// At our compatibility date the runtime has answered the close frame already
+		// (web_socket_auto_reply_to_close); an older date leaves the reply to us.
+		if (ws.readyState !== WebSocket.CLOSED) ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+	}
+
+	override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
+		log("socket error", await this.ctx.storage.get<string>(RUN_ID_KEY), error);
+	}
+
+	/** Queues a pass after the running one; `sweep` also checks whether the run is over (alarm, connect). */
+	#schedule(sweep: boolean): Promise<void> {
+		if (this.#next) {
+			this.#next.sweep ||= sweep;
+			return this.#next.done;
+		}
+		const next: { sweep: boolean; done: Promise<void> } = { sweep, done: Promise.resolve() };
+		next.done = this.#tail.then(() => {
+			this.#next = undefined;
+			return this.#pass(next.sweep);
+		});
+		this.#next = next;
+		// Whoever awaits `done` sees the error; the chain itself must go on.
+		this.#tail = next.done.catch(() => undefined);
+		return next.done;
+	}
+
+	async #pass(sweep: boolean): Promise<void> {
+		const runId = await this.ctx.storage.get<string>(RUN_ID_KEY);
+		const sockets = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+		if (!runId || sockets.length === 0) {
+			if (sweep) await this.ctx.storage.deleteAlarm();
+			return;
+		}
+		// The status first: once the run is over, the log read after it holds every event it wrote.
+		const over = sweep && (await isRunOver(this.env, runId));
+		const open = await this.#send(runId, new Map(sockets.map((ws) => [ws, stateOf(ws)])));
+		if (over) for (const ws of open) ws.close(RUN_ENDED.code, RUN_ENDED.reason);
+		if (over || open.length === 0) await this.ctx.storage.deleteAlarm();
+		else if (sweep) await this.ctx.storage.setAlarm(Date.now() + RUN_EVENTS_ALARM_MS);
+	}
+
+	/**
+	 * Sends each socket the events after its `lastSeq`, keeping the attachment up to date; returns the
+	 * sockets still open (no terminal event sent).
+	 */
+	async #send(runId: string, states: Map<WebSocket, SocketState>): Promise<WebSocket[]> {
+		let from = Math.min(...[...states.values()].map((s) => s.lastSeq));
+		while (states.size > 0) {
+			const batch = await readProgressEvents(this.env.DB, runId, from, PROGRESS_BATCH);
+			for (const event of batch) {
+				const message = JSON.stringify(event);
+				for (const [ws, state] of states) {
+					if (event.seq <= state.lastSeq) continue;
+					try {
+						ws.send(message);
+					} catch (_error) {
+						// The client left during this pass; its close handler cleans up.
+						states.delete(ws);
+						continue;
+					}
+					state.lastSeq = event.seq;
+					ws.serializeAttachment(state);
+					if (isTerminalEvent(event)) {
+						ws.close(RUN_ENDED.code, RUN_ENDED.reason);
+						states.delete(ws);
+					}
+				}
+			}
+			if (batch.length < PROGRESS_BATCH) break;
+			from = batch.at(-1)!.seq;
+		}
+		return [...states.keys()];
+	}
+}
+
+function stateOf(ws: WebSocket): SocketState {
+	return (ws.deserializeAttachment() as SocketState | null) ?? { lastSeq: 0 };
+}
+
+function log(msg: string, runId: string | undefined, error: unknown) {
+	console.error(JSON.stringify({ msg: `run events: ${msg}`, runId, error: messageOf(error) }));
+}

@@ -1,0 +1,60 @@
+/**
+ * Live progress of a run (`GET /:id/events`): Server-Sent Events, or a WebSocket with
+ * `Upgrade: websocket`. Both first send what the client missed (after Last-Event-ID, else `?after=`,
+ * else from the start), then live events, each with its seq as id.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import { methodNotAllowed, validationHook } from "../http/errors";
+import { readProgressEvents } from "../progress/progress-log";
+import { connectRequest } from "../progress/run-events";
+import { isRunOver, readRunState } from "../progress/run-lifecycle";
+import { streamProgress } from "../progress/sse-stream";
+import { notFound } from "../runs/run-state";
+import { runIdParam } from "./run-id";
+
+const seq = z
+	.string()
+	.regex(/^\d{1,15}$/, "must be an event id (a non-negative integer)")
+	.transform(Number);
+const resumeHeader = z.object({ "last-event-id": seq.optional() });
+const resumeQuery = z.object({ after: seq.optional() });
+
+/** The `/:id/events` routes; mounted with `app.route("/", events)`. */
+export const events = new Hono<{ Bindings: Env }>()
+	.get(
+		"/:id/events",
+		runIdParam,
+		zValidator("header", resumeHeader, validationHook),
+		zValidator("query", resumeQuery, validationHook),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").after ?? 0;
+			if ((await readRunState(c.env.DB, id)) === null) throw notFound(id);
+			if (c.req.header("Upgrade")?.toLowerCase() === "websocket") {
+				const res = await c.env.RUN_EVENTS.get(c.env.RUN_EVENTS.idFromName(id)).fetch(
+					connectRequest(c.req.raw, id, after),
+				);
+				// A fetched response has immutable headers; middleware that adds some needs a fresh one.
+				return res.webSocket
+					? new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers })
+					: res;
+			}
+			// 204 tells an EventSource to stop reconnecting: the run is over and the client has it all. The
+			// status is read first, so an event written in between is not missed.
+			if ((await isRunOver(c.env, id)) && (await readProgressEvents(c.env.DB, id, after, 1)).length === 0) {
+				return c.body(null, 204);
+			}
+			return streamSSE(c, async (stream) => {
+				try {
+					await streamProgress(stream, c.env, id, after);
+				} catch (error) {
+					// The stream ends; the client reconnects with Last-Event-ID and misses nothing.
+					console.error(JSON.stringify({ msg: "event stream failed", runId: id, error: String(error) }));
+				}
+			});
+		},
+	)
+	.all("/:id/events", methodNotAllowed(["GET"]));

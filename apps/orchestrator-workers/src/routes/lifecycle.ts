@@ -1,0 +1,185 @@
+/**
+ * Lifecycle of one run: cancel (`DELETE /:id`), pause, resume, restart and plan approval. Each answers
+ * with the run's new status, or 409 when its state does not allow the transition.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { PLAN_APPROVAL_EVENT, planApprovalSchema, type RunStatus } from "@ow/schemas";
+import { z } from "zod";
+import { messageOf, OrchestratorError } from "../errors";
+import type { AppEnv } from "../http/app";
+import { methodNotAllowed, validationHook } from "../http/errors";
+import { notifyProgress } from "../progress/notify";
+import { recordCancel, recordRestart, type RestartScope } from "../registry/lifecycle";
+import { markRunStatus } from "../registry/run-registry";
+import { assertStatus, conflict, isTerminal, requireRun } from "../runs/run-state";
+import { validatePlan } from "../workflows/plan-validation";
+import { STEP } from "../workflows/run-context";
+import { runIdParam } from "./run-id";
+
+const now = () => new Date().toISOString();
+const restartQuerySchema = z
+	.object({
+		from: z
+			.string()
+			.regex(/^(synthesise|subtask:[a-z0-9][a-z0-9-]{0,39})$/)
+			.optional(),
+	})
+	.strict();
+
+export const lifecycle = new Hono<AppEnv>()
+	.delete("/:id", runIdParam, async (c) => {
+		const { id } = c.req.valid("param");
+		const run = await requireRun(c.env, id);
+		if (isTerminal(run.status)) throw conflict(run, "cancel", ["queued", "running", "waiting", "paused"]);
+		// The flag first: from here on no step starts model or browser work, even before terminate lands.
+		if (!(await recordCancel(c.env.DB, id, now())))
+			throw conflict(await requireRun(c.env, id), "cancel", ["queued", "running", "waiting", "paused"]);
+		await instanceCall(c.env, id, (i) => i.terminate(), { ignoreMissing: true });
+		await notifyProgress(c.env, id);
+		return c.json(await requireRun(c.env, id));
+	})
+	.post("/:id/pause", runIdParam, async (c) => {
+		const { id } = c.req.valid("param");
+		assertStatus(await requireRun(c.env, id), "pause", ["queued", "running", "waiting"]);
+		await instanceCall(c.env, id, (i) => i.pause());
+		await markRunStatus(c.env.DB, id, "paused", now(), `:${Date.now()}`);
+		await notifyProgress(c.env, id);
+		return c.json(await requireRun(c.env, id));
+	})
+	.post("/:id/resume", runIdParam, async (c) => {
+		const { id } = c.req.valid("param");
+		assertStatus(await requireRun(c.env, id), "resume", ["paused"]);
+		await instanceCall(c.env, id, (i) => i.resume());
+		await markRunStatus(c.env.DB, id, "running", now(), `:${Date.now()}`);
+		await notifyProgress(c.env, id);
+		return c.json(await requireRun(c.env, id));
+	})
+	.post("/:id/restart", runIdParam, zValidator("query", restartQuerySchema, validationHook), async (c) => {
+		const { id } = c.req.valid("param");
+		const run = await requireRun(c.env, id);
+		const scope = restartScope(run, c.req.valid("query").from);
+		if (scope.from === "start") {
+			assertStatus(run, "restart", ["complete", "errored", "terminated", "paused"]);
+			await recordRestart(c.env.DB, id, scope, now());
+			await instanceCall(c.env, id, (i) => i.restart());
+		} else {
+			await restartFromStep(c.env, run, scope);
+		}
+		await notifyProgress(c.env, id);
+		return c.json({
+			...(await requireRun(c.env, id)),
+			restartedFrom: scope.from === "subtask" ? `subtask:${scope.id}` : scope.from,
+		});
+	})
+	.post("/:id/approve", runIdParam, zValidator("json", planApprovalSchema, validationHook), async (c) => {
+		const { id } = c.req.valid("param");
+		const decision = c.req.valid("json");
+		const run = await requireRun(c.env, id);
+		assertStatus(run, "approve the plan of", ["waiting"]);
+		if (decision.approved && decision.plan) {
+			const check = validatePlan(decision.plan, {
+				maxSubtasks: run.options.maxSubtasks,
+				allowBrowser: run.options.allowBrowser,
+			});
+			if (!check.ok) {
+				throw new OrchestratorError("invalid-request", `The edited plan is invalid: ${check.problems.join("; ")}`, {
+					details: check.problems,
+				});
+			}
+		}
+		await instanceCall(c.env, id, (i) => i.sendEvent({ type: PLAN_APPROVAL_EVENT, payload: decision }));
+		return c.json({ ...(await requireRun(c.env, id)), approval: decision.approved ? "approved" : "rejected" }, 202);
+	})
+	.all("/:id/:action{pause|resume|restart|approve}", methodNotAllowed(["POST"]));
+
+/** What `?from=` asks to redo, checked against the run. */
+function restartScope(run: RunStatus, from: string | undefined): RestartScope {
+	if (from === undefined) return { from: "start" };
+	if (from === "synthesise") {
+		assertStatus(run, "restart from synthesise", ["complete", "errored"]);
+		if (!run.plan || run.subtasks.some((t) => t.status === "pending" || t.status === "running")) {
+			throw new OrchestratorError("conflict", `Run ${run.id} never reached synthesise; restart it whole instead.`);
+		}
+		return { from: "synthesise" };
+	}
+	const subtaskId = from.slice("subtask:".length);
+	const subtask = run.subtasks.find((t) => t.id === subtaskId);
+	if (!subtask) throw new OrchestratorError("not-found", `Run ${run.id} has no subtask "${subtaskId}".`);
+	assertStatus(run, `restart subtask "${subtaskId}" of`, ["complete", "errored"]);
+	if (subtask.status !== "failed") {
+		throw new OrchestratorError(
+			"conflict",
+			`Subtask "${subtaskId}" is ${subtask.status}; only a failed subtask can be redone.`,
+		);
+	}
+	return { from: "subtask", id: subtaskId };
+}
+
+/**
+ * Restarts from a step, keeping the cached results of the steps before it (no new plan is paid for).
+ * The platform may not offer this (it is not in every local engine): then the registry is left as it
+ * was and the answer says so.
+ */
+async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartScope, { from: "start" }>) {
+	const name = scope.from === "synthesise" ? STEP.synthesise : STEP.subtask(scope.id);
+	await recordRestart(env.DB, run.id, scope, now());
+	try {
+		const instance = await env.ORCHESTRATOR_WORKFLOW.get(run.id);
+		await instance.restart({ from: { name } });
+	} catch (error) {
+		await restoreAfterFailedRestart(env.DB, run, scope);
+		throw new OrchestratorError(
+			"not-supported",
+			`Restarting from step "${name}" is not available on this platform (${messageOf(error)}). ` +
+				"Restart the whole run instead: POST /:id/restart without ?from.",
+			{ details: { from: name } },
+		);
+	}
+}
+
+/** Puts back what recordRestart changed when the platform refused the restart. */
+async function restoreAfterFailedRestart(db: D1Database, run: RunStatus, scope: RestartScope) {
+	const subtask = scope.from === "subtask" ? run.subtasks.find((t) => t.id === scope.id) : undefined;
+	await db.batch([
+		db
+			.prepare("UPDATE runs SET status = ?, result = ?, error_code = ?, error_message = ? WHERE id = ?")
+			.bind(
+				run.status,
+				run.result ? JSON.stringify(run.result) : null,
+				run.error?.code ?? null,
+				run.error?.message ?? null,
+				run.id,
+			),
+		...run.subtasks
+			.filter((t) => t.status === "skipped" || t === subtask)
+			.map((t) =>
+				db
+					.prepare(
+						"UPDATE subtasks SET status = ?, error_code = ?, error_message = ?, finished_at = ? WHERE run_id = ? AND id = ?",
+					)
+					.bind(t.status, t.error?.code ?? null, t.error?.message ?? null, t.finishedAt, run.id, t.id),
+			),
+	]);
+}
+
+/** Calls the run's Workflow instance; a missing instance is a 409 unless it may be ignored. */
+async function instanceCall(
+	env: Env,
+	id: string,
+	call: (instance: WorkflowInstance) => Promise<unknown>,
+	options = { ignoreMissing: false },
+) {
+	let instance: WorkflowInstance;
+	try {
+		instance = await env.ORCHESTRATOR_WORKFLOW.get(id);
+	} catch (error) {
+		if (options.ignoreMissing) return;
+		throw new OrchestratorError("conflict", `Run ${id} has no Workflow instance any more: ${messageOf(error)}`);
+	}
+	try {
+		await call(instance);
+	} catch (error) {
+		throw new OrchestratorError("conflict", `The Workflow refused: ${messageOf(error)}`, { cause: error });
+	}
+}

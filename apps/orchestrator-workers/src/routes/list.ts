@@ -1,0 +1,74 @@
+/**
+ * `GET /runs?status=&limit=&cursor=`: runs from the registry, newest first, with cursor pagination
+ * and the total that matches the filter.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { runStateSchema } from "@ow/schemas";
+import { z } from "zod";
+import { OrchestratorError } from "../errors";
+import type { AppEnv } from "../http/app";
+import { methodNotAllowed, validationHook } from "../http/errors";
+
+const listQuerySchema = z
+	.object({
+		status: runStateSchema.optional(),
+		limit: z.coerce.number().int().min(1).max(100).default(20),
+		cursor: z.string().max(200).optional(),
+	})
+	.strict();
+
+interface RunRow {
+	id: string;
+	status: string;
+	prompt: string;
+	created_at: string;
+	updated_at: string;
+	error_code: string | null;
+	error_message: string | null;
+}
+
+/** A cursor names the last run of a page: its creation time and id (ids break ties). */
+const encodeCursor = (row: RunRow) => btoa(`${row.created_at}|${row.id}`).replaceAll("=", "");
+function decodeCursor(cursor: string): [string, string] {
+	try {
+		const [createdAt, id] = atob(cursor).split("|");
+		if (createdAt && id) return [createdAt, id];
+	} catch (_error) {
+		// not base64: reported below like any other malformed cursor
+	}
+	throw new OrchestratorError("invalid-request", "cursor is not one this API returned.");
+}
+
+export const list = new Hono<AppEnv>()
+	.get("/", zValidator("query", listQuerySchema, validationHook), async (c) => {
+		const { status, limit, cursor } = c.req.valid("query");
+		const filter = status ? "status = ?" : "1 = 1";
+		const filterArgs = status ? [status] : [];
+		const after = cursor ? decodeCursor(cursor) : null;
+		const page = after ? `AND (created_at < ? OR (created_at = ? AND id < ?))` : "";
+		const pageArgs = after ? [after[0], after[0], after[1]] : [];
+		const [rows, total] = await c.env.DB.batch([
+			c.env.DB.prepare(
+				`SELECT id, status, substr(prompt, 1, 200) AS prompt, created_at, updated_at, error_code, error_message FROM runs
+				 WHERE ${filter} ${page} ORDER BY created_at DESC, id DESC LIMIT ?`,
+			).bind(...filterArgs, ...pageArgs, limit + 1),
+			c.env.DB.prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${filter}`).bind(...filterArgs),
+		]);
+		const results = (rows?.results ?? []) as RunRow[];
+		const pageRows = results.slice(0, limit);
+		return c.json({
+			runs: pageRows.map((r) => ({
+				id: r.id,
+				status: r.status,
+				prompt: r.prompt,
+				createdAt: r.created_at,
+				updatedAt: r.updated_at,
+				error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
+				links: { self: `/${r.id}`, events: `/${r.id}/events` },
+			})),
+			total: (total?.results[0] as { n: number } | undefined)?.n ?? 0,
+			nextCursor: results.length > limit ? encodeCursor(pageRows.at(-1)!) : null,
+		});
+	})
+	.all("/", methodNotAllowed(["GET"]));

@@ -1,0 +1,66 @@
+/**
+ * A run's status as the API reports it: the registry's detail, with the lifecycle field settled by
+ * the Workflow instance (the registry is written from steps, so a pause, or an end outside a step,
+ * shows there late or not at all).
+ */
+import type { RunState, RunStatus } from "@ow/schemas";
+import { OrchestratorError } from "../errors";
+import { readRunStatus } from "../registry/run-view";
+
+const TERMINAL: RunState[] = ["complete", "errored", "terminated"];
+
+/** True for complete, errored and terminated. */
+export const isTerminal = (status: RunState) => TERMINAL.includes(status);
+
+/** The run's status, or a 404 OrchestratorError. */
+export async function requireRun(env: Env, id: string): Promise<RunStatus> {
+	const status = await readRunStatus(env.DB, id);
+	if (!status) throw notFound(id);
+	return withInstanceStatus(env, status);
+}
+
+export function notFound(id: string | undefined): OrchestratorError {
+	return new OrchestratorError("not-found", `No run with id "${id ?? ""}".`);
+}
+
+/** A 409 for a transition the run's state does not allow. */
+export function conflict(run: RunStatus, action: string, allowed: RunState[]): OrchestratorError {
+	return new OrchestratorError(
+		"conflict",
+		`Cannot ${action} run ${run.id}: it is ${run.status} (only ${allowed.join(", ")} runs can be).`,
+		{
+			details: { status: run.status, allowed },
+		},
+	);
+}
+
+/** Throws 409 unless the run's status is one of `allowed`. */
+export function assertStatus(run: RunStatus, action: string, allowed: RunState[]): void {
+	if (!allowed.includes(run.status)) throw conflict(run, action, allowed);
+}
+
+async function withInstanceStatus(env: Env, status: RunStatus): Promise<RunStatus> {
+	if (isTerminal(status.status)) return status;
+	let instance: InstanceStatus;
+	try {
+		instance = await (await env.ORCHESTRATOR_WORKFLOW.get(status.id)).status();
+	} catch (_error) {
+		return status; // no instance (yet, or any more): the registry is all there is to show
+	}
+	switch (instance.status) {
+		case "paused":
+		case "terminated":
+		case "complete":
+			return { ...status, status: instance.status };
+		case "waitingForPause":
+			return { ...status, status: "paused" };
+		case "errored":
+			return {
+				...status,
+				status: "errored",
+				error: status.error ?? { code: "internal", message: instance.error?.message ?? "The run failed." },
+			};
+		default:
+			return status;
+	}
+}

@@ -1,0 +1,114 @@
+/**
+ * Clients of a run's live progress (`GET /:id/events`) for end-to-end tests and benchmarks: a
+ * Server-Sent Events reader over fetch, and a WebSocket reader over the platform's WebSocket.
+ */
+import type { ProgressEvent } from "@ow/schemas";
+
+/** One dispatched SSE message: the fields of one block of the stream. */
+export interface SseFrame {
+	id: string | undefined;
+	event: string | undefined;
+	data: string;
+}
+
+/**
+ * Parses an SSE body as it arrives (https://html.spec.whatwg.org/multipage/server-sent-events.html):
+ * yields each block that has data; comments and `retry:`-only blocks are skipped.
+ */
+export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
+	let buffer = "";
+	let frame: { id?: string; event?: string; data: string[] } = { data: [] };
+	for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
+		buffer += chunk;
+		const lines = buffer.split(/\r\n|\r|\n/);
+		buffer = lines.pop() ?? "";
+		for (const line of lines) {
+			if (line === "") {
+				if (frame.data.length > 0) yield { id: frame.id, event: frame.event, data: frame.data.join("\n") };
+				frame = { data: [] };
+				continue;
+			}
+			if (line.startsWith(":")) continue;
+			const colon = line.indexOf(":");
+			const field = colon === -1 ? line : line.slice(0, colon);
+			const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+			if (field === "data") frame.data.push(value);
+			else if (field === "id") frame.id = value;
+			else if (field === "event") frame.event = value;
+		}
+	}
+}
+
+export interface ProgressStreamOptions {
+	/** Sent as the Last-Event-ID header (SSE) or as `?after=` (WebSocket: browsers cannot set headers). */
+	lastEventId?: number;
+	/** Called as each event arrives, with the time it arrived. */
+	onEvent?: (event: ProgressEvent, receivedAt: number) => void;
+	/** Gives up (and throws) after this long; the stream normally ends by itself with the run. */
+	timeoutMs?: number;
+}
+
+export interface SseProgress {
+	status: number;
+	frames: SseFrame[];
+	/** The data of each frame, parsed. */
+	events: ProgressEvent[];
+}
+
+/** Reads a run's events over SSE until the server ends the stream. */
+export async function readProgressSse(
+	baseURL: string,
+	runId: string,
+	{ lastEventId, onEvent, timeoutMs = 90_000 }: ProgressStreamOptions = {},
+): Promise<SseProgress> {
+	const headers: Record<string, string> = { accept: "text/event-stream" };
+	if (lastEventId !== undefined) headers["last-event-id"] = String(lastEventId);
+	const res = await fetch(`${baseURL}/${runId}/events`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+	const result: SseProgress = { status: res.status, frames: [], events: [] };
+	if (res.status !== 200 || !res.body) return result;
+	for await (const frame of parseSse(res.body)) {
+		const event = JSON.parse(frame.data) as ProgressEvent;
+		result.frames.push(frame);
+		result.events.push(event);
+		onEvent?.(event, Date.now());
+	}
+	return result;
+}
+
+export interface WebSocketProgress {
+	events: ProgressEvent[];
+	/** How the server closed the socket. */
+	code: number;
+	reason: string;
+}
+
+/** Reads a run's events over a WebSocket until the server closes it. */
+export function readProgressWebSocket(
+	baseURL: string,
+	runId: string,
+	{ lastEventId, onEvent, timeoutMs = 90_000 }: ProgressStreamOptions = {},
+): Promise<WebSocketProgress> {
+	const url = new URL(`${baseURL.replace(/^http/, "ws")}/${runId}/events`);
+	if (lastEventId !== undefined) url.searchParams.set("after", String(lastEventId));
+	return new Promise((resolve, reject) => {
+		const events: ProgressEvent[] = [];
+		const ws = new WebSocket(url.href);
+		const timer = setTimeout(() => {
+			ws.close();
+			reject(new Error(`no close from ${url} in ${timeoutMs} ms; got ${events.length} events`));
+		}, timeoutMs);
+		ws.addEventListener("message", (message) => {
+			const event = JSON.parse(String(message.data)) as ProgressEvent;
+			events.push(event);
+			onEvent?.(event, Date.now());
+		});
+		ws.addEventListener("error", () => {
+			clearTimeout(timer);
+			reject(new Error(`WebSocket ${url} failed after ${events.length} events`));
+		});
+		ws.addEventListener("close", (close) => {
+			clearTimeout(timer);
+			resolve({ events, code: close.code, reason: close.reason });
+		});
+	});
+}
