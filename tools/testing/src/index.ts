@@ -4,3 +4,4 @@ export * from "./model-server/index.ts";
 export * from "./run-client.ts";
 export * from "./events-client.ts";
 export * from "./static-site.ts";
+export * from "./process-tree.ts";

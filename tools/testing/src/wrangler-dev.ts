@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { descendantsOf } from "./process-tree.ts";
 import path from "node:path";
 
 /** The repository root (tools/testing/src -> ../../..). */
@@ -130,18 +131,27 @@ async function waitUntilReady(child: ChildProcess, output: () => string, timeout
 	throw new Error(`wrangler dev was not ready after ${timeoutMs} ms:\n${output()}`);
 }
 
+function kill(target: number, sig: NodeJS.Signals) {
+	try {
+		process.kill(target, sig);
+	} catch (_error) {
+		// Already gone: nothing left to stop.
+	}
+}
+
+/**
+ * Stops wrangler, workerd and every browser they launched. Chromium runs in a session of its own, so
+ * the process group does not reach it: the tree is collected first (while the browsers' parent is
+ * still alive) and whatever of it outlives wrangler is killed, so no browser is left spinning.
+ */
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
 	if (child.exitCode !== null || child.pid === undefined) return;
+	const pid = child.pid;
+	const tree = descendantsOf([pid]).map((p) => p.pid);
 	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-	const signal = (sig: NodeJS.Signals) => {
-		try {
-			process.kill(-child.pid!, sig);
-		} catch (_error) {
-			// The group is already gone: nothing left to stop.
-		}
-	};
-	signal("SIGTERM");
-	const timer = setTimeout(() => signal("SIGKILL"), 5_000);
+	kill(-pid, "SIGTERM");
+	const timer = setTimeout(() => kill(-pid, "SIGKILL"), 5_000);
 	await exited;
 	clearTimeout(timer);
+	for (const leftover of tree) kill(leftover, "SIGKILL");
 }

@@ -3,50 +3,29 @@
  * Chromium (wrangler's local Browser Rendering), and facts found only on those pages reach the answer.
  */
 import { browserSubtask } from "@ow/schemas/testing";
-import {
-	startModelServer,
-	startRun,
-	startStaticSite,
-	startWranglerDev,
-	waitForRun,
-	type ModelServer,
-	type StaticSite,
-	type WranglerDev,
-} from "@ow/testing";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { connectModelServer, startRun, startStaticSite, waitForRun, type StaticSite } from "@ow/testing";
+import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
-let models: ModelServer;
+const models = connectModelServer(inject("modelURL"));
+const dev = { url: inject("devURL") };
 let site: StaticSite;
-let dev: WranglerDev;
 
 const page = (title: string, fact: string) =>
 	`<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1><p>${fact}</p><a href="/other">other</a></body></html>`;
 
 beforeAll(async () => {
-	models = await startModelServer();
 	site = await startStaticSite({
 		"/capybara": page("Capybara festival", "The capybara festival is held every March in Puerto Quimera."),
 		"/tea": page("Zebra tea", "A pot of zebra tea costs 42 florins at the Blue Lantern."),
 	});
-	// The harness reads ALLOW_PRIVATE_URLS=true from apps/browser-harness/.dev.vars, so 127.0.0.1 is allowed.
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: { MODEL_BASE_URL: models.baseURL, BIG_MODEL: "big", SMALL_MODEL: "small" },
-		readyTimeoutMs: 120_000,
-	});
 });
 
-afterAll(async () => {
-	await dev?.stop();
-	await site?.stop();
-	await models?.close();
-});
+afterAll(() => site?.stop());
 
 it("should read two local pages in parallel browser subtasks and carry their facts into the answer", async () => {
 	const id = `scn-${crypto.randomUUID()}`;
 	const urls = [`${site.url}/capybara`, `${site.url}/tea`];
-	models.defineScenario({
+	await models.defineScenario({
 		id,
 		rules: [
 			{
@@ -85,7 +64,7 @@ it("should read two local pages in parallel browser subtasks and carry their fac
 	]);
 	expect(run.result?.answer).toContain("Puerto Quimera");
 	expect(run.result?.answer).toContain("42 florins");
-	expect(site.log).toEqual(expect.arrayContaining(["/capybara", "/tea"]));
+	expect(site.log).toEqual(expect.arrayContaining(["GET /capybara", "GET /tea"]));
 
 	const artifact = run.subtasks[0]!.artifacts[0]!;
 	const image = await fetch(`${dev.url}${artifact.href}`);

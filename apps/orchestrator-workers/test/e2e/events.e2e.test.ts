@@ -1,50 +1,27 @@
 import type { ProgressEvent } from "@ow/schemas";
 import { llmSubtask } from "@ow/schemas/testing";
 import {
+	connectModelServer,
 	readProgressSse,
 	readProgressWebSocket,
-	startModelServer,
 	startRun,
-	startWranglerDev,
 	waitForRun,
-	type ModelServer,
 	type Reply,
 	type SseProgress,
-	type WranglerDev,
 } from "@ow/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 const PLANNER = "You are the planner";
 const SYNTHESISER = "You combine the results";
 const subtask = (id: string) => `Your subtask: Subtask ${id}\n`;
-let models: ModelServer;
-let dev: WranglerDev;
-
-beforeAll(async () => {
-	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: {
-			MODEL_PROVIDER: "openai-compatible",
-			MODEL_BASE_URL: models.baseURL,
-			BIG_MODEL: "big",
-			SMALL_MODEL: "small",
-			STEP_RETRY_DELAY_MS: "100",
-		},
-	});
-});
-
-afterAll(async () => {
-	await dev?.stop();
-	await models?.close();
-});
+const models = connectModelServer(inject("modelURL"));
+const dev = { url: inject("devURL") };
 
 /** A run of two parallel subtasks and one after both; `delayMs` per subtask call. */
-function startScenarioRun(delayMs: number): Promise<string> {
+async function startScenarioRun(delayMs: number): Promise<string> {
 	const id = `scn-${crypto.randomUUID()}`;
 	const slow = (text: string): Reply => ({ kind: "text", text, delayMs });
-	models.defineScenario({
+	await models.defineScenario({
 		id,
 		rules: [
 			{

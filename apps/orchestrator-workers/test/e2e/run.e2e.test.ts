@@ -1,45 +1,19 @@
 import { llmSubtask } from "@ow/schemas/testing";
-import {
-	startModelServer,
-	startRun,
-	startWranglerDev,
-	waitForRun,
-	type ModelServer,
-	type WranglerDev,
-} from "@ow/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectModelServer, startRun, waitForRun } from "@ow/testing";
+import { describe, expect, inject, it } from "vitest";
+import { E2E_VARS } from "./global-setup";
 
-const MAX_PARALLEL = 3;
+const MAX_PARALLEL = Number(E2E_VARS.MAX_PARALLEL);
+const models = connectModelServer(inject("modelURL"));
+const dev = { url: inject("devURL") };
 const subtask = (n: number) => `Your subtask: Subtask s${n}\n`;
-const slow = (text: string) => ({ kind: "text" as const, text, delayMs: 400 });
-let models: ModelServer;
-let dev: WranglerDev;
-
-beforeAll(async () => {
-	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: {
-			MODEL_PROVIDER: "openai-compatible",
-			MODEL_BASE_URL: models.baseURL,
-			BIG_MODEL: "big",
-			SMALL_MODEL: "small",
-			MAX_PARALLEL: String(MAX_PARALLEL),
-			STEP_RETRY_DELAY_MS: "100",
-		},
-	});
-});
-
-afterAll(async () => {
-	await dev?.stop();
-	await models?.close();
-});
+// Long enough that the wave's calls overlap even on a loaded machine (each attempt writes to D1 first).
+const slow = (text: string) => ({ kind: "text" as const, text, delayMs: 2_000 });
 
 describe("a run through the dev server", () => {
 	it("should run a wave concurrently up to MAX_PARALLEL and re-run only the failed subtask", async () => {
 		const id = `scn-${crypto.randomUUID()}`;
-		models.defineScenario({
+		await models.defineScenario({
 			id,
 			rules: [
 				{
@@ -58,7 +32,7 @@ describe("a run through the dev server", () => {
 		const run = await waitForRun(dev.url, await startRun(dev.url, { prompt: `Five facts, please. [${id}]` }));
 
 		expect(run.status).toBe("complete");
-		const stats = models.scenarioStats(id)!;
+		const stats = await models.scenarioStats(id);
 		const calls = Object.fromEntries(stats.rules.map((r) => [r.match, r.calls]));
 		// The failed subtask ran twice; every other subtask, the plan and the synthesis exactly once.
 		expect(calls[subtask(3)]).toBe(2);
@@ -76,8 +50,13 @@ describe("a run through the dev server", () => {
 	});
 
 	it("should send the plan's JSON schema to the model (structured outputs on)", async () => {
-		const planCall = models.requests.find((r) => JSON.stringify(r.body.messages).includes("You are the planner"));
-		const format = planCall?.body.response_format;
+		const id = `scn-${crypto.randomUUID()}`;
+		await models.defineScenario({ id, rules: [{ match: "", replies: [{ kind: "error", status: 400 }] }] });
+		await waitForRun(dev.url, await startRun(dev.url, { prompt: `Anything. [${id}]` }));
+		const planCall = (await models.scenarioStats(id)).rules[0]!.lastBody as {
+			response_format?: { type: string; json_schema: { schema: unknown } };
+		};
+		const format = planCall.response_format;
 		expect(format?.type).toBe("json_schema");
 		const schema = format?.type === "json_schema" ? format.json_schema.schema : undefined;
 		expect(schema).toMatchObject({ type: "object", required: ["subtasks"] });

@@ -5,3 +5,4 @@ export * from "./types.ts";
 export { DEFAULT_MALFORMED_CONTENT } from "./reply-writer.ts";
 export { estimateTokens, messageText } from "./request.ts";
 export * from "./scenarios.ts";
+export * from "./remote.ts";

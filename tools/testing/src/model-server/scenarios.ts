@@ -31,8 +31,11 @@ export interface ScenarioStats {
 	calls: number;
 	inFlight: number;
 	maxInFlight: number;
-	/** Per rule; `lastUser` is the user text of the rule's latest call, for asserting what was sent. */
-	rules: { match: string; calls: number; maxInFlight: number; lastUser: string | null }[];
+	/**
+	 * Per rule; `lastUser` is the user text of the rule's latest call and `lastBody` its whole request
+	 * body, for asserting what was sent.
+	 */
+	rules: { match: string; calls: number; maxInFlight: number; lastUser: string | null; lastBody: unknown }[];
 }
 
 interface RuleState {
@@ -41,6 +44,7 @@ interface RuleState {
 	inFlight: number;
 	maxInFlight: number;
 	lastUser: string | null;
+	lastBody: unknown;
 }
 
 interface ScenarioState {
@@ -77,7 +81,14 @@ export function createScenarioBook() {
 			book.set(definition.id, {
 				definition,
 				stats: { id: definition.id, calls: 0, inFlight: 0, maxInFlight: 0 },
-				rules: definition.rules.map((rule) => ({ rule, calls: 0, inFlight: 0, maxInFlight: 0, lastUser: null })),
+				rules: definition.rules.map((rule) => ({
+					rule,
+					calls: 0,
+					inFlight: 0,
+					maxInFlight: 0,
+					lastUser: null,
+					lastBody: null,
+				})),
 			});
 		},
 		stats(id: string): ScenarioStats | undefined {
@@ -85,11 +96,12 @@ export function createScenarioBook() {
 			if (!state) return undefined;
 			return {
 				...state.stats,
-				rules: state.rules.map(({ rule, calls, maxInFlight, lastUser }) => ({
+				rules: state.rules.map(({ rule, calls, maxInFlight, lastUser, lastBody }) => ({
 					match: rule.match,
 					calls,
 					maxInFlight,
 					lastUser,
+					lastBody,
 				})),
 			};
 		},
@@ -113,6 +125,8 @@ export function createScenarioBook() {
 				return { reply: { kind: "error", status: 500, message }, done: () => undefined };
 			}
 			ruleState.lastUser = request.user;
+			const { system: _system, user: _user, jsonSchema: _schema, schemaName: _name, ...body } = request;
+			ruleState.lastBody = body;
 			const replies = ruleState.rule.replies;
 			const reply = fill(replies[Math.min(ruleState.calls, replies.length - 1)]!, request);
 			for (const counter of [state.stats, ruleState]) {
