@@ -3,17 +3,25 @@
  */
 import { Hono } from "hono";
 import { browser } from "../routes/browser";
+import { docs } from "../routes/docs";
 import { events } from "../routes/events";
 import { lifecycle } from "../routes/lifecycle";
 import { list } from "../routes/list";
+import { metrics } from "../routes/metrics";
 import { runs } from "../routes/runs";
+import { ui } from "../routes/ui";
 import { recovery } from "../runs/recovery";
+import { requireApiKey } from "./auth";
+import { corsMiddleware } from "./cors";
 import { methodNotAllowed, onError, onNotFound } from "./errors";
 
 export type AppEnv = { Bindings: Env };
 
 export function createApp() {
 	const app = new Hono<AppEnv>();
+	// CORS preflights first, then the API key: a request that is refused starts no work at all.
+	app.use(corsMiddleware);
+	app.use(requireApiKey);
 	app.use(async (c, next) => {
 		recovery.onFirstRequest(c.env, c.executionCtx);
 		await next();
@@ -21,6 +29,9 @@ export function createApp() {
 	app.get("/health", (c) => c.json({ status: "ok" }));
 	app.all("/health", methodNotAllowed(["GET"]));
 	// Fixed paths before `/:id`: Hono tries routes in the order they are added.
+	app.route("/", metrics);
+	app.route("/", docs);
+	app.route("/", ui); // the web page; GET / only for browsers, so it comes before the API's `/`
 	app.route("/runs", list);
 	app.route("/", browser);
 	app.route("/", events);

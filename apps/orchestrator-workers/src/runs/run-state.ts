@@ -5,6 +5,7 @@
  */
 import type { RunState, RunStatus } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
+import { estimateCost, readPriceTable } from "../metrics/cost";
 import { readRunStatus } from "../registry/run-view";
 
 const TERMINAL: RunState[] = ["complete", "errored", "terminated"];
@@ -12,11 +13,11 @@ const TERMINAL: RunState[] = ["complete", "errored", "terminated"];
 /** True for complete, errored and terminated. */
 export const isTerminal = (status: RunState) => TERMINAL.includes(status);
 
-/** The run's status, or a 404 OrchestratorError. */
+/** The run's status, priced when the deployment has a price table, or a 404 OrchestratorError. */
 export async function requireRun(env: Env, id: string): Promise<RunStatus> {
 	const status = await readRunStatus(env.DB, id);
 	if (!status) throw notFound(id);
-	return withInstanceStatus(env, status);
+	return { ...(await withInstanceStatus(env, status)), cost: estimateCost(status.usage, readPriceTable(env)) };
 }
 
 export function notFound(id: string | undefined): OrchestratorError {

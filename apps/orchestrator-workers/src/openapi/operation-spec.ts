@@ -1,0 +1,74 @@
+/**
+ * The shapes of the operations table (./operations.ts) and the error responses every operation
+ * shares.
+ */
+import type { z } from "zod";
+import type { ComponentName } from "./components";
+
+/** A response: a description, and the body's media type and schema, if it has a body. */
+export interface ResponseSpec {
+	description: string;
+	/** A component (sent as application/json), or a media type with an inline schema. */
+	body?: ComponentName | { mediaType: string; schema: Record<string, unknown> };
+	headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
+	/** Extension fields (`x-…`) of the response object. */
+	extensions?: Record<`x-${string}`, unknown>;
+}
+
+/** One header parameter. */
+export interface HeaderParam {
+	name: string;
+	description: string;
+	required?: boolean;
+	schema: Record<string, unknown>;
+}
+
+/** Statuses of the API's error envelope (`ApiError`). */
+export type ErrorStatus = 400 | 404 | 409 | 413 | 429 | 501 | 503;
+
+/** One operation of the API. */
+export interface OperationSpec {
+	method: "get" | "post" | "delete";
+	/** OpenAPI form: `/{id}/events`; path parameters are described from their names. */
+	path: string;
+	operationId: string;
+	tag: "runs" | "lifecycle" | "events" | "browser" | "operations" | "pages";
+	summary: string;
+	description?: string;
+	/** Public: no API key needed (`security: []`), and so no 401. */
+	public?: true;
+	/** A zod object schema whose properties are the query parameters. */
+	query?: z.ZodType;
+	/** Query parameters described by hand (the route validates them itself). */
+	extraQuery?: HeaderParam[];
+	headers?: HeaderParam[];
+	/** The JSON request body. */
+	body?: ComponentName;
+	responses: Record<number, ResponseSpec>;
+	/** Error statuses beyond 401 (added for every non-public operation) and 500 (added for every one). */
+	errors?: ErrorStatus[];
+}
+
+const retryAfter = {
+	"Retry-After": { description: "Seconds to wait before trying again.", schema: { type: "integer", minimum: 0 } },
+};
+
+/** Descriptions of the error statuses, and headers some carry. */
+export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 500, ResponseSpec> = {
+	400: { description: "Invalid request: the zod issues are in `error.details`.", body: "ApiError" },
+	401: {
+		description: "Missing or wrong API key (only when the deployment sets API_KEY).",
+		body: "ApiError",
+		headers: { "WWW-Authenticate": { description: "`Bearer`.", schema: { type: "string" } } },
+	},
+	404: { description: "Unknown run (or artifact).", body: "ApiError" },
+	409: {
+		description: "The run's state does not allow this, or an Idempotency-Key was reused with another body.",
+		body: "ApiError",
+	},
+	413: { description: "The prompt or the body is too large.", body: "ApiError" },
+	429: { description: "Too many runs in flight (MAX_ACTIVE_RUNS).", body: "ApiError", headers: retryAfter },
+	500: { description: "Internal or configuration error; the server log has the details.", body: "ApiError" },
+	501: { description: "Not available on this platform.", body: "ApiError" },
+	503: { description: "The browser harness did not answer.", body: "ApiError" },
+};

@@ -1,0 +1,295 @@
+/**
+ * The one table of the API's operations: method, path (OpenAPI form, `/{id}`), summary, inputs and
+ * every status each can answer. The document is built from it, and test/openapi.test.ts checks it
+ * against the app's routes, so a route added without a row here fails the tests.
+ */
+import { restartQuerySchema } from "../routes/lifecycle";
+import { listQuerySchema } from "../routes/list";
+import { idempotencyKeySchema } from "../routes/runs";
+import { UI_PATHS } from "../ui/assets";
+import { toJsonSchema } from "./components";
+import type { OperationSpec, ResponseSpec } from "./operation-spec";
+
+const runStatus = (description: string): ResponseSpec => ({ description, body: "RunStatus" });
+const text = (mediaType: string, description: string): ResponseSpec => ({
+	description,
+	body: { mediaType, schema: { type: "string" } },
+});
+const location = { Location: { description: "The new run's status URL, `/{id}`.", schema: { type: "string" } } };
+
+/** Every operation of the API. Fixed paths first, as in the app. */
+export const OPERATIONS: OperationSpec[] = [
+	{
+		method: "get",
+		path: "/health",
+		operationId: "health",
+		tag: "operations",
+		summary: "Liveness",
+		public: true,
+		responses: { 200: { description: "The Worker is up.", body: "Health" } },
+	},
+	{
+		method: "get",
+		path: "/metrics",
+		operationId: "metrics",
+		tag: "operations",
+		summary: "Prometheus metrics",
+		description:
+			"Text exposition format 0.0.4, computed from the run registry and the browser harness at scrape time: runs by status, subtasks by executor and outcome, step-duration histograms, model calls and tokens, browser pool gauges.",
+		responses: { 200: text("text/plain; version=0.0.4", "The metrics.") },
+	},
+	{
+		method: "get",
+		path: "/openapi.json",
+		operationId: "openapi",
+		tag: "operations",
+		summary: "This document",
+		responses: {
+			200: { description: "OpenAPI 3.1.", body: { mediaType: "application/json", schema: { type: "object" } } },
+		},
+	},
+	{
+		method: "get",
+		path: "/docs",
+		operationId: "docsPage",
+		tag: "pages",
+		summary: "API reference page",
+		description: "Renders this document; asks for the API key when /openapi.json needs one.",
+		public: true,
+		responses: { 200: text("text/html", "The page.") },
+	},
+	{
+		method: "get",
+		path: "/docs/docs.js",
+		operationId: "docsScript",
+		tag: "pages",
+		summary: "Script of the API reference page",
+		public: true,
+		responses: { 200: text("text/javascript", "The script.") },
+	},
+	{
+		method: "get",
+		path: "/docs/docs.css",
+		operationId: "docsStyles",
+		tag: "pages",
+		summary: "Styles of the API reference page",
+		public: true,
+		responses: { 200: text("text/css", "The styles.") },
+	},
+	{
+		method: "get",
+		path: UI_PATHS.page,
+		operationId: "uiPage",
+		tag: "pages",
+		summary: "Web page to start and watch runs",
+		description: "Holds no data; asks for the API key itself.",
+		public: true,
+		responses: {
+			200: text("text/html", "The page."),
+			304: { description: "The client's copy (If-None-Match) is current." },
+		},
+	},
+	{
+		method: "get",
+		path: UI_PATHS.script,
+		operationId: "uiScript",
+		tag: "pages",
+		summary: "Script of the web page",
+		public: true,
+		responses: { 200: text("text/javascript", "The script."), 304: { description: "The client's copy is current." } },
+	},
+	{
+		method: "get",
+		path: UI_PATHS.styles,
+		operationId: "uiStyles",
+		tag: "pages",
+		summary: "Styles of the web page",
+		public: true,
+		responses: { 200: text("text/css", "The styles."), 304: { description: "The client's copy is current." } },
+	},
+	{
+		method: "get",
+		path: "/",
+		operationId: "uiHome",
+		tag: "pages",
+		summary: "The web page, for browsers",
+		description:
+			"Only for an Accept header that prefers text/html (a browser's navigation); any other GET / is a 405 (POST / starts a run).",
+		public: true,
+		responses: { 200: text("text/html", "The page."), 304: { description: "The client's copy is current." } },
+	},
+	{
+		method: "get",
+		path: "/runs",
+		operationId: "listRuns",
+		tag: "runs",
+		summary: "List runs",
+		description: "Newest first, with cursor pagination and the total that matches the filter.",
+		query: listQuerySchema,
+		responses: { 200: { description: "A page of runs.", body: "RunList" } },
+		errors: [400],
+	},
+	{
+		method: "get",
+		path: "/orchestrator/pool",
+		operationId: "poolStats",
+		tag: "browser",
+		summary: "Browser session pool",
+		responses: { 200: { description: "The pool's gauges and counters.", body: "PoolStats" } },
+		errors: [503],
+	},
+	{
+		method: "post",
+		path: "/orchestrator/pool/scale",
+		operationId: "scalePool",
+		tag: "browser",
+		summary: "Resize the browser session pool",
+		body: "PoolScaleRequest",
+		responses: { 200: { description: "The pool after resizing.", body: "PoolStats" } },
+		errors: [400, 503],
+	},
+	{
+		method: "post",
+		path: "/",
+		operationId: "startRun",
+		tag: "runs",
+		summary: "Start a run",
+		description:
+			"With an Idempotency-Key, a retry with the same body answers 200 with the run it started; another body with the same key is a 409.",
+		headers: [
+			{
+				name: "Idempotency-Key",
+				description: "Makes retries safe: the same key and body start one run.",
+				schema: toJsonSchema(idempotencyKeySchema, "input"),
+			},
+		],
+		body: "RunRequest",
+		responses: {
+			200: {
+				description: "A retry: the run this Idempotency-Key already started.",
+				body: "RunAccepted",
+				headers: location,
+			},
+			202: { description: "The run is queued.", body: "RunAccepted", headers: location },
+		},
+		errors: [400, 409, 413, 429],
+	},
+	{
+		method: "post",
+		path: "/batch",
+		operationId: "startRuns",
+		tag: "runs",
+		summary: "Start up to 100 runs",
+		body: "BatchRequest",
+		responses: { 202: { description: "The runs are queued.", body: "BatchAccepted" } },
+		errors: [400, 413, 429],
+	},
+	{
+		method: "get",
+		path: "/{id}",
+		operationId: "getRun",
+		tag: "runs",
+		summary: "A run's status",
+		description:
+			"Plan, subtasks (state, attempts, timings, output or error), result, usage and timings, also while in flight.",
+		responses: { 200: runStatus("The run.") },
+		errors: [404],
+	},
+	{
+		method: "delete",
+		path: "/{id}",
+		operationId: "cancelRun",
+		tag: "lifecycle",
+		summary: "Cancel a run",
+		responses: { 200: runStatus("The run, terminated.") },
+		errors: [404, 409],
+	},
+	...(["pause", "resume"] as const).map((action): OperationSpec => ({
+		method: "post",
+		path: `/{id}/${action}`,
+		operationId: `${action}Run`,
+		tag: "lifecycle",
+		summary: action === "pause" ? "Pause a run" : "Resume a paused run",
+		responses: { 200: runStatus(`The run, ${action === "pause" ? "paused" : "running"}.`) },
+		errors: [404, 409],
+	})),
+	{
+		method: "post",
+		path: "/{id}/restart",
+		operationId: "restartRun",
+		tag: "lifecycle",
+		summary: "Restart a run",
+		description:
+			"From the start, or with `?from=` from a step, keeping the cached results before it. 501 where the platform cannot restart from a step.",
+		query: restartQuerySchema,
+		responses: { 200: { description: "The run, queued again.", body: "RestartedRun" } },
+		errors: [400, 404, 409, 501],
+	},
+	{
+		method: "post",
+		path: "/{id}/approve",
+		operationId: "approvePlan",
+		tag: "lifecycle",
+		summary: "Approve or reject a run's plan",
+		description: "For runs started with `options.approvePlan`; an approval may carry an edited plan.",
+		body: "PlanApproval",
+		responses: { 202: { description: "The decision was sent to the run.", body: "ApprovalAnswer" } },
+		errors: [400, 404, 409],
+	},
+	{
+		method: "get",
+		path: "/{id}/events",
+		operationId: "runEvents",
+		tag: "events",
+		summary: "Live progress",
+		description:
+			"Server-Sent Events, or a WebSocket with `Upgrade: websocket`. First what the client missed (after Last-Event-ID, else `?after=`, else from the start), then live events; each event's id is its seq and its data a ProgressEvent. Browsers, which cannot set headers here, may pass the key as `?access_token=`.",
+		headers: [
+			{
+				name: "Last-Event-ID",
+				description: "Resume after this event (EventSource sends it on reconnect).",
+				schema: { type: "string", pattern: "^\\d{1,15}$" },
+			},
+		],
+		extraQuery: [
+			{
+				name: "after",
+				description: "Resume after this event seq.",
+				schema: { type: "string", pattern: "^\\d{1,15}$" },
+			},
+			{
+				name: "access_token",
+				description: "The API key, for clients that cannot send headers.",
+				schema: { type: "string" },
+			},
+		],
+		responses: {
+			101: {
+				description: "WebSocket (request sent with `Upgrade: websocket`): one ProgressEvent as JSON per message.",
+				extensions: { "x-message-schema": { $ref: "#/components/schemas/ProgressEvent" } },
+			},
+			200: {
+				description: "The event stream.",
+				body: { mediaType: "text/event-stream", schema: { type: "string" } },
+				extensions: { "x-event-data-schema": { $ref: "#/components/schemas/ProgressEvent" } },
+			},
+			204: { description: "The run is over and the client has every event: stop reconnecting." },
+		},
+		errors: [400, 404],
+	},
+	{
+		method: "get",
+		path: "/{id}/artifacts/{key}",
+		operationId: "getArtifact",
+		tag: "browser",
+		summary: "A file a run stored (a screenshot)",
+		description: "`key` is the artifact key from the run's status and may contain `/`.",
+		responses: {
+			200: {
+				description: "The file.",
+				body: { mediaType: "image/*", schema: { type: "string", contentMediaType: "image/*" } },
+			},
+		},
+		errors: [404, 503],
+	},
+];

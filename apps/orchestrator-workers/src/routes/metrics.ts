@@ -1,0 +1,16 @@
+/**
+ * `GET /metrics`: Prometheus text exposition format 0.0.4, computed from the run registry and the
+ * browser harness at scrape time.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/app";
+import { methodNotAllowed } from "../http/errors";
+import { EXPOSITION_CONTENT_TYPE } from "../metrics/exposition";
+import { scrapeMetrics } from "../metrics/scrape";
+
+/** The `/metrics` route; mounted with `app.route("/", metrics)` before the `/:id` routes. */
+export const metrics = new Hono<AppEnv>()
+	.get("/metrics", async (c) =>
+		c.body(await scrapeMetrics(c.env), 200, { "content-type": EXPOSITION_CONTENT_TYPE, "cache-control": "no-store" }),
+	)
+	.all("/metrics", methodNotAllowed(["GET"]));

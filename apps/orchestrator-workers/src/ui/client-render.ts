@@ -1,0 +1,136 @@
+/**
+ * Browser JavaScript, part 3 of 4: rendering the current run (status, subtask cards, answer and
+ * references) and its controls: cancel, approve or reject the plan.
+ */
+
+/** `render()` of the run in `view`, and the handlers of the run's buttons. */
+export const CLIENT_RENDER = String.raw`
+function render() {
+	const run = view.run;
+	$("run-prompt").textContent = run.prompt || "";
+	setStatus($("run-status"), run.status);
+	const usage = run.usage;
+	$("run-usage").textContent =
+		usage && usage.inputTokens !== null && usage.inputTokens !== undefined
+			? "Tokens: " + usage.inputTokens + " in, " + (usage.outputTokens ?? "?") + " out"
+			: "";
+	$("cancel-run").hidden = isTerminal(run.status);
+	$("approval").hidden = run.status !== "waiting" || view.decided;
+	if (run.error) showError($("run-failure"), "The run failed: " + run.error.message + " (" + run.error.code + ")");
+	else hideError($("run-failure"));
+	$("plan-empty").hidden = run.subtasks.length > 0;
+	const list = $("subtasks");
+	run.subtasks.forEach((task, i) => {
+		const card = renderCard(task);
+		if (list.children[i] !== card.parentNode) list.insertBefore(card.parentNode, list.children[i] || null);
+	});
+	while (list.children.length > run.subtasks.length) list.lastChild.remove();
+	renderResult(run.result);
+	markCurrentRun();
+}
+
+/** The card of one subtask, built once and updated in place so focus and scrolling survive updates. */
+function renderCard(task) {
+	let parts = view.cards.get(task.id);
+	if (!parts) {
+		const headingId = "subtask-" + task.id + "-title";
+		parts = {
+			title: h("h4", { id: headingId }),
+			status: h("span", { className: "status" }),
+			attempts: h("dd"),
+			where: h("dd"),
+			output: h("pre", { tabindex: "0", "aria-label": "Output of subtask " + task.id, hidden: true }),
+			error: h("p", { className: "subtask-error", hidden: true }),
+		};
+		const cardAttrs = { id: "subtask-" + task.id, className: "card", tabindex: "-1", "aria-labelledby": headingId };
+		parts.card = h("article", cardAttrs, [
+			parts.title,
+			h("dl", {}, [
+				h("dt", { text: "Id" }), h("dd", {}, [h("code", { text: task.id })]),
+				h("dt", { text: "Executor" }), parts.where,
+				h("dt", { text: "State" }), h("dd", {}, [parts.status]),
+				h("dt", { text: "Attempts" }), parts.attempts,
+			]),
+			parts.error,
+			parts.output,
+		]);
+		h("li", {}, [parts.card]);
+		view.cards.set(task.id, parts);
+	}
+	parts.title.textContent = task.title;
+	parts.where.replaceChildren(task.executor, task.url ? " · " : "", task.url ? urlLink(task.url) : "");
+	setStatus(parts.status, task.status);
+	parts.card.className = "card card-" + task.status;
+	parts.attempts.textContent = String(task.attempts || 0);
+	const error = task.error || (task.status === "running" ? task.retryError : null);
+	parts.error.hidden = !error;
+	parts.error.textContent = error
+		? (task.status === "running" ? "Last attempt failed, retrying: " : "Error: ") + error.message
+		: "";
+	parts.output.hidden = !task.output;
+	parts.output.textContent = task.output || "";
+	return parts.card;
+}
+
+function renderResult(result) {
+	$("result").hidden = !result;
+	if (!result) return;
+	$("answer").textContent = result.answer;
+	const items = (result.references || []).map((ref) =>
+		h("li", {}, [
+			"Subtask ",
+			h("a", { href: "#subtask-" + ref.subtaskId, "data-subtask": ref.subtaskId, text: ref.subtaskId }),
+			ref.url ? ": " : "",
+			ref.url ? urlLink(ref.url) : "",
+		]),
+	);
+	$("references").replaceChildren(...(items.length > 0 ? items : [h("li", { text: "No references." })]));
+}
+
+/** Subtask links move focus to the card; they must not replace the run id in the address bar. */
+$("references").addEventListener("click", (event) => {
+	const link = event.target.closest("a[data-subtask]");
+	if (!link) return;
+	event.preventDefault();
+	const card = $("subtask-" + link.dataset.subtask);
+	if (card) {
+		card.scrollIntoView({ block: "center" });
+		card.focus();
+	}
+});
+
+$("cancel-run").addEventListener("click", () =>
+	act($("cancel-run"), "DELETE", "/" + view.id, undefined, "Run cancelled"),
+);
+$("approve-plan-button").addEventListener("click", () =>
+	act($("approve-plan-button"), "POST", "/" + view.id + "/approve", { approved: true }, "Plan approved", true),
+);
+$("reject-plan-button").addEventListener("click", () => {
+	const reason = $("reject-reason").value.trim();
+	const body = reason ? { approved: false, reason } : { approved: false };
+	act($("reject-plan-button"), "POST", "/" + view.id + "/approve", body, "Plan rejected", true);
+});
+
+/**
+ * Runs a lifecycle call from a button; its answer is the run's new status. A plan decision hides the
+ * approval panel at once: the run still says "waiting" until the Workflow has taken the decision.
+ */
+async function act(button, method, path, body, said, decides) {
+	const id = view.id;
+	button.disabled = true;
+	hideError($("run-error"));
+	try {
+		const fresh = await api(method, path, body);
+		if (view.id !== id) return;
+		announce(said);
+		if (decides) view.decided = true;
+		mergeRun(fresh, true);
+		render();
+		refresh(500);
+	} catch (error) {
+		if (view.id === id) showError($("run-error"), error);
+	} finally {
+		button.disabled = false;
+	}
+}
+`;

@@ -1,0 +1,220 @@
+/**
+ * The web page in a real Chromium against a real `wrangler dev` and the scripted model server: start a
+ * run from the form, watch it live, read the answer, approve a plan, cancel a run, list the runs.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { llmSubtask } from "@ow/schemas/testing";
+import { connectModelServer, REPO_ROOT, type Reply } from "@ow/testing";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+const PLANNER = "You are the planner";
+const SYNTHESISER = "You combine the results";
+const SCREENSHOT = path.join(REPO_ROOT, "test-artifacts", "ui-finished.png");
+const subtask = (id: string) => `Your subtask: Subtask ${id}\n`;
+/**
+ * Runs in the page before its own script: records every state a subtask card displays, as
+ * "<card id>:<state>", so a state shown for a moment is not missed on a slow machine.
+ */
+const RECORD_SUBTASK_STATES = `
+	window.__subtaskStates = [];
+	const note = (card, state) => card && window.__subtaskStates.push(card.id + ":" + state);
+	new MutationObserver((records) => {
+		for (const record of records) {
+			for (const node of record.addedNodes) {
+				if (node.nodeType === Node.TEXT_NODE && node.parentElement?.matches("article .status"))
+					note(node.parentElement.closest("article"), node.data);
+				else if (node.nodeType === Node.ELEMENT_NODE)
+					for (const badge of node.querySelectorAll("article .status")) note(badge.closest("article"), badge.textContent);
+			}
+		}
+	}).observe(document, { childList: true, subtree: true });
+`;
+const models = connectModelServer(inject("modelURL"));
+const dev = { url: inject("devURL") };
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+	browser = await chromium.launch({
+		executablePath: "/usr/bin/chromium",
+		args: [
+			"--no-sandbox",
+			"--headless=new",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			"--no-first-run",
+		],
+	});
+	page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+	// Generous: the machine may be busy with other tests, and every wait ends as soon as it can.
+	page.setDefaultTimeout(30_000);
+	await page.addInitScript(RECORD_SUBTASK_STATES);
+	page.on("pageerror", (error) => pageErrors.push(String(error)));
+	// Everything the page loads comes from the dev server; anything else would be a bug (and is refused).
+	await page.route(
+		(url) => url.hostname !== "127.0.0.1" && url.protocol !== "data:",
+		(route) => route.abort(),
+	);
+	await page.goto(`${dev.url}/ui`);
+});
+
+afterAll(() => browser?.close());
+
+/** Registers a scenario whose planner answers `plan` and whose subtasks answer after `delayMs`. */
+async function defineScenario(options: { planReply?: Reply; delayMs?: number; answer?: string } = {}) {
+	const id = `scn-${crypto.randomUUID()}`;
+	const plan = { subtasks: [llmSubtask("alpha"), llmSubtask("beta"), llmSubtask("gamma", ["alpha", "beta"])] };
+	await models.defineScenario({
+		id,
+		rules: [
+			{ match: PLANNER, replies: [options.planReply ?? { kind: "json", value: plan }] },
+			...["alpha", "beta", "gamma"].map((t) => ({
+				match: subtask(t),
+				replies: [{ kind: "text" as const, text: `result ${t}`, delayMs: options.delayMs ?? 0 }],
+			})),
+			{
+				match: SYNTHESISER,
+				replies: [
+					{
+						kind: "json",
+						value: {
+							answer: options.answer ?? "Alpha and beta, combined by gamma.",
+							references: [
+								{ subtaskId: "alpha", url: null },
+								{ subtaskId: "gamma", url: null },
+							],
+						},
+					},
+				],
+			},
+		],
+	});
+	return id;
+}
+
+/** Fills the form and starts a run; resolves with the run's region once the page shows it. */
+async function startFromForm(prompt: string, approvePlan = false): Promise<{ id: string; run: Locator }> {
+	await page.getByLabel("Prompt", { exact: true }).fill(prompt);
+	await page.getByLabel("Let me approve the plan before it runs").setChecked(approvePlan);
+	const before = page.url();
+	await page.getByRole("button", { name: "Start run" }).click();
+	await page.waitForURL((url) => url.href !== before && /^#run_[0-9a-z]+$/.test(url.hash));
+	const id = new URL(page.url()).hash.slice(1);
+	const run = page.getByRole("region", { name: `Run ${id}` });
+	await run.waitFor();
+	return { id, run };
+}
+
+const card = (run: Locator, id: string) => run.getByRole("article", { name: `Subtask ${id}` });
+const stateOf = (run: Locator, id: string) => card(run, id).locator(".status");
+
+describe("the web page", () => {
+	it("should show the API's error for an invalid request", async () => {
+		// Whitespace passes the browser's `required` check; the API rejects it.
+		await page.getByLabel("Prompt", { exact: true }).fill("   ");
+		await page.getByRole("button", { name: "Start run" }).click();
+		const alert = page.getByRole("alert").filter({ hasText: "prompt must not be empty" });
+		await alert.waitFor();
+		expect(await alert.textContent()).toContain("invalid-request");
+		expect(page.url()).not.toContain("#run_");
+	});
+
+	it("should start a run, show its plan and live subtask states, then the answer with references", async () => {
+		const scenario = await defineScenario({ delayMs: 1000 });
+		await page.getByLabel("Max subtasks").fill("3");
+		const { run } = await startFromForm(`Two facts and a summary, please. [${scenario}]`);
+
+		await card(run, "alpha").waitFor();
+		expect(await run.getByRole("article").count()).toBe(3);
+		for (const id of ["alpha", "beta", "gamma"]) {
+			await stateOf(run, id).filter({ hasText: "succeeded" }).waitFor();
+		}
+		await run.getByText("Status: complete").waitFor();
+		// Each card showed its subtask running, live, before it showed it succeeded.
+		const shown = (await page.evaluate("window.__subtaskStates")) as string[];
+		const runningThenSucceeded = (id: string) => {
+			const states = shown.filter((s) => s.startsWith(`subtask-${id}:`)).map((s) => s.split(":")[1]);
+			return states.includes("running") && states.lastIndexOf("running") < states.indexOf("succeeded");
+		};
+		expect(["alpha", "beta", "gamma"].filter((id) => !runningThenSucceeded(id))).toEqual([]);
+
+		const answer = run.getByRole("region", { name: "Answer" });
+		await answer.getByText("Alpha and beta, combined by gamma.").waitFor();
+		expect(await answer.getByRole("link").allTextContents()).toEqual(["alpha", "gamma"]);
+		await card(run, "alpha").getByText("result alpha").waitFor();
+		expect(await card(run, "alpha").getByText("Attempts").isVisible()).toBe(true);
+		expect(await run.getByRole("button", { name: "Cancel run" }).isVisible()).toBe(false);
+
+		// A reference moves focus to its subtask's card and keeps the run in the address bar.
+		const url = page.url();
+		await answer.getByRole("link", { name: "gamma" }).click();
+		expect(await page.evaluate("document.activeElement.getAttribute('aria-labelledby')")).toBe("subtask-gamma-title");
+		expect(page.url()).toBe(url);
+
+		mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+		await page.screenshot({ path: SCREENSHOT, fullPage: true });
+		const png = readFileSync(SCREENSHOT);
+		expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+		expect(png.length).toBeGreaterThan(5_000);
+	});
+
+	it("should wait for the plan's approval and run once it is approved", async () => {
+		const { run } = await startFromForm(`Plan first, then ask me. [${await defineScenario()}]`, true);
+		const approval = run.getByRole("region", { name: "Approve the plan" });
+		await approval.waitFor();
+		await run.getByText("Status: waiting").waitFor();
+		expect(await run.getByRole("article").count()).toBe(3);
+		await approval.getByRole("button", { name: "Approve plan" }).click();
+		await run.getByText("Status: complete").waitFor();
+		expect(await approval.isVisible()).toBe(false);
+	});
+
+	it("should cancel a running run, reopen it after a reload, and list every run", async () => {
+		// The planner never answers, so the run is still running when it is cancelled.
+		const { id, run } = await startFromForm(
+			`This one gets cancelled. [${await defineScenario({ planReply: { kind: "hang" } })}]`,
+		);
+		const cancel = run.getByRole("button", { name: "Cancel run" });
+		await cancel.waitFor();
+		await cancel.click();
+		await run.getByText("Status: terminated").waitFor();
+		expect(await cancel.isVisible()).toBe(false);
+
+		await page.reload();
+		await run.getByText("Status: terminated").waitFor();
+		expect(await run.getByText("This one gets cancelled.").isVisible()).toBe(true);
+
+		const list = page.getByRole("list", { name: "Past runs" });
+		const item = (text: string) => list.getByRole("listitem").filter({ hasText: text });
+		await item("This one gets cancelled.").filter({ hasText: "terminated" }).waitFor();
+		await item("Two facts and a summary").filter({ hasText: "complete" }).waitFor();
+		expect(await list.getByRole("link", { name: /This one gets cancelled/ }).getAttribute("href")).toBe(`#${id}`);
+
+		// The status filter asks the API for one state only. (Other test files share this server, so
+		// the list holds their runs too: assert on this file's runs and on the statuses shown.)
+		await page.getByLabel("Show").selectOption("terminated");
+		await expect
+			.poll(async () => (await list.getByRole("listitem").allTextContents()).every((t) => t.includes("terminated")), {
+				timeout: 15_000,
+			})
+			.toBe(true);
+		await item("This one gets cancelled.").waitFor();
+		expect(await item("Two facts and a summary").count()).toBe(0);
+		await page.getByLabel("Show").selectOption("");
+		await item("Two facts and a summary").filter({ hasText: "complete" }).waitFor();
+		await item("This one gets cancelled.").waitFor();
+
+		// Opening a listed run from the list shows it.
+		await list.getByRole("link", { name: /Two facts and a summary/ }).click();
+		await page
+			.getByRole("region", { name: /^Run run_/ })
+			.getByText("Status: complete")
+			.waitFor();
+		expect(pageErrors).toEqual([]);
+	});
+});
