@@ -17,6 +17,10 @@ export default defineConfig({
 					MODEL_BASE_URL: inject("modelBaseURL"),
 					BIG_MODEL: "big",
 					SMALL_MODEL: "small",
+					MODEL_PRICES: JSON.stringify({
+						big: { inputPerMTok: 3, outputPerMTok: 15 },
+						small: { inputPerMTok: 0.5, outputPerMTok: 1 },
+					}),
 				},
 				// The harness is a separate Worker this pool cannot load; browser subtasks are driven for real
 				// by the e2e target. Here the binding answers like an unreachable harness.

@@ -19,6 +19,9 @@ export type BrowserHarnessErrorCode =
 	| "rate-limited" // 429 from Browser Rendering on launch (new browsers per second / concurrency)
 	| "session-lost" // a pooled session could not be connected to or stopped answering
 	| "browser-unavailable" // 503: no session could be had (limits, queue wait, pool closed)
+	| "agent-max-iterations" // 422: agent mode used all its iterations without `done`
+	| "agent-invalid-action" // 422: agent mode got two invalid or refused actions in a row
+	| "agent-callback-failed" // 502: the caller's `decide` callback threw (its model call failed)
 	| "internal"; // 500: anything else
 
 const STATUS: Record<BrowserHarnessErrorCode, number> = {
@@ -30,6 +33,9 @@ const STATUS: Record<BrowserHarnessErrorCode, number> = {
 	"rate-limited": 429,
 	"session-lost": 503,
 	"browser-unavailable": 503,
+	"agent-max-iterations": 422,
+	"agent-invalid-action": 422,
+	"agent-callback-failed": 502,
 	internal: 500,
 };
 
@@ -39,6 +45,7 @@ const RECOVERABLE: ReadonlySet<BrowserHarnessErrorCode> = new Set([
 	"rate-limited",
 	"session-lost",
 	"browser-unavailable",
+	"agent-callback-failed",
 ]);
 
 /** Chromium network errors that mean "the host could not be reached", not "we gave up waiting". */
@@ -102,8 +109,15 @@ export class BrowserHarnessError extends Error {
 	}
 }
 
-/** The `BrowseResult` error a caller sees: internal codes fold into the public ones. */
-export function toBrowseError(error: BrowserHarnessError): {
+/**
+ * The `BrowseResult` error a caller sees: internal codes fold into the public ones. `acted` (agent
+ * mode: something was clicked, typed, selected or navigated) makes every error non-retryable, so a
+ * retry never repeats what the agent already did on a site (a submitted form).
+ */
+export function toBrowseError(
+	error: BrowserHarnessError,
+	acted = false,
+): {
 	code: BrowseErrorCode;
 	message: string;
 	retryable: boolean;
@@ -111,8 +125,8 @@ export function toBrowseError(error: BrowserHarnessError): {
 	const code: BrowseErrorCode =
 		error.code === "rate-limited" || error.code === "session-lost"
 			? "browser-unavailable"
-			: error.code === "not-found"
+			: error.code === "not-found" || error.code === "agent-callback-failed"
 				? "internal"
 				: error.code;
-	return { code, message: error.message, retryable: error.recoverable };
+	return { code, message: error.message, retryable: error.recoverable && !acted };
 }

@@ -2,7 +2,7 @@
  * The browser harness Worker. The orchestrator calls `BrowserHarness` through a service binding
  * (RPC); the default export is a small HTTP surface for status, scaling and direct use.
  */
-import type { BrowseRequest, BrowseResult, PoolStats } from "@ow/schemas";
+import type { AgentCallbacks, BrowseRequest, BrowseResult, PoolStats } from "@ow/schemas";
 import { poolScaleRequestSchema } from "@ow/schemas";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "zod";
@@ -12,12 +12,19 @@ import { createApp } from "./http/app";
 import { POOL_NAME } from "./session-pool";
 
 export { SessionPool } from "./session-pool";
+export type { AgentCallbacks } from "@ow/schemas";
 
 /** The RPC entrypoint (service binding `BROWSER_HARNESS` with `entrypoint: "BrowserHarness"`). */
 export class BrowserHarness extends WorkerEntrypoint<Env> {
-	/** Opens `request.url` and returns its content, or `{ok: false, error}`; never throws for expected failures. */
-	async browse(request: BrowseRequest): Promise<BrowseResult> {
-		return browse(this.env, request);
+	/**
+	 * Opens `request.url` and returns its content, or `{ok: false, error}`; never throws for expected
+	 * failures. With `agent` (agent mode), the harness observes the page and asks `agent.decide` for
+	 * each action (RPC passes the functions as stubs, so the model stays with the caller), reports
+	 * each step to `agent.progress`, and returns the final page with `page.agent` (answer and steps);
+	 * a failed agent run keeps its steps in `actions`.
+	 */
+	async browse(request: BrowseRequest, agent?: AgentCallbacks): Promise<BrowseResult> {
+		return browse(this.env, request, agent);
 	}
 
 	/** A screenshot stored by `browse`, by its `screenshotKey`; null when there is none. */

@@ -3,9 +3,10 @@
  * browses), every request checked against the URL policy (a refused main-frame navigation or
  * redirect aborts the browse with `url-refused`; refused subresources are just dropped), downloads
  * denied, then title, text, links, block detection and an optional screenshot. The context, and
- * with it the page, is closed in `finally`.
+ * with it the page, is closed in `finally`. Agent mode opens pages the same way (`withOpenedPage`)
+ * and reads the final page with `readContent`.
  */
-import type { Browser, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
+import type { Browser, BrowserContext, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
 import type { BrowsedPage } from "@ow/schemas";
 import { z } from "zod";
 import { withTimeout } from "./browser-client";
@@ -43,6 +44,30 @@ const JPEG_QUALITIES = [80, 60, 40, 25];
 
 /** Opens `url` and reads it; throws a `BrowserHarnessError`. */
 export async function readPage(browser: Browser, url: URL, options: ReadOptions): Promise<PageReading> {
+	return withOpenedPage(browser, url, options, ({ page, response }) =>
+		readContent(page, response?.status() ?? null, options),
+	);
+}
+
+/** A page `withOpenedPage` opened: its own context, requests guarded, downloads denied, the URL loaded. */
+export interface OpenedPage {
+	page: Page;
+	context: BrowserContext;
+	guard: RequestGuard;
+	/** The main document's response of the first load. */
+	response: HTTPResponse | null;
+}
+
+/**
+ * Opens `url` in a fresh browser context and runs `work` on it; the context, and with it the page,
+ * is closed in `finally`, whatever happened. Throws a `BrowserHarnessError`.
+ */
+export async function withOpenedPage<T>(
+	browser: Browser,
+	url: URL,
+	options: Pick<ReadOptions, "timeoutMs" | "policy">,
+	work: (opened: OpenedPage) => Promise<T>,
+): Promise<T> {
 	const context = await withTimeout(browser.createBrowserContext(), STEP_TIMEOUT_MS, "opening a browser context");
 	try {
 		const page = await context.newPage();
@@ -50,39 +75,8 @@ export async function readPage(browser: Browser, url: URL, options: ReadOptions)
 		await denyDownloads(page, context.id);
 		const guard = await guardRequests(page, options.policy);
 		const response = await navigate(page, url, options.timeoutMs, guard);
-		if (!options.policy.allowPrivate) {
-			const ip = response?.remoteAddress().ip;
-			const reason = ip ? refusedHostReason(ip) : null;
-			if (reason)
-				throw new BrowserHarnessError("url-refused", `URL refused after navigation (${reason}): ${page.url()}`);
-		}
-		const raw: unknown = await withTimeout(
-			page.evaluate(extractScript(options.maxTextChars)),
-			STEP_TIMEOUT_MS,
-			"reading the page",
-		);
-		// The script runs in the page's own world, where the page can redefine what it calls.
-		const parsed = extractedSchema.safeParse(raw);
-		if (!parsed.success) throw new BrowserHarnessError("internal", "the page's content could not be read");
-		const extracted = parsed.data;
-		const { text, truncated } = truncateText(tidyText(extracted.text), options.maxTextChars, extracted.totalChars);
-		const finalUrl = page.url();
-		const blocked = detectBlock({
-			status: response?.status() ?? null,
-			title: extracted.title,
-			text,
-			captchaMarkers: extracted.markers,
-		});
-		const screenshot = options.screenshot ? await takeScreenshot(page, options.screenshotMaxBytes) : null;
-		return {
-			finalUrl,
-			title: extracted.title,
-			text,
-			truncated,
-			links: normalizeLinks(extracted.links, finalUrl),
-			blocked,
-			screenshot,
-		};
+		assertPublicResponse(response, page.url(), options.policy);
+		return await work({ page, context, guard, response });
 	} catch (error) {
 		throw BrowserHarnessError.fromUnknown(error);
 	} finally {
@@ -93,24 +87,86 @@ export async function readPage(browser: Browser, url: URL, options: ReadOptions)
 	}
 }
 
-interface RequestGuard {
+/**
+ * Refuses a document that came from a non-public address (a public name resolving to a private
+ * one) unless private URLs are allowed: its content must not leave the harness.
+ */
+export function assertPublicResponse(response: HTTPResponse | null, url: string, policy: UrlPolicy): void {
+	if (policy.allowPrivate) return;
+	const ip = response?.remoteAddress().ip;
+	const reason = ip ? refusedHostReason(ip) : null;
+	if (reason) throw new BrowserHarnessError("url-refused", `URL refused after navigation (${reason}): ${url}`);
+}
+
+/** Reads the loaded page: title, text, links, block detection and an optional screenshot. */
+export async function readContent(
+	page: Page,
+	status: number | null,
+	options: Omit<ReadOptions, "timeoutMs" | "policy">,
+): Promise<PageReading> {
+	const raw: unknown = await withTimeout(
+		page.evaluate(extractScript(options.maxTextChars)),
+		STEP_TIMEOUT_MS,
+		"reading the page",
+	);
+	// The script runs in the page's own world, where the page can redefine what it calls.
+	const parsed = extractedSchema.safeParse(raw);
+	if (!parsed.success) throw new BrowserHarnessError("internal", "the page's content could not be read");
+	const extracted = parsed.data;
+	const { text, truncated } = truncateText(tidyText(extracted.text), options.maxTextChars, extracted.totalChars);
+	const finalUrl = page.url();
+	const blocked = detectBlock({ status, title: extracted.title, text, captchaMarkers: extracted.markers });
+	const screenshot = options.screenshot ? await takeScreenshot(page, options.screenshotMaxBytes) : null;
+	return {
+		finalUrl,
+		title: extracted.title,
+		text,
+		truncated,
+		links: normalizeLinks(extracted.links, finalUrl),
+		blocked,
+		screenshot,
+	};
+}
+
+/** What the request guard saw; agent mode reads and resets it around each action. */
+export interface RequestGuard {
 	/** Why the main frame was stopped, once it was. */
 	refused: string | null;
+	/** An extra rule for main-frame navigations (agent mode: the allowed origins): why one is refused, or null. */
+	navigationRule: ((url: URL) => string | null) | null;
+	/** URL of a main-frame response that was a download (`Content-Disposition: attachment`), once one came. */
+	download: string | null;
+	/** The latest main-frame document response. */
+	lastResponse: HTTPResponse | null;
 }
 
 /** Intercepts every request and applies `decideRequest`; redirects arrive here as new requests too. */
 async function guardRequests(page: Page, policy: UrlPolicy): Promise<RequestGuard> {
-	const guard: RequestGuard = { refused: null };
+	const guard: RequestGuard = { refused: null, navigationRule: null, download: null, lastResponse: null };
 	await page.setRequestInterception(true);
 	page.on("request", (request: HTTPRequest) => {
 		if (request.isInterceptResolutionHandled()) return;
 		const mainFrame = request.isNavigationRequest() && request.frame() === page.mainFrame();
 		const decision = decideRequest(request.url(), mainFrame, policy);
-		if (decision.action === "continue") return settle(request.continue());
-		guard.refused ??= decision.refused;
-		settle(request.abort("blockedbyclient"));
+		const ruled = decision.action === "continue" && mainFrame ? navigationRuleReason(guard, request.url()) : null;
+		if (decision.action === "continue" && ruled === null) return settle(request.continue());
+		guard.refused ??= ruled ?? (decision.action === "abort" ? decision.refused : null);
+		// With a navigation rule (agent mode) the page must survive a refused navigation: "aborted"
+		// cancels it, where "blockedbyclient" would replace the document with an error page.
+		settle(request.abort(mainFrame && guard.navigationRule ? "aborted" : "blockedbyclient"));
+	});
+	page.on("response", (response: HTTPResponse) => {
+		const request = response.request();
+		if (!request.isNavigationRequest() || request.frame() !== page.mainFrame()) return;
+		if (/^\s*attachment/i.test(response.headers()["content-disposition"] ?? "")) guard.download = response.url();
+		else guard.lastResponse = response;
 	});
 	return guard;
+}
+
+function navigationRuleReason(guard: RequestGuard, url: string): string | null {
+	const parsed = guard.navigationRule ? URL.parse(url) : null;
+	return parsed && guard.navigationRule ? guard.navigationRule(parsed) : null;
 }
 
 /** What to do with a request the page makes. */

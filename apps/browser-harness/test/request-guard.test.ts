@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decideRequest } from "../src/page-reader";
+import type { HTTPResponse } from "@cloudflare/puppeteer";
+import { assertPublicResponse, decideRequest } from "../src/page-reader";
 
 const strict = { allowPrivate: false };
 
@@ -27,5 +28,25 @@ describe("decideRequest", () => {
 	it("should refuse other schemes even with private URLs allowed", () => {
 		expect(decideRequest("file:///etc/passwd", true, { allowPrivate: true })).toMatchObject({ action: "abort" });
 		expect(decideRequest("http://127.0.0.1:8080/", true, { allowPrivate: true })).toEqual({ action: "continue" });
+	});
+});
+
+/** A main-document response as puppeteer reports it, served from `ip`. */
+const from = (ip: string | undefined) => ({ remoteAddress: () => ({ ip }) }) as unknown as HTTPResponse;
+
+describe("assertPublicResponse", () => {
+	it("should refuse a document served from a private address, unless private URLs are allowed", () => {
+		expect(() => assertPublicResponse(from("10.0.0.7"), "https://public.example/", strict)).toThrow(
+			expect.objectContaining({ code: "url-refused" }),
+		);
+		expect(() =>
+			assertPublicResponse(from("10.0.0.7"), "https://public.example/", { allowPrivate: true }),
+		).not.toThrow();
+	});
+
+	it("should pass a public address, an unknown one and no response", () => {
+		expect(() => assertPublicResponse(from("93.184.215.14"), "https://example.com/", strict)).not.toThrow();
+		expect(() => assertPublicResponse(from(undefined), "https://example.com/", strict)).not.toThrow();
+		expect(() => assertPublicResponse(null, "https://example.com/", strict)).not.toThrow();
 	});
 });

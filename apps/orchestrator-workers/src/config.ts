@@ -23,6 +23,8 @@ export interface OrchestratorConfig {
 	maxBodyBytes: number;
 	/** Largest text a step keeps (subtask output, page text); longer is cut with a marker. */
 	maxStepOutputChars: number;
+	/** Most actions an agentic browser subtask may take. */
+	agentMaxIterations: number;
 	/** Most runs in flight (queued, running, waiting, paused); beyond it POST / answers 429. */
 	maxActiveRuns: number;
 	/** How long a run waits for its plan's approval unless its options say otherwise. */
@@ -45,6 +47,7 @@ const DEFAULTS = {
 	MAX_BODY_BYTES: 256 * 1024,
 	MAX_STEP_OUTPUT_CHARS: 32_000,
 	MAX_ACTIVE_RUNS: 100,
+	AGENT_MAX_ITERATIONS: 10,
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
 	STEP_RETRY_LIMIT: 3,
@@ -85,6 +88,7 @@ export function readConfig(env: object): OrchestratorConfig {
 		maxBodyBytes: int("MAX_BODY_BYTES", 1_024, 10 * 1024 * 1024),
 		maxStepOutputChars: int("MAX_STEP_OUTPUT_CHARS", 1_000, 500_000),
 		maxActiveRuns: int("MAX_ACTIVE_RUNS", 1, 1_000_000),
+		agentMaxIterations: int("AGENT_MAX_ITERATIONS", 1, 25),
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
 		plan: policy("PLAN_TIMEOUT_MS"),

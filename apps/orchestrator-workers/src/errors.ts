@@ -25,6 +25,8 @@ export type OrchestratorErrorCode =
 	| "browser-failed" // the harness reported a retryable browse failure
 	| "url-refused" // the harness refused the URL (scheme or private address)
 	| "page-blocked" // the page is a bot challenge or block page, not content
+	| "agent-max-iterations" // an agentic browser subtask used all its iterations without finishing
+	| "agent-invalid-action" // the agent's model chose a refused or unusable action twice in a row
 	| "subtask-failed" // a subtask failed after its retries (failFast ends the run with this)
 	| "cancelled" // DELETE /:id: no new model or browser work starts
 	| "plan-rejected" // POST /:id/approve with approved: false

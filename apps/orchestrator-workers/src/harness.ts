@@ -3,10 +3,10 @@
  * to the harness's `BrowserHarness` entrypoint). Typed by shape so tests can pass a fake and this app
  * never imports the harness's code; answers are validated where they are used.
  */
-import type { BrowseRequest } from "@ow/schemas";
+import type { AgentCallbacks, BrowseRequest } from "@ow/schemas";
 
 export interface BrowserHarnessBinding {
-	browse(request: BrowseRequest): Promise<unknown>;
+	browse(request: BrowseRequest, agent?: AgentCallbacks): Promise<unknown>;
 	artifact(key: string): Promise<{ contentType: string; body: ArrayBuffer } | null>;
 	poolStats(): Promise<unknown>;
 	scalePool(size: number): Promise<unknown>;

@@ -35,6 +35,12 @@ describe("OrchestratorWorkflow", () => {
 		expect(status.usage.calls).toBe(5);
 		expect(status.usage.byModel.big?.calls).toBe(2);
 		expect(status.usage.byModel.small?.calls).toBe(3);
+		expect(Object.keys(status.usage.byStep ?? {})).toEqual(
+			expect.arrayContaining(["plan", "subtask:a", "subtask:c", "synthesise"]),
+		);
+		const big = status.usage.byModel.big!;
+		expect(status.cost?.byModel.big).toBeCloseTo((big.inputTokens! * 3 + big.outputTokens! * 15) / 1e6, 12);
+		expect(status.cost?.total).toBeGreaterThan(status.cost!.byModel.big!);
 		expect(status.timings.planMs).toBeTypeOf("number");
 		expect(status.promptVersion).toMatch(/^\d{4}-/);
 		expect(status.models).toEqual({ provider: "openai-compatible", big: "big", small: "small" });

@@ -2,6 +2,7 @@
  * @ow/prompts: pure functions from typed input to `{instructions, prompt}`. No I/O, no models: the
  * Workflow chooses the model, these choose the words.
  */
+export { browserAgentPrompt } from "./browser-agent";
 export { fenceData } from "./fence";
 export { planSubtasksPrompt, repairPlanPrompt, type PlanSubtasksInput } from "./plan-subtasks";
 export { PROMPT_VERSION, type BuiltPrompt } from "./prompt-version";

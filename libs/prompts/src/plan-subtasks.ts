@@ -17,10 +17,14 @@ Rules:
 - dependsOn lists ids of subtasks whose results this one needs. Prefer no dependencies; never create
   cycles.
 - executor "llm": answered by a language model from its own knowledge and its dependencies' results.
-  url must be null.`;
+  url must be null.
+- For every subtask that is not an agentic browser subtask, agentic and allowedOrigins are null.`;
 
 const BROWSER_RULE = `- executor "browser": a worker opens the web page at url (http or https) and answers from its content.
-  Use it whenever the request names a URL or needs a live web page. One URL per subtask.`;
+  Use it whenever the request names a URL or needs a live web page. One URL per subtask.
+  Set agentic to true only when the goal needs interaction with the page (filling a form, clicking
+  through, searching); the worker then acts step by step. allowedOrigins lists other sites it may
+  visit (usually null: it stays on the url's site).`;
 
 const NO_BROWSER_RULE = `- Browsing is disabled for this run: use only executor "llm".`;
 

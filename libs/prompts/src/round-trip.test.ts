@@ -86,7 +86,9 @@ describe("planner round trip", () => {
 				properties: {
 					subtasks: {
 						type: "array",
-						items: { required: ["id", "title", "instructions", "executor", "url", "dependsOn"] },
+						items: {
+							required: ["id", "title", "instructions", "executor", "url", "dependsOn", "agentic", "allowedOrigins"],
+						},
 					},
 				},
 			},

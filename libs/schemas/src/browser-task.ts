@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentResultSchema, agentStepSchema } from "./browser-agent";
 
 /** Bounds of a browse request; the harness enforces them. */
 export const BROWSE_LIMITS = Object.freeze({
@@ -21,6 +22,11 @@ export const browseRequestSchema = z
 		priority: z.int().min(0).max(BROWSE_LIMITS.maxPriority).optional(),
 		/** Groups stored artifacts (screenshots) under the run that made them. */
 		runId: z.string().max(128).optional(),
+		/**
+		 * Agent mode: origins (`https://docs.example.com`) the agent may go to besides the start URL's;
+		 * anything else is refused. Read mode ignores it.
+		 */
+		allowedOrigins: z.array(z.string().max(200)).max(20).optional(),
 	})
 	.strict();
 export type BrowseRequest = z.infer<typeof browseRequestSchema>;
@@ -42,6 +48,8 @@ export const browsedPageSchema = z.object({
 	screenshotKey: z.string().nullable(),
 	/** Set when the page is a bot challenge or a block page rather than content. */
 	blocked: z.object({ kind: z.enum(["challenge", "blocked"]), reason: z.string() }).nullable(),
+	/** Agent mode only: the answer and the actions taken; the other fields describe the final page. */
+	agent: agentResultSchema.nullable().optional(),
 });
 export type BrowsedPage = z.infer<typeof browsedPageSchema>;
 
@@ -52,6 +60,8 @@ export const browseErrorCodeSchema = z.enum([
 	"navigation-failed", // unreachable host, DNS, connection refused
 	"navigation-timeout", // the page did not load in time
 	"browser-unavailable", // no session could be had (launch limits, pool closed)
+	"agent-max-iterations", // agent mode: maxIterations used up without done (retryable false)
+	"agent-invalid-action", // agent mode: two invalid or refused actions in a row (retryable false)
 	"internal", // anything else
 ]);
 export type BrowseErrorCode = z.infer<typeof browseErrorCodeSchema>;
@@ -65,6 +75,8 @@ export const browseResultSchema = z.discriminatedUnion("ok", [
 	z.object({
 		ok: z.literal(false),
 		error: z.object({ code: browseErrorCodeSchema, message: z.string(), retryable: z.boolean() }),
+		/** Agent mode: the steps taken before the failure. */
+		actions: z.array(agentStepSchema).optional(),
 	}),
 ]);
 export type BrowseResult = z.infer<typeof browseResultSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as apiError from "./api-error";
+import * as browserAgent from "./browser-agent";
 import * as browserPool from "./browser-pool";
 import * as browserTask from "./browser-task";
 import * as schemas from "./index";
@@ -18,6 +19,14 @@ const EXPECTED_EXPORTS = [
 	"PLAN_APPROVAL_EVENT",
 	"errorInfoSchema",
 	"apiErrorSchema",
+	"AGENT_DEFAULT_MAX_ITERATIONS",
+	"AGENT_LIMITS",
+	"agentActionTypeSchema",
+	"agentActionSchema",
+	"agentElementSchema",
+	"agentObservationSchema",
+	"agentStepSchema",
+	"agentResultSchema",
 	"BROWSER_POOL_LIMITS",
 	"poolStatsSchema",
 	"poolScaleRequestSchema",
@@ -54,6 +63,7 @@ const EXPECTED_EXPORTS = [
 
 const MODULES = {
 	"api-error": apiError,
+	"browser-agent": browserAgent,
 	"browser-pool": browserPool,
 	"plan-approval": planApproval,
 	"browser-task": browserTask,

@@ -3,6 +3,7 @@
  * for HTTP bodies, model outputs, Workflow params and the browser harness's RPC.
  */
 export * from "./api-error";
+export * from "./browser-agent";
 export * from "./browser-pool";
 export * from "./browser-task";
 export * from "./plan-approval";

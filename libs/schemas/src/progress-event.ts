@@ -5,6 +5,7 @@ export const progressEventTypeSchema = z.enum([
 	"run.status", // the run's status changed
 	"plan.ready", // the plan was validated
 	"subtask.started",
+	"subtask.progress", // an agentic browser subtask took one more action
 	"subtask.retried", // an attempt failed and the Workflow will try again
 	"subtask.succeeded",
 	"subtask.failed",

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { executorSchema } from "./subtask-plan";
 import { referenceSchema } from "./synthesis";
-import { usageSchema } from "./usage";
+import { runUsageSchema, usageSchema } from "./usage";
 import { errorInfoSchema } from "./api-error";
+import { agentStepSchema } from "./browser-agent";
 import { resolvedRunOptionsSchema } from "./run-request";
 
 /** A run's lifecycle status; the same names as Workflows' instance status. */
@@ -30,6 +31,10 @@ export const subtaskStatusSchema = z.object({
 	usage: usageSchema.nullable(),
 	/** The page a browser subtask read. */
 	source: z.object({ url: z.string(), title: z.string() }).nullable(),
+	/** Where an agentic browser subtask is: its latest iteration of at most maxIterations. */
+	progress: z.object({ iteration: z.int(), maxIterations: z.int() }).nullable(),
+	/** The actions an agentic browser subtask took, kept when it fails. */
+	actions: z.array(agentStepSchema),
 	/** Files the subtask stored (screenshots), with where the API serves them. */
 	artifacts: z.array(z.object({ kind: z.literal("screenshot"), key: z.string(), href: z.string() })),
 });
@@ -69,7 +74,15 @@ export const runStatusSchema = z.object({
 	subtasks: z.array(subtaskStatusSchema),
 	result: z.object({ answer: z.string(), references: z.array(referenceSchema) }).nullable(),
 	error: errorInfoSchema.nullable(),
-	usage: usageSchema,
+	usage: runUsageSchema,
+	/** Estimated cost from the deployment's price table (`MODEL_PRICES`); null without one, or where usage is unknown. */
+	cost: z
+		.object({
+			currency: z.literal("USD"),
+			total: z.number().nullable(),
+			byModel: z.record(z.string(), z.number().nullable()),
+		})
+		.nullable(),
 	timings: timingsSchema,
 	links: z.object({ self: z.string(), events: z.string() }),
 });

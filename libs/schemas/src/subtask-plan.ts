@@ -22,6 +22,18 @@ export const subtaskSchema = z.object({
 	executor: executorSchema,
 	url: z.string().nullable().describe("For browser subtasks: the http(s) URL to open. Otherwise null."),
 	dependsOn: z.array(z.string()).describe("Ids of subtasks whose outputs this one needs. Empty if none."),
+	agentic: z
+		.boolean()
+		.nullable()
+		.describe(
+			"For browser subtasks: true when the goal needs interaction (fill a form, click through). Otherwise null.",
+		),
+	allowedOrigins: z
+		.array(z.string())
+		.nullable()
+		.describe(
+			"For agentic subtasks: other origins (https://host) the agent may go to. Null to stay on the url's site.",
+		),
 });
 export type Subtask = z.infer<typeof subtaskSchema>;
 

@@ -4,7 +4,16 @@ import type { Synthesis } from "./synthesis";
 
 /** Builds an "llm" subtask with sensible defaults. */
 export function llmSubtask(id: string, dependsOn: string[] = [], instructions = `Work on ${id}.`): Subtask {
-	return { id, title: `Subtask ${id}`, instructions, executor: "llm", url: null, dependsOn };
+	return {
+		id,
+		title: `Subtask ${id}`,
+		instructions,
+		executor: "llm",
+		url: null,
+		dependsOn,
+		agentic: null,
+		allowedOrigins: null,
+	};
 }
 
 /** Builds a "browser" subtask for `url`. */
@@ -16,7 +25,14 @@ export function browserSubtask(id: string, url: string, dependsOn: string[] = []
 		executor: "browser",
 		url,
 		dependsOn,
+		agentic: null,
+		allowedOrigins: null,
 	};
+}
+
+/** Builds an agentic "browser" subtask: the agent works towards `goal` on the page at `url`. */
+export function agenticSubtask(id: string, url: string, goal: string): Subtask {
+	return { ...browserSubtask(id, url), title: `Act on ${url}`, instructions: goal, agentic: true };
 }
 
 /** Two independent subtasks and one that depends on both. */

@@ -44,3 +44,9 @@ export function addUsage(a: Usage, b: Usage): Usage {
 		byModel,
 	};
 }
+
+/** A run's usage: the total and by model, plus each model-calling step's own (plan, subtask:<id> …). */
+export const runUsageSchema = usageSchema.extend({
+	byStep: z.record(z.string(), usageSchema).optional(),
+});
+export type RunUsage = z.infer<typeof runUsageSchema>;

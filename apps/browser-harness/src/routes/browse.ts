@@ -16,6 +16,9 @@ const STATUS: Record<BrowseErrorCode, ContentfulStatusCode> = {
 	"navigation-failed": 502,
 	"navigation-timeout": 504,
 	"browser-unavailable": 503,
+	// Agent mode only, which HTTP cannot start (its callbacks are functions); listed for completeness.
+	"agent-max-iterations": 422,
+	"agent-invalid-action": 422,
 	internal: 500,
 };
 

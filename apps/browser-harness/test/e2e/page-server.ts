@@ -21,6 +21,53 @@ function html(title: string, body: string): string {
 	return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 }
 
+function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of req) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A contact form: its confirmation exists only as the answer to a real POST. */
+const FORM = `<h1>Contact us</h1>
+<form method="post" action="/form">
+<label for="name">Name</label> <input id="name" name="name">
+<label>Email <input type="email" name="email" placeholder="you@example.com"></label>
+<label for="topic">Topic</label> <select id="topic" name="topic"><option>Sales</option><option value="support">Support</option></select>
+<label for="message">Message</label> <textarea id="message" name="message"></textarea>
+<label for="password">Password</label> <input id="password" type="password" name="password" value="secret-value">
+<label for="pin">PIN</label> <input id="pin" name="pin" autocomplete="current-password">
+<input type="hidden" name="token" value="t">
+<button type="button" disabled>Disabled</button>
+<button type="submit">Send</button>
+</form>`;
+
+/** Links that leave the site, download, open new windows; `other` is another origin's URL. */
+function linksPage(other: string): string {
+	return `<h1>Links</h1>
+<p><a href="/page?id=next">Next page</a></p>
+<p><a href="${other}/page?id=offsite">Other site</a></p>
+<p><a href="/download">Get the data</a> <a href="/page?id=file" download>Save this page</a></p>
+<p><a href="/page?id=popup" target="_blank">Open in a new window</a></p>
+<p><button onclick="window.open('/page?id=scripted')">Open a window by script</button></p>
+<p><a href="/page?id=hidden" style="display:none">Hidden link</a></p>`;
+}
+
+/** A tall page that adds a button once it is scrolled, as lazy-loading pages do. */
+const SCROLL = `<h1>Scroll</h1><div style="height:3000px">Top of the page</div><p>Bottom of the page</p>
+<script>
+addEventListener("scroll", () => {
+	if (scrollY < 500 || document.getElementById("more")) return;
+	const b = document.createElement("button");
+	b.id = "more";
+	b.textContent = "Loaded more";
+	document.body.prepend(b);
+});
+</script>`;
+
 /** Starts the page server. */
 export async function startPageServer(): Promise<PageServer> {
 	const gates = new Map<string, { promise: Promise<void>; resolve: () => void }>();
@@ -39,7 +86,7 @@ export async function startPageServer(): Promise<PageServer> {
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const url = new URL(req.url ?? "/", "http://127.0.0.1");
 		if (url.pathname === "/favicon.ico") return void res.writeHead(404).end();
-		log.push(`${url.pathname}${url.search}`);
+		log.push(`${req.method === "GET" ? "" : `${req.method} `}${url.pathname}${url.search}`);
 		const id = url.searchParams.get("id") ?? "";
 		res.setHeader("content-type", "text/html; charset=utf-8");
 		switch (url.pathname) {
@@ -65,6 +112,18 @@ export async function startPageServer(): Promise<PageServer> {
 				return void res
 					.writeHead(403)
 					.end(html("Forbidden", "<p>You don't have permission to access this resource.</p>"));
+			case "/form":
+				if (req.method === "POST") {
+					const form = new URLSearchParams(await readBody(req));
+					const name = escapeHtml(form.get("name") ?? "");
+					const summary = `${name} (${escapeHtml(form.get("email") ?? "")}) about ${escapeHtml(form.get("topic") ?? "")}: ${escapeHtml(form.get("message") ?? "")}`;
+					return void res.end(html("Message sent", `<h1>Thank you, ${name}!</h1><p>We received ${summary}</p>`));
+				}
+				return void res.end(html("Contact us", FORM));
+			case "/links":
+				return void res.end(html("Links", linksPage(url.searchParams.get("other") ?? "")));
+			case "/scroll":
+				return void res.end(html("Scroll", SCROLL));
 			case "/download":
 				res.setHeader("content-type", "application/octet-stream");
 				res.setHeader("content-disposition", 'attachment; filename="data.bin"');

@@ -11,6 +11,7 @@ import type {
 	Synthesis,
 	Timings,
 	Usage,
+	AgentStep,
 } from "@ow/schemas";
 import type { ModelIds } from "../models";
 import { appendEvent } from "./event-log";
@@ -118,7 +119,8 @@ export async function recordAttemptStarted(db: D1Database, runId: string, id: st
 	await db.batch([
 		db
 			.prepare(
-				`UPDATE subtasks SET status = 'running', attempts = MAX(attempts, ?), started_at = COALESCE(started_at, ?)
+				`UPDATE subtasks SET status = 'running', attempts = MAX(attempts, ?), started_at = COALESCE(started_at, ?),
+				 progress = NULL, actions = NULL
 				 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
 			)
 			.bind(attempt, at, runId, id),
@@ -127,6 +129,38 @@ export async function recordAttemptStarted(db: D1Database, runId: string, id: st
 			key: `subtask.started:${id}:${attempt}`,
 			type: "subtask.started",
 			data: { id, attempt },
+			at,
+		}),
+	]);
+}
+
+/**
+ * An agentic browser subtask took one more action. Its actions are kept as it goes, so a subtask that
+ * fails (max iterations, a refused action) still shows what it did. Keyed by attempt and iteration.
+ */
+export async function recordAgentStep(
+	db: D1Database,
+	runId: string,
+	id: string,
+	attempt: number,
+	step: AgentStep & { maxIterations: number },
+	at: string,
+) {
+	const { maxIterations, ...taken } = step;
+	const progress = { iteration: step.iteration, maxIterations };
+	await db.batch([
+		db
+			.prepare(
+				`UPDATE subtasks SET progress = ?, actions = json_insert(COALESCE(actions, '[]'), '$[#]', json(?))
+				 WHERE run_id = ? AND id = ? AND status = 'running'
+				 AND COALESCE(json_extract(progress, '$.iteration'), 0) < ?`,
+			)
+			.bind(JSON.stringify(progress), JSON.stringify(taken), runId, id, step.iteration),
+		appendEvent(db, {
+			runId,
+			key: `subtask.progress:${id}:${attempt}:${step.iteration}`,
+			type: "subtask.progress",
+			data: { id, attempt, progress, action: taken.action, outcome: taken.outcome, detail: taken.detail },
 			at,
 		}),
 	]);

@@ -42,6 +42,8 @@ interface SubtaskRow {
 	source_url: string | null;
 	source_title: string | null;
 	screenshot_key: string | null;
+	progress: string | null;
+	actions: string | null;
 	run_id: string;
 }
 
@@ -78,6 +80,7 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 		result: json(run.result),
 		error: run.error_code ? { code: run.error_code, message: run.error_message ?? "" } : null,
 		usage: json(run.usage) ?? EMPTY_USAGE,
+		cost: null, // priced by the API layer, which knows the deployment's price table
 		timings: { planMs: run.plan_ms, executeMs: run.execute_ms, synthesiseMs: run.synthesise_ms },
 		links: { self: `/${run.id}`, events: `/${run.id}/events` },
 	};
@@ -98,6 +101,8 @@ function toSubtaskStatus(row: SubtaskRow): SubtaskStatus {
 		truncated: row.truncated === 1,
 		error: row.error_code ? { code: row.error_code, message: row.error_message ?? "" } : null,
 		usage: json(row.usage),
+		progress: json(row.progress),
+		actions: json(row.actions) ?? [],
 		source: row.source_url ? { url: row.source_url, title: row.source_title ?? "" } : null,
 		artifacts: row.screenshot_key
 			? [{ kind: "screenshot", key: row.screenshot_key, href: `/${row.run_id}/artifacts/${row.screenshot_key}` }]

@@ -18,7 +18,7 @@ import { STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
 
 const now = () => new Date().toISOString();
-const restartQuerySchema = z
+export const restartQuerySchema = z
 	.object({
 		from: z
 			.string()

@@ -10,7 +10,7 @@ import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
 
-const listQuerySchema = z
+export const listQuerySchema = z
 	.object({
 		status: runStateSchema.optional(),
 		limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -41,9 +41,9 @@ const limitBody =
 		})(c, next);
 	};
 
-const idempotencyKeySchema = z.string().trim().min(1).max(200);
+export const idempotencyKeySchema = z.string().trim().min(1).max(200);
 const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
-const batchSchema = z.object({ runs: z.array(runRequestSchema).min(1).max(MAX_BATCH) }).strict();
+export const batchSchema = z.object({ runs: z.array(runRequestSchema).min(1).max(MAX_BATCH) }).strict();
 
 export const runs = new Hono<AppEnv>()
 	.post("/", limitBody(), zValidator("json", runRequestSchema, validationHook), async (c) => {

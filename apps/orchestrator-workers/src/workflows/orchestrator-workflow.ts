@@ -7,16 +7,9 @@
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
-import {
-	addUsage,
-	EMPTY_USAGE,
-	type Plan,
-	type ResolvedRunOptions,
-	type Subtask,
-	type Timings,
-	type Usage,
-} from "@ow/schemas";
+import { EMPTY_USAGE, type AgentStep, type Plan, type ResolvedRunOptions, type Subtask, type Usage } from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
+import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
 import { isCancelRequested } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
@@ -25,6 +18,7 @@ import { createModels } from "../models";
 import {
 	type SubtaskOutcome,
 	markRunStatus,
+	recordAgentStep,
 	recordAttemptRetried,
 	recordAttemptStarted,
 	recordPlan,
@@ -32,7 +26,7 @@ import {
 	recordSubtaskOutcome,
 } from "../registry/run-registry";
 import { forEachLimit } from "./concurrency";
-import { elapsedMs, now, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
+import { elapsedMs, now, runUsage, spend, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
 import { draftPlan, repairPlan } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
@@ -63,10 +57,11 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	): Promise<OrchestratorWorkflowOutput> {
 		const { runId, prompt, options } = event.payload;
 		const db = this.env.DB;
-		const run: Partial<Run> & { id: string; step: WorkflowStep; usage: Usage; timings: Timings } = {
+		const run: Partial<Run> & Pick<Run, "id" | "step" | "usage" | "usageByStep" | "timings"> = {
 			id: runId,
 			step,
 			usage: EMPTY_USAGE,
+			usageByStep: {},
 			timings: { planMs: null, executeMs: null, synthesiseMs: null },
 		};
 		try {
@@ -77,21 +72,21 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
 			const results = await this.execute(ready, plan);
 			const answer = await step.do(STEP.synthesise, stepConfig(ready.config.synthesise), () =>
-				this.work(ready, () => synthesise(ready.models, { request: prompt, results })),
+				this.work(ready, STEP.synthesise, () => synthesise(ready.models, { request: prompt, results })),
 			);
-			ready.usage = addUsage(ready.usage, answer.usage);
+			spend(ready, STEP.synthesise, answer.usage);
 			ready.timings.synthesiseMs = elapsedMs(answer.startedAt, answer.finishedAt);
 			const outcome = {
 				status: "complete" as const,
 				result: answer.synthesis,
-				usage: ready.usage,
+				usage: runUsage(ready),
 				timings: ready.timings,
 			};
 			await this.record(ready, STEP.complete, () => recordRunFinished(db, runId, outcome, now()));
-			return { ...answer.synthesis, usage: ready.usage };
+			return { ...answer.synthesis, usage: runUsage(ready) };
 		} catch (error) {
 			const info = fromStepError(error);
-			const outcome = { status: "errored" as const, error: info, usage: run.usage, timings: run.timings };
+			const outcome = { status: "errored" as const, error: info, usage: runUsage(run), timings: run.timings };
 			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
 			// A plain Error: run() itself is never retried, and a NonRetryableError thrown here (outside a
 			// step) reaches the instance's status with a generic message instead of ours.
@@ -115,14 +110,23 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	 * The body of a step that calls a model or the browser: nothing starts after a cancel, and any
 	 * failure becomes the error a step must throw (retryable or not).
 	 */
-	async work<T>(run: Pick<Run, "id">, body: () => Promise<T>): Promise<T> {
+	async work<T>(run: Pick<Run, "id">, step: string, body: () => Promise<T>): Promise<T> {
+		const started = Date.now();
 		try {
 			if (await isCancelRequested(this.env.DB, run.id)) {
 				throw new OrchestratorError("cancelled", "The run was cancelled.");
 			}
-			return await body();
+			const result = await body();
+			logEvent({ msg: "step", runId: run.id, step, durationMs: Date.now() - started, outcome: "ok" });
+			return result;
 		} catch (error) {
-			throw toStepError(OrchestratorError.fromUnknown(error));
+			const failure = OrchestratorError.fromUnknown(error);
+			const outcome = failure.recoverable ? "retry" : "failed";
+			logEvent(
+				{ msg: "step", runId: run.id, step, durationMs: Date.now() - started, outcome, code: failure.code },
+				"warn",
+			);
+			throw toStepError(failure);
 		}
 	}
 
@@ -130,14 +134,16 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	private async plan(run: Run): Promise<Plan> {
 		const input = { prompt: run.prompt, maxSubtasks: run.options.maxSubtasks, allowBrowser: run.options.allowBrowser };
 		const policy = stepConfig(run.config.plan);
-		const draft = await run.step.do(STEP.plan, policy, () => this.work(run, () => draftPlan(run.models, input)));
-		run.usage = addUsage(run.usage, draft.usage);
+		const draft = await run.step.do(STEP.plan, policy, () =>
+			this.work(run, STEP.plan, () => draftPlan(run.models, input)),
+		);
+		spend(run, STEP.plan, draft.usage);
 		let final = draft;
 		if (!draft.check.ok) {
 			final = await run.step.do(STEP.repairPlan, policy, () =>
-				this.work(run, () => repairPlan(run.models, input, draft)),
+				this.work(run, STEP.repairPlan, () => repairPlan(run.models, input, draft)),
 			);
-			run.usage = addUsage(run.usage, final.usage);
+			spend(run, STEP.repairPlan, final.usage);
 		}
 		run.timings.planMs = elapsedMs(draft.startedAt, final.finishedAt);
 		if (!final.check.ok) {
@@ -193,7 +199,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		let result: SubtaskStepResult;
 		try {
 			result = await run.step.do(STEP.subtask(task.id), stepConfig(run.config.subtask), (ctx) =>
-				this.work(run, () => this.subtaskAttempt(run, task, done, ctx.attempt)),
+				this.work(run, STEP.subtask(task.id), () => this.subtaskAttempt(run, task, done, ctx.attempt)),
 			);
 		} catch (error) {
 			const info = fromStepError(error);
@@ -202,7 +208,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			return { id: task.id, title: task.title, status: "failed", error: info };
 		}
 		done.set(task.id, result);
-		run.usage = addUsage(run.usage, result.usage);
+		spend(run, STEP.subtask(task.id), result.usage);
 		await record({ status: "succeeded", ...result });
 		return {
 			id: task.id,
@@ -226,8 +232,15 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		await notifyProgress(this.env, run.id);
 		const dependencies = task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
 		try {
+			// Progress only: a failed write must not fail the attempt (the actions are in the result too).
+			const onAgentStep = (step: AgentStep & { maxIterations: number }) =>
+				recordAgentStep(db, run.id, task.id, attempt, step, now())
+					.then(() => notifyProgress(this.env, run.id))
+					.catch((e: unknown) =>
+						console.error(JSON.stringify({ msg: "progress write failed", runId: run.id, error: String(e) })),
+					);
 			const output = await runSubtask(
-				{ models: run.models, harness: harnessOf(this.env) },
+				{ models: run.models, harness: harnessOf(this.env), onAgentStep },
 				{
 					runId: run.id,
 					request: run.prompt,
@@ -235,6 +248,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 					dependencies,
 					maxOutputChars: run.config.maxStepOutputChars,
 					screenshot: run.options.screenshots,
+					maxIterations: run.config.agentMaxIterations,
 				},
 			);
 			return { ...output, attempts: attempt, startedAt, finishedAt: now() };

@@ -44,7 +44,8 @@ function executorProblems(task: Subtask, limits: PlanLimits): string[] {
 	if (!limits.allowBrowser) return [`subtask "${task.id}" uses the browser, which this run does not allow`];
 	if (!task.url) return [`browser subtask "${task.id}" has no url`];
 	if (!isHttpUrl(task.url)) return [`browser subtask "${task.id}" has url "${task.url}", which is not http(s)`];
-	return [];
+	const badOrigins = (task.allowedOrigins ?? []).filter((o) => !isHttpUrl(o));
+	return badOrigins.map((o) => `browser subtask "${task.id}" allows origin "${o}", which is not an http(s) origin`);
 }
 
 function isHttpUrl(value: string): boolean {

@@ -3,7 +3,14 @@
  * so step bodies in sibling modules can use them without importing the class.
  */
 import type { WorkflowStep } from "cloudflare:workers";
-import type { ResolvedRunOptions, SubtaskOutput, Timings, Usage } from "@ow/schemas";
+import {
+	addUsage,
+	type ResolvedRunOptions,
+	type RunUsage,
+	type SubtaskOutput,
+	type Timings,
+	type Usage,
+} from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import type { Models } from "../models";
 
@@ -34,8 +41,22 @@ export interface Run {
 	models: Models;
 	step: WorkflowStep;
 	usage: Usage;
+	/** Usage of each step that called a model, by step name. */
+	usageByStep: Record<string, Usage>;
 	timings: Timings;
 }
+
+/** Adds a step's model usage to the run. */
+export function spend(run: Pick<Run, "usage" | "usageByStep">, step: string, usage: Usage): void {
+	run.usage = addUsage(run.usage, usage);
+	run.usageByStep[step] = usage;
+}
+
+/** The run's usage as recorded: the total, by model, and by step. */
+export const runUsage = (run: Pick<Run, "usage" | "usageByStep">): RunUsage => ({
+	...run.usage,
+	byStep: run.usageByStep,
+});
 
 export const now = () => new Date().toISOString();
 export const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);
