@@ -8,21 +8,13 @@
  *   would make if one step ran the whole wave (the reference demo's design). Target: below 0.75.
  * - status reads: GET /:id latency while a run is in flight (median, p95), informational.
  */
+import { llmSubtask } from "@ow/schemas/testing";
 import { startModelServer, startRun, startWranglerDev, waitForRun, readRun } from "@ow/testing";
 
 const WIDTH = 6;
 const LATENCY_MS = 400;
 const subtask = (n: number) => `Your subtask: Subtask s${n}\n`;
-const plan = {
-	subtasks: Array.from({ length: WIDTH }, (_, i) => ({
-		id: `s${i + 1}`,
-		title: `Subtask s${i + 1}`,
-		instructions: "Do it.",
-		executor: "llm",
-		url: null,
-		dependsOn: [],
-	})),
-};
+const plan = { subtasks: Array.from({ length: WIDTH }, (_, i) => llmSubtask(`s${i + 1}`)) };
 
 const models = await startModelServer();
 const dev = await startWranglerDev({
@@ -57,8 +49,15 @@ try {
 		});
 
 	// Warm-up: the first run pays for bundling and the first D1 and Workflow start-up.
+	/** Runs to the end; a benchmark of a run that did not complete would measure nothing. */
+	const complete = async (id: string) => {
+		const run = await waitForRun(dev.url, id);
+		if (run.status !== "complete") throw new Error(`bench run ${id} ended ${run.status}: ${JSON.stringify(run.error)}`);
+		return run;
+	};
+
 	scenario("bench-warm", null);
-	await waitForRun(dev.url, await startRun(dev.url, { prompt: "warm up [bench-warm]" }));
+	await complete(await startRun(dev.url, { prompt: "warm up [bench-warm]" }));
 
 	scenario("bench-wave", null);
 	const waveId = await startRun(dev.url, { prompt: "wave [bench-wave]" });
@@ -70,7 +69,7 @@ try {
 		if (status.status === "complete" || status.status === "errored") break;
 		await new Promise((r) => setTimeout(r, 50));
 	}
-	const wave = await readRun(dev.url, waveId);
+	const wave = await complete(waveId);
 	const sequentialMs = wave.subtasks.reduce(
 		(sum, t) => sum + (Date.parse(t.finishedAt!) - Date.parse(t.startedAt!)),
 		0,
@@ -79,7 +78,7 @@ try {
 	report("wave speedup (×)", speedup, `≥ ${(0.75 * WIDTH).toFixed(2)} (width ${WIDTH})`, speedup >= 0.75 * WIDTH);
 
 	scenario("bench-retry", 3);
-	await waitForRun(dev.url, await startRun(dev.url, { prompt: "retry [bench-retry]" }));
+	await complete(await startRun(dev.url, { prompt: "retry [bench-retry]" }));
 	const calls = models.scenarioStats("bench-retry")!.calls;
 	const wholeWaveCalls = 1 + 2 * WIDTH + 1; // plan + the wave twice + synthesis
 	report(
