@@ -4,9 +4,7 @@
  */
 import type { RunState } from "@ow/schemas";
 import { appendEvent } from "./event-log";
-import { TERMINAL_RUN_STATES } from "./run-registry";
-
-const NOT_TERMINAL = `status NOT IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
+import { NOT_TERMINAL } from "./run-registry";
 
 /**
  * Marks a run cancelled: the flag every model or browser step checks first, status terminated, open

@@ -18,7 +18,8 @@ import { appendEvent } from "./event-log";
 
 /** Statuses a run never leaves by itself (a restart starts it anew). */
 export const TERMINAL_RUN_STATES: readonly RunState[] = ["complete", "errored", "terminated"];
-const NOT_TERMINAL = `status NOT IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
+/** SQL condition: the run has not ended. */
+export const NOT_TERMINAL = `status NOT IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
 const SUBTASK_OPEN = "status IN ('pending', 'running')";
 
 export interface NewRun {

@@ -6,12 +6,11 @@
 import type { RunState, RunStatus } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
 import { estimateCost, readPriceTable } from "../metrics/cost";
+import { TERMINAL_RUN_STATES } from "../registry/run-registry";
 import { readRunStatus } from "../registry/run-view";
 
-const TERMINAL: RunState[] = ["complete", "errored", "terminated"];
-
 /** True for complete, errored and terminated. */
-export const isTerminal = (status: RunState) => TERMINAL.includes(status);
+export const isTerminal = (status: RunState) => TERMINAL_RUN_STATES.includes(status);
 
 /** The run's status, priced when the deployment has a price table, or a 404 OrchestratorError. */
 export async function requireRun(env: Env, id: string): Promise<RunStatus> {
