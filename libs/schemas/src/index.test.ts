@@ -15,6 +15,7 @@ import * as usage from "./usage";
 
 /** The runtime names the apps rely on; removing one is a breaking change. */
 const EXPECTED_EXPORTS = [
+	"EMPTY_TIMINGS",
 	"planApprovalSchema",
 	"PLAN_APPROVAL_EVENT",
 	"errorInfoSchema",

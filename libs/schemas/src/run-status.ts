@@ -48,6 +48,9 @@ export const timingsSchema = z.object({
 });
 export type Timings = z.infer<typeof timingsSchema>;
 
+/** Timings of a run that has not finished any phase. Frozen: copy it before filling it in. */
+export const EMPTY_TIMINGS: Timings = Object.freeze({ planMs: null, executeMs: null, synthesiseMs: null });
+
 /** The body of `GET /:id`. Names may grow, never shrink. */
 export const runStatusSchema = z.object({
 	id: z.string(),

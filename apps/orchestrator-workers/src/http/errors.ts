@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { OrchestratorError } from "../errors";
+import { logEvent } from "../log";
 
 /** Builds the error response. */
 export function errorResponse(
@@ -76,13 +77,14 @@ export function validationHook<E extends HonoEnv>(
 }
 
 function logError(c: Context, error: unknown) {
-	console.error(
-		JSON.stringify({
+	logEvent(
+		{
 			msg: "request failed",
 			method: c.req.method,
 			path: c.req.path,
 			error: String(error),
 			stack: error instanceof Error ? error.stack : undefined,
-		}),
+		},
+		"error",
 	);
 }

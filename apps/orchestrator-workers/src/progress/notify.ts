@@ -2,6 +2,7 @@
  * The push side of live progress: the Workflow tells the run's RunEvents object that the log grew.
  */
 import { messageOf } from "../errors";
+import { logEvent } from "../log";
 
 /**
  * Asks the run's {@link RunEvents} object to send its WebSocket clients the events the log gained.
@@ -16,6 +17,6 @@ export async function notifyProgress(env: Env, runId: string): Promise<void> {
 	try {
 		await env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId)).notify();
 	} catch (error) {
-		console.warn(JSON.stringify({ msg: "progress notify failed", runId, error: messageOf(error) }));
+		logEvent({ msg: "progress notify failed", runId, error: messageOf(error) }, "warn");
 	}
 }

@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { messageOf } from "../errors";
 import { isTerminalEvent, PROGRESS_BATCH, readProgressEvents } from "./progress-log";
 import { isRunOver } from "./run-lifecycle";
+import { logEvent } from "../log";
 
 /** How often the alarm re-reads the log while sockets are open and the run goes on. */
 export const RUN_EVENTS_ALARM_MS = 2000;
@@ -181,5 +182,5 @@ function stateOf(ws: WebSocket): SocketState {
 }
 
 function log(msg: string, runId: string | undefined, error: unknown) {
-	console.error(JSON.stringify({ msg: `run events: ${msg}`, runId, error: messageOf(error) }));
+	logEvent({ msg: `run events: ${msg}`, runId, error: messageOf(error) }, "error");
 }

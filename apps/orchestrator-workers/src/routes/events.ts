@@ -14,6 +14,7 @@ import { isRunOver, readRunState } from "../progress/run-lifecycle";
 import { streamProgress } from "../progress/sse-stream";
 import { notFound } from "../runs/run-state";
 import { runIdParam } from "./run-id";
+import { logEvent } from "../log";
 
 const seq = z
 	.string()
@@ -52,7 +53,7 @@ export const events = new Hono<{ Bindings: Env }>()
 					await streamProgress(stream, c.env, id, after);
 				} catch (error) {
 					// The stream ends; the client reconnects with Last-Event-ID and misses nothing.
-					console.error(JSON.stringify({ msg: "event stream failed", runId: id, error: String(error) }));
+					logEvent({ msg: "event stream failed", runId: id, error: String(error) }, "error");
 				}
 			});
 		},

@@ -14,10 +14,9 @@ import { recordCancel, recordRestart, type RestartScope } from "../registry/life
 import { markRunStatus } from "../registry/run-registry";
 import { assertStatus, conflict, isTerminal, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
-import { STEP } from "../workflows/run-context";
+import { now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
 
-const now = () => new Date().toISOString();
 export const restartQuerySchema = z
 	.object({
 		from: z

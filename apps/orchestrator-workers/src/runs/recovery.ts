@@ -11,19 +11,18 @@
  * also runs on the first request an isolate serves (i.e. after every start) and when a stale run is
  * read, without anyone calling a hidden endpoint.
  */
-import { EMPTY_USAGE } from "@ow/schemas";
+import { EMPTY_TIMINGS, EMPTY_USAGE } from "@ow/schemas";
 import { readConfig } from "../config";
 import { messageOf } from "../errors";
 import { notifyProgress } from "../progress/notify";
 import { markRunStatus, recordRunFinished } from "../registry/run-registry";
+import { logEvent } from "../log";
 
 interface StaleRun {
 	id: string;
 	status: string;
 	last_event: string;
 }
-
-const NO_TIMINGS = { planMs: null, executeMs: null, synthesiseMs: null };
 
 /** What the sweep did to each stale run. */
 export type RecoveryAction = "kicked" | "lost" | "reconciled" | "left";
@@ -41,7 +40,7 @@ export async function recoverStaleRuns(env: Env, now = Date.now()): Promise<Reco
 		.all<StaleRun>();
 	const actions: Record<string, RecoveryAction> = {};
 	for (const run of results) actions[run.id] = await recoverRun(env, run.id);
-	if (results.length > 0) console.log(JSON.stringify({ msg: "recovery sweep", staleBefore, actions }));
+	if (results.length > 0) logEvent({ msg: "recovery sweep", staleBefore, actions });
 	return actions;
 }
 
@@ -61,7 +60,7 @@ export async function recoverRun(env: Env, id: string): Promise<RecoveryAction> 
 		await recordRunFinished(
 			env.DB,
 			id,
-			{ status: "errored", error: lost, usage: EMPTY_USAGE, timings: NO_TIMINGS },
+			{ status: "errored", error: lost, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS },
 			at,
 		);
 		await notifyProgress(env, id);
@@ -83,7 +82,7 @@ export async function recoverRun(env: Env, id: string): Promise<RecoveryAction> 
 				code: status.status === "errored" ? "internal" : "cancelled",
 				message: status.error?.message ?? `The run was ${status.status}.`,
 			};
-			await recordRunFinished(env.DB, id, { status: "errored", error, usage: EMPTY_USAGE, timings: NO_TIMINGS }, at);
+			await recordRunFinished(env.DB, id, { status: "errored", error, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS }, at);
 			await notifyProgress(env, id);
 			return "reconciled";
 		}
@@ -120,5 +119,5 @@ export const recovery = {
 };
 
 function logFailure(error: unknown) {
-	console.error(JSON.stringify({ msg: "recovery failed", error: messageOf(error) }));
+	logEvent({ msg: "recovery failed", error: messageOf(error) }, "error");
 }

@@ -4,7 +4,7 @@
  * created says why).
  */
 import { PROMPT_VERSION } from "@ow/prompts";
-import { EMPTY_USAGE, type ResolvedRunOptions, type RunRequest } from "@ow/schemas";
+import { EMPTY_TIMINGS, EMPTY_USAGE, type ResolvedRunOptions, type RunRequest } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import { messageOf, OrchestratorError } from "../errors";
 import { modelIds } from "../models";
@@ -79,12 +79,11 @@ export async function startRuns(env: Env, runs: AcceptedRun[]): Promise<void> {
 	} catch (error) {
 		// The runs are registered; record why they never started instead of leaving them queued forever.
 		const failure = { code: "internal", message: `The Workflow instance could not be created: ${messageOf(error)}` };
-		const timings = { planMs: null, executeMs: null, synthesiseMs: null };
 		for (const run of runs) {
 			await recordRunFinished(
 				env.DB,
 				run.id,
-				{ status: "errored", error: failure, usage: EMPTY_USAGE, timings },
+				{ status: "errored", error: failure, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS },
 				new Date().toISOString(),
 			);
 		}

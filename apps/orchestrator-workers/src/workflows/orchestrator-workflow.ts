@@ -7,7 +7,15 @@
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
-import { EMPTY_USAGE, type AgentStep, type Plan, type ResolvedRunOptions, type Subtask, type Usage } from "@ow/schemas";
+import {
+	EMPTY_TIMINGS,
+	EMPTY_USAGE,
+	type AgentStep,
+	type Plan,
+	type ResolvedRunOptions,
+	type Subtask,
+	type Usage,
+} from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
@@ -62,7 +70,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			step,
 			usage: EMPTY_USAGE,
 			usageByStep: {},
-			timings: { planMs: null, executeMs: null, synthesiseMs: null },
+			timings: { ...EMPTY_TIMINGS }, // filled in as the phases finish
 		};
 		try {
 			Object.assign(run, { prompt, options, config: readConfig(this.env), models: createModels(this.env) });
@@ -236,9 +244,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			const onAgentStep = (step: AgentStep & { maxIterations: number }) =>
 				recordAgentStep(db, run.id, task.id, attempt, step, now())
 					.then(() => notifyProgress(this.env, run.id))
-					.catch((e: unknown) =>
-						console.error(JSON.stringify({ msg: "progress write failed", runId: run.id, error: String(e) })),
-					);
+					.catch((e: unknown) => logEvent({ msg: "progress write failed", runId: run.id, error: String(e) }, "error"));
 			const output = await runSubtask(
 				{ models: run.models, harness: harnessOf(this.env), onAgentStep },
 				{
@@ -258,7 +264,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 				// Progress only: the retry happens whether or not this event is written.
 				const info = { code: failure.code, message: failure.message };
 				await recordAttemptRetried(db, run.id, task.id, attempt, info, now()).catch((e: unknown) =>
-					console.error(JSON.stringify({ msg: "event write failed", runId: run.id, error: String(e) })),
+					logEvent({ msg: "event write failed", runId: run.id, error: String(e) }, "error"),
 				);
 				await notifyProgress(this.env, run.id);
 			}
