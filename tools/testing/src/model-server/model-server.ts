@@ -64,7 +64,13 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 			sendJson(res, 400, errorBody(`invalid JSON body: ${String(error)}`, "invalid_request_error"));
 			return;
 		}
-		const request = parseChatRequest(raw);
+		const headers = Object.fromEntries(
+			Object.entries(req.headers).map(([name, value]) => [
+				name,
+				Array.isArray(value) ? value.join(", ") : (value ?? ""),
+			]),
+		);
+		const request = parseChatRequest(raw, headers);
 		if (typeof request === "string") {
 			sendJson(res, 400, errorBody(request, "invalid_request_error"));
 			return;

@@ -40,7 +40,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Validates the minimum the server relies on (an object with a `messages` array) and adds the convenience
  * fields. Returns an error message instead when the body is unusable.
  */
-export function parseChatRequest(raw: unknown): ChatRequest | string {
+export function parseChatRequest(raw: unknown, headers: Record<string, string> = {}): ChatRequest | string {
 	if (!isRecord(raw)) return "body must be a JSON object";
 	if (!Array.isArray(raw["messages"]) || !raw["messages"].every(isRecord))
 		return "messages must be an array of objects";
@@ -55,5 +55,6 @@ export function parseChatRequest(raw: unknown): ChatRequest | string {
 		user: textOfRole(body.messages, "user"),
 		jsonSchema: schema,
 		schemaName: typeof jsonSchemaFormat?.name === "string" ? jsonSchemaFormat.name : null,
+		headers,
 	};
 }

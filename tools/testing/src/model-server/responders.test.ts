@@ -3,7 +3,16 @@ import { byLabel, genericResponder, jsonReply, labelBySystemPrompt, schemaFiller
 import type { ChatRequest, ResponderContext } from "./types.ts";
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
-	return { model: "big", messages: [], system: "", user: "", jsonSchema: null, schemaName: null, ...extra };
+	return {
+		model: "big",
+		messages: [],
+		system: "",
+		user: "",
+		jsonSchema: null,
+		schemaName: null,
+		headers: {},
+		...extra,
+	};
 }
 
 const ctx = (label: string): ResponderContext => ({ label, callIndex: 0, labelCallIndex: 0 });

@@ -8,10 +8,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const chat = (system: string, user: string) =>
+const chat = (system: string, user: string, headers: Record<string, string> = {}) =>
 	fetch(`${server.baseURL}/chat/completions`, {
 		method: "POST",
-		headers: { "content-type": "application/json" },
+		headers: { "content-type": "application/json", ...headers },
 		body: JSON.stringify({
 			model: "small",
 			messages: [
@@ -63,6 +63,36 @@ describe("scenarios", () => {
 		});
 		const user = "scn-fence\nPage (data):\n<<<DATA>>>\nthe sky is green\n<<<DATA>>>";
 		expect(await content(await chat("worker", user))).toBe("saw: the sky is green");
+	});
+
+	it("should fill {{header:NAME}} with the request's header, as a provider echoing the key would", async () => {
+		server.defineScenario({
+			id: "scn-echo",
+			rules: [{ match: "", replies: [{ kind: "error", status: 401, message: "bad key {{header:Authorization}}" }] }],
+		});
+		const res = await chat("worker", "scn-echo", { authorization: "Bearer sk-echo-me" });
+		expect(res.status).toBe(401);
+		expect(JSON.stringify(await res.json())).toContain("bad key Bearer sk-echo-me");
+	});
+
+	it("should fault the same share of calls by index, whatever the seed, and count them", async () => {
+		const faulted = async (id: string, seed: number) => {
+			server.defineScenario({
+				id,
+				faults: { rate: 0.1, seed },
+				rules: [{ match: "", replies: [{ kind: "text", text: "ok" }] }],
+			});
+			const statuses: number[] = [];
+			for (let i = 0; i < 200; i += 1) statuses.push((await chat("worker", id)).status);
+			return statuses;
+		};
+		const first = await faulted("scn-faults-a", 7);
+		expect(await faulted("scn-faults-b", 7)).toEqual(first); // deterministic per (seed, index)
+		const failures = first.filter((s) => s === 500).length;
+		expect(failures).toBeGreaterThanOrEqual(10);
+		expect(failures).toBeLessThanOrEqual(30);
+		expect(server.scenarioStats("scn-faults-a")).toMatchObject({ calls: 200, faultsInjected: failures });
+		expect(await faulted("scn-faults-c", 8)).not.toEqual(first);
 	});
 
 	it("should leave requests of no scenario to the responder and reject a bad definition", async () => {

@@ -7,8 +7,14 @@
  * answers its n-th call with `replies[n]`, repeating the last reply once they run out. Each scenario
  * counts its calls, its concurrency and each rule's calls, readable with `GET /__scenarios/:id`.
  *
+ * A scenario may also inject transient faults: with `faults: {rate, seed}`, each of its calls fails
+ * with `faults.reply` (a 500 unless given) when a hash of (seed, call index) falls below `rate`. The
+ * choice depends only on the call's index, so a run sees the same number of faults whatever order
+ * its concurrent calls arrive in. Faulted calls are counted in `faultsInjected` and skip the rules.
+ *
  * Reply strings may use placeholders, filled from the request:
  * - `{{user}}`: the user message;
+ * - `{{header:NAME}}`: the request's header NAME (e.g. a provider that echoes your API key);
  * - `{{fenced}}`: every block between `<<<DATA…>>>` markers, joined by newlines (what a model
  *   "read"), which lets a scripted answer carry facts from pages or earlier results onward.
  */
@@ -21,9 +27,19 @@ export interface ScenarioRule {
 	replies: Reply[];
 }
 
+export interface ScenarioFaults {
+	/** Share of calls that fail, 0..1. */
+	rate: number;
+	/** Picks which call indices fail; 1 unless given. */
+	seed?: number;
+	/** What a faulted call answers; a 500 unless given. */
+	reply?: Reply;
+}
+
 export interface ScenarioDefinition {
 	id: string;
 	rules: ScenarioRule[];
+	faults?: ScenarioFaults;
 }
 
 export interface ScenarioStats {
@@ -31,6 +47,8 @@ export interface ScenarioStats {
 	calls: number;
 	inFlight: number;
 	maxInFlight: number;
+	/** Calls answered by `faults` instead of a rule. */
+	faultsInjected: number;
 	/**
 	 * Per rule; `lastUser` is the user text of the rule's latest call and `lastBody` its whole request
 	 * body, for asserting what was sent.
@@ -58,6 +76,8 @@ export function scenarioProblem(value: unknown): string | null {
 	const v = value as Partial<ScenarioDefinition> | null;
 	if (!v || typeof v.id !== "string" || v.id.length < 4) return "a scenario needs an id of at least 4 characters";
 	if (!Array.isArray(v.rules) || v.rules.length === 0) return "a scenario needs a non-empty rules array";
+	if (v.faults !== undefined && !(typeof v.faults?.rate === "number" && v.faults.rate >= 0 && v.faults.rate <= 1))
+		return "faults.rate must be a number from 0 to 1";
 	for (const rule of v.rules) {
 		if (typeof rule?.match !== "string") return "every rule needs a match string";
 		if (!Array.isArray(rule.replies) || rule.replies.length === 0)
@@ -80,7 +100,7 @@ export function createScenarioBook() {
 		define(definition: ScenarioDefinition): void {
 			book.set(definition.id, {
 				definition,
-				stats: { id: definition.id, calls: 0, inFlight: 0, maxInFlight: 0 },
+				stats: { id: definition.id, calls: 0, inFlight: 0, maxInFlight: 0, faultsInjected: 0 },
 				rules: definition.rules.map((rule) => ({
 					rule,
 					calls: 0,
@@ -118,6 +138,13 @@ export function createScenarioBook() {
 		answer(request: ChatRequest): { reply: Reply; done: () => void } | undefined {
 			const state = find(request);
 			if (!state) return undefined;
+			const faults = state.definition.faults;
+			if (faults && isFaulted(faults, state.stats.calls)) {
+				state.stats.calls += 1;
+				state.stats.faultsInjected += 1;
+				const reply = faults.reply ?? { kind: "error", status: 500, message: "injected transient fault" };
+				return { reply: fill(reply, request), done: () => undefined };
+			}
 			const text = `${request.system}\n${request.user}`;
 			const ruleState = state.rules.find((r) => text.includes(r.rule.match));
 			if (!ruleState) {
@@ -150,12 +177,24 @@ export type ScenarioBook = ReturnType<typeof createScenarioBook>;
 
 const FENCE = /<<<DATA(?:-\d+)?>>>\n([\s\S]*?)\n<<<DATA(?:-\d+)?>>>/g;
 
+/** Whether the call at `index` fails: a 32-bit mix of (seed, index) mapped to [0, 1), below the rate. */
+function isFaulted(faults: ScenarioFaults, index: number): boolean {
+	let x = (Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(faults.seed ?? 1, 0x85ebca6b)) >>> 0;
+	x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
+	x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
+	return ((x ^ (x >>> 16)) >>> 0) / 2 ** 32 < faults.rate;
+}
+
 /** Replaces placeholders in every string of a reply. */
 function fill(reply: Reply, request: ChatRequest): Reply {
 	const user = textOfRole(request.messages, "user");
 	const fenced = [...user.matchAll(FENCE)].map((m) => m[1]).join("\n");
 	const replace = (value: unknown): unknown => {
-		if (typeof value === "string") return value.replaceAll("{{user}}", user).replaceAll("{{fenced}}", fenced);
+		if (typeof value === "string")
+			return value
+				.replaceAll("{{user}}", user)
+				.replaceAll("{{fenced}}", fenced)
+				.replaceAll(/\{\{header:([\w-]+)\}\}/g, (_m, name: string) => request.headers[name.toLowerCase()] ?? "");
 		if (Array.isArray(value)) return value.map(replace);
 		if (value && typeof value === "object")
 			return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));

@@ -50,6 +50,8 @@ export interface ChatRequest extends ChatRequestBody {
 	jsonSchema: JsonSchema | null;
 	/** `response_format.json_schema.name`, or null. */
 	schemaName: string | null;
+	/** The HTTP request's headers, lower-cased names (what a provider sees, the API key included). */
+	headers: Record<string, string>;
 }
 
 /** Where a call sits in the run: lets a responder answer the first call differently from the second. */
