@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
-import { describe, expect, it } from "vitest";
+import { introspectWorkflow } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
 import { readEvents } from "../src/registry/event-log";
-import { runToEnd } from "./run-helpers";
+import { getStatus, post, runToEnd } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
 const threeSubtasks = plan({ subtasks: [llmSubtask("a"), llmSubtask("b"), llmSubtask("c", ["a", "b"])] });
@@ -178,5 +179,35 @@ describe("OrchestratorWorkflow", () => {
 		expect(page).toMatchObject({ status: "failed", error: { code: "browser-unavailable" } });
 		expect(page.error?.message).toContain("BROWSER_HARNESS");
 		expect(page.attempts).toBe(4);
+	});
+
+	it("should redo an outcome write that failed inside its step, without calling the model again", async () => {
+		const id = `outage-${crypto.randomUUID().slice(0, 8)}`;
+		const s = await scenario([
+			{ match: CALL.plan, replies: [plan({ subtasks: [llmSubtask(id)] })] },
+			{ match: CALL.subtask(id), replies: [text("paid-for-once")] },
+			{ match: CALL.synthesise, replies: [answer] },
+		]);
+		// A D1 outage for this subtask's outcome only: every write of it fails until the trigger goes.
+		await env.DB.prepare(
+			`CREATE TRIGGER "fail-${id}" BEFORE UPDATE OF status ON subtasks
+			 WHEN NEW.id = '${id}' AND NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, 'injected outage'); END`,
+		).run();
+		const warn = vi.spyOn(console, "warn");
+		// Real retry delays: the record step must still be retrying when the outage ends.
+		await using watch = await introspectWorkflow(env.ORCHESTRATOR_WORKFLOW);
+		const res = await post("/", { prompt: s.prompt() });
+		const { id: runId } = await res.json<{ id: string }>();
+		await vi.waitFor(() => expect(warn.mock.calls.flat().join("\n")).toContain("a record step will redo it"), {
+			timeout: 15_000,
+		});
+		await env.DB.prepare(`DROP TRIGGER "fail-${id}"`).run();
+		await (await watch.get()).at(-1)!.waitForStatus("complete");
+
+		const status = await getStatus(runId);
+		expect(status.subtasks[0]).toMatchObject({ status: "succeeded", attempts: 1, output: "paid-for-once" });
+		expect(await s.callsOf(CALL.subtask(id))).toBe(1);
+		const events = await readEvents(env.DB, runId);
+		expect(events.filter((e) => e.type === "subtask.succeeded")).toHaveLength(1);
 	});
 });

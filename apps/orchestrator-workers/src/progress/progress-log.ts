@@ -3,7 +3,7 @@
  * subtask events so a client that joins late still knows how far the run has got.
  */
 import type { ProgressEvent, ProgressEventType, RunState } from "@ow/schemas";
-import { TERMINAL_RUN_STATES } from "../registry/run-registry";
+import { TERMINAL_RUN_STATES } from "../registry/run-states";
 
 /**
  * True for an event after which the run writes nothing more (until a restart): run.completed,

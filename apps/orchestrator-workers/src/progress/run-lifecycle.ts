@@ -2,7 +2,7 @@
  * Whether a run can still produce events, for the streams that follow it.
  */
 import type { RunState } from "@ow/schemas";
-import { TERMINAL_RUN_STATES } from "../registry/run-registry";
+import { TERMINAL_RUN_STATES } from "../registry/run-states";
 
 /** The run's status in the registry, or null when there is no such run. */
 export async function readRunState(db: D1Database, runId: string): Promise<RunState | null> {

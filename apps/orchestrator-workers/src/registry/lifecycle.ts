@@ -4,7 +4,7 @@
  */
 import type { RunState } from "@ow/schemas";
 import { appendEvent } from "./event-log";
-import { NOT_TERMINAL } from "./run-registry";
+import { NOT_TERMINAL } from "./run-states";
 
 /**
  * Marks a run cancelled: the flag every model or browser step checks first, status terminated, open
@@ -32,6 +32,24 @@ export async function recordCancel(db: D1Database, runId: string, at: string): P
 		}),
 	]);
 	return (update?.meta.changes ?? 0) > 0;
+}
+
+/**
+ * Checks the cancel flag and, in the same round trip, makes the writes that announce the work about
+ * to start (the run or an attempt began). Those writes only touch an open run, so a cancelled run
+ * gets none of them. True when the run was cancelled.
+ */
+export async function cancelledElseBegin(
+	db: D1Database,
+	runId: string,
+	announce: D1PreparedStatement[],
+): Promise<boolean> {
+	if (announce.length === 0) return isCancelRequested(db, runId);
+	const [flag] = await db.batch<{ cancel_requested: number }>([
+		db.prepare("SELECT cancel_requested FROM runs WHERE id = ?").bind(runId),
+		...announce,
+	]);
+	return flag?.results[0]?.cancel_requested === 1;
 }
 
 /** True once DELETE /:id has been asked for the run. */

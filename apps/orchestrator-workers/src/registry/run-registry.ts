@@ -15,11 +15,8 @@ import type {
 } from "@ow/schemas";
 import type { ModelIds } from "../models";
 import { appendEvent } from "./event-log";
+import { NOT_TERMINAL } from "./run-states";
 
-/** Statuses a run never leaves by itself (a restart starts it anew). */
-export const TERMINAL_RUN_STATES: readonly RunState[] = ["complete", "errored", "terminated"];
-/** SQL condition: the run has not ended. */
-export const NOT_TERMINAL = `status NOT IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
 const SUBTASK_OPEN = "status IN ('pending', 'running')";
 
 export interface NewRun {
@@ -77,10 +74,22 @@ export async function markRunStatus(
 	at: string,
 	occurrence = "",
 ): Promise<void> {
-	await db.batch([
+	await db.batch(runStatusStatements(db, runId, status, at, occurrence));
+}
+
+/** The statements of {@link markRunStatus}, to batch with other work. */
+export function runStatusStatements(
+	db: D1Database,
+	runId: string,
+	status: RunState,
+	at: string,
+	occurrence = "",
+): D1PreparedStatement[] {
+	const event = { runId, key: `run.status:${status}${occurrence}`, type: "run.status" as const, data: { status }, at };
+	return [
 		db.prepare(`UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND ${NOT_TERMINAL}`).bind(status, at, runId),
-		appendEvent(db, { runId, key: `run.status:${status}${occurrence}`, type: "run.status", data: { status }, at }),
-	]);
+		appendEvent(db, event, { onlyWhileOpen: true }),
+	];
 }
 
 /** Stores the validated plan and one pending row per subtask. */
@@ -117,7 +126,18 @@ export async function recordPlan(
 
 /** An attempt of a subtask began. */
 export async function recordAttemptStarted(db: D1Database, runId: string, id: string, attempt: number, at: string) {
-	await db.batch([
+	await db.batch(attemptStartedStatements(db, runId, id, attempt, at));
+}
+
+/** The statements of {@link recordAttemptStarted}, to batch with other work. */
+export function attemptStartedStatements(
+	db: D1Database,
+	runId: string,
+	id: string,
+	attempt: number,
+	at: string,
+): D1PreparedStatement[] {
+	return [
 		db
 			.prepare(
 				`UPDATE subtasks SET status = 'running', attempts = MAX(attempts, ?), started_at = COALESCE(started_at, ?),
@@ -125,14 +145,18 @@ export async function recordAttemptStarted(db: D1Database, runId: string, id: st
 				 WHERE run_id = ? AND id = ? AND ${SUBTASK_OPEN}`,
 			)
 			.bind(attempt, at, runId, id),
-		appendEvent(db, {
-			runId,
-			key: `subtask.started:${id}:${attempt}`,
-			type: "subtask.started",
-			data: { id, attempt },
-			at,
-		}),
-	]);
+		appendEvent(
+			db,
+			{
+				runId,
+				key: `subtask.started:${id}:${attempt}`,
+				type: "subtask.started",
+				data: { id, attempt },
+				at,
+			},
+			{ onlyWhileOpen: true },
+		),
+	];
 }
 
 /**

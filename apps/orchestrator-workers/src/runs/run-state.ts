@@ -6,7 +6,7 @@
 import type { RunState, RunStatus } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
 import { estimateCost, readPriceTable } from "../metrics/cost";
-import { TERMINAL_RUN_STATES } from "../registry/run-registry";
+import { TERMINAL_RUN_STATES } from "../registry/run-states";
 import { readRunStatus } from "../registry/run-view";
 
 /** True for complete, errored and terminated. */

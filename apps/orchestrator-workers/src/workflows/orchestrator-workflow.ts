@@ -2,12 +2,21 @@
  * The durable planner/executor: plan -> execute subtasks in dependency waves -> synthesise.
  *
  * Every model or browser call is its own `step.do`, so a failure retries only that call and a replay
- * skips what already finished. Registry writes are separate steps too: a failed write never makes a
- * model call run again. Nothing outside a step has side effects or depends on time.
+ * skips what already finished. A step announces its work in the registry before the call (in the same
+ * round trip as the cancel check) and records its outcome after it; a failed outcome write is redone
+ * by a record step of its own, so it never makes a model call run again. Nothing outside a step has
+ * side effects or depends on time.
  */
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import {
+	WorkflowEntrypoint,
+	type WorkflowEvent,
+	type WorkflowStep,
+	type WorkflowStepConfig,
+	type WorkflowStepContext,
+} from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
 import {
+	addUsage,
 	EMPTY_TIMINGS,
 	EMPTY_USAGE,
 	type AgentStep,
@@ -19,23 +28,23 @@ import {
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
-import { isCancelRequested } from "../registry/lifecycle";
+import { cancelledElseBegin } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
 import { createModels } from "../models";
 import {
 	type SubtaskOutcome,
-	markRunStatus,
+	attemptStartedStatements,
 	recordAgentStep,
 	recordAttemptRetried,
-	recordAttemptStarted,
 	recordPlan,
 	recordRunFinished,
 	recordSubtaskOutcome,
+	runStatusStatements,
 } from "../registry/run-registry";
 import { forEachLimit } from "./concurrency";
 import { elapsedMs, now, runUsage, spend, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
-import { draftPlan, repairPlan } from "./plan";
+import { draftPlan, repairPlan, type PlanAttempt } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
 import { fromStepError, stepConfig, toStepError } from "./step-policy";
@@ -75,22 +84,19 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		try {
 			Object.assign(run, { prompt, options, config: readConfig(this.env), models: createModels(this.env) });
 			const ready = run as Run;
-			await this.record(ready, STEP.start, () => markRunStatus(db, runId, "running", now()));
 			let plan = await this.plan(ready);
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
 			const results = await this.execute(ready, plan);
-			const answer = await step.do(STEP.synthesise, stepConfig(ready.config.synthesise), () =>
-				this.work(ready, STEP.synthesise, () => synthesise(ready.models, { request: prompt, results })),
-			);
+			const answer = await this.doAndRecord(ready, {
+				name: STEP.synthesise,
+				config: stepConfig(ready.config.synthesise),
+				body: () => synthesise(ready.models, { request: prompt, results }),
+				recordStep: STEP.complete,
+				record: (done) => recordRunFinished(db, runId, completeOutcome(ready, done), now()),
+			});
+			const outcome = completeOutcome(ready, answer);
 			spend(ready, STEP.synthesise, answer.usage);
-			ready.timings.synthesiseMs = elapsedMs(answer.startedAt, answer.finishedAt);
-			const outcome = {
-				status: "complete" as const,
-				result: answer.synthesis,
-				usage: runUsage(ready),
-				timings: ready.timings,
-			};
-			await this.record(ready, STEP.complete, () => recordRunFinished(db, runId, outcome, now()));
+			ready.timings = outcome.timings;
 			return { ...answer.synthesis, usage: runUsage(ready) };
 		} catch (error) {
 			const info = fromStepError(error);
@@ -115,16 +121,71 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	}
 
 	/**
-	 * The body of a step that calls a model or the browser: nothing starts after a cancel, and any
-	 * failure becomes the error a step must throw (retryable or not).
+	 * A step that calls a model or the browser, then records its outcome from inside the same step:
+	 * one step per call instead of two. The write is best effort there; if it fails, a record step of
+	 * its own redoes it after the step, so a failed write still never makes the call run again.
 	 */
-	async work<T>(run: Pick<Run, "id">, step: string, body: () => Promise<T>): Promise<T> {
+	async doAndRecord<T extends Rpc.Serializable<T>>(
+		run: Run,
+		step: {
+			name: string;
+			config: WorkflowStepConfig;
+			body: (ctx: WorkflowStepContext) => Promise<T>;
+			/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
+			announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
+			recordStep: string;
+			record: (result: T) => Promise<void>;
+		},
+	): Promise<T> {
+		const { value, recorded } = await run.step.do(step.name, step.config, (ctx) =>
+			this.work(
+				run,
+				step.name,
+				async () => {
+					const result = await step.body(ctx);
+					return { value: result, recorded: await this.tryRecord(run, () => step.record(result)) };
+				},
+				step.announce?.(ctx),
+			),
+		);
+		if (!recorded) await this.record(run, step.recordStep, () => step.record(value as T));
+		return value as T;
+	}
+
+	/** A registry write inside a step that already did paid work: a failure is logged, not thrown. */
+	private async tryRecord(run: Pick<Run, "id">, write: () => Promise<void>): Promise<boolean> {
+		try {
+			await write();
+		} catch (error) {
+			logEvent(
+				{ msg: "registry write failed; a record step will redo it", runId: run.id, error: String(error) },
+				"warn",
+			);
+			return false;
+		}
+		await notifyProgress(this.env, run.id);
+		return true;
+	}
+
+	/**
+	 * The body of a step that calls a model or the browser: nothing starts after a cancel, and any
+	 * failure becomes the error a step must throw (retryable or not). `announce` statements are written
+	 * in the cancel check's round trip, and live clients hear of them while the call runs.
+	 */
+	async work<T>(
+		run: Pick<Run, "id">,
+		step: string,
+		body: () => Promise<T>,
+		announce: D1PreparedStatement[] = [],
+	): Promise<T> {
 		const started = Date.now();
 		try {
-			if (await isCancelRequested(this.env.DB, run.id)) {
+			if (await cancelledElseBegin(this.env.DB, run.id, announce)) {
 				throw new OrchestratorError("cancelled", "The run was cancelled.");
 			}
+			const notified = announce.length > 0 ? notifyProgress(this.env, run.id) : undefined;
 			const result = await body();
+			await notified;
 			logEvent({ msg: "step", runId: run.id, step, durationMs: Date.now() - started, outcome: "ok" });
 			return result;
 		} catch (error) {
@@ -141,16 +202,33 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	/** The big model drafts a plan; an invalid one gets exactly one repair attempt. */
 	private async plan(run: Run): Promise<Plan> {
 		const input = { prompt: run.prompt, maxSubtasks: run.options.maxSubtasks, allowBrowser: run.options.allowBrowser };
-		const policy = stepConfig(run.config.plan);
-		const draft = await run.step.do(STEP.plan, policy, () =>
-			this.work(run, STEP.plan, () => draftPlan(run.models, input)),
-		);
+		const config = stepConfig(run.config.plan);
+		// A valid plan is recorded by the step that made it; an invalid one by nobody (repair follows).
+		const record = (made: PlanAttempt, repaired: boolean) => async () => {
+			if (made.check.ok) {
+				const info = { clampedFrom: made.check.clampedFrom, repaired };
+				await recordPlan(this.env.DB, run.id, made.check.plan, info, now());
+			}
+		};
+		const draft = await this.doAndRecord(run, {
+			name: STEP.plan,
+			config,
+			// The run is running from the moment its first step starts.
+			announce: () => runStatusStatements(this.env.DB, run.id, "running", now()),
+			body: () => draftPlan(run.models, input),
+			recordStep: STEP.recordPlan,
+			record: (made) => record(made, false)(),
+		});
 		spend(run, STEP.plan, draft.usage);
 		let final = draft;
 		if (!draft.check.ok) {
-			final = await run.step.do(STEP.repairPlan, policy, () =>
-				this.work(run, STEP.repairPlan, () => repairPlan(run.models, input, draft)),
-			);
+			final = await this.doAndRecord(run, {
+				name: STEP.repairPlan,
+				config,
+				body: () => repairPlan(run.models, input, draft),
+				recordStep: STEP.recordPlan,
+				record: (made) => record(made, true)(),
+			});
 			spend(run, STEP.repairPlan, final.usage);
 		}
 		run.timings.planMs = elapsedMs(draft.startedAt, final.finishedAt);
@@ -160,10 +238,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 				`The model's plan was still invalid after one repair attempt: ${final.check.problems.join("; ")}`,
 			);
 		}
-		const { plan, clampedFrom } = final.check;
-		const info = { clampedFrom, repaired: final !== draft };
-		await this.record(run, STEP.recordPlan, () => recordPlan(this.env.DB, run.id, plan, info, now()));
-		return plan;
+		return final.check.plan;
 	}
 
 	/**
@@ -206,9 +281,15 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		}
 		let result: SubtaskStepResult;
 		try {
-			result = await run.step.do(STEP.subtask(task.id), stepConfig(run.config.subtask), (ctx) =>
-				this.work(run, STEP.subtask(task.id), () => this.subtaskAttempt(run, task, done, ctx.attempt)),
-			);
+			result = await this.doAndRecord(run, {
+				name: STEP.subtask(task.id),
+				config: stepConfig(run.config.subtask),
+				announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
+				body: (ctx) => this.subtaskAttempt(run, task, done, ctx.attempt),
+				recordStep: STEP.recordSubtask(task.id),
+				record: (succeeded) =>
+					recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }),
+			});
 		} catch (error) {
 			const info = fromStepError(error);
 			// attempts 0: each attempt already counted itself when it started.
@@ -217,7 +298,6 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		}
 		done.set(task.id, result);
 		spend(run, STEP.subtask(task.id), result.usage);
-		await record({ status: "succeeded", ...result });
 		return {
 			id: task.id,
 			title: task.title,
@@ -236,8 +316,6 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	): Promise<SubtaskStepResult> {
 		const db = this.env.DB;
 		const startedAt = now();
-		await recordAttemptStarted(db, run.id, task.id, attempt, startedAt);
-		await notifyProgress(this.env, run.id);
 		const dependencies = task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
 		try {
 			// Progress only: a failed write must not fail the attempt (the actions are in the result too).
@@ -271,4 +349,15 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			throw failure;
 		}
 	}
+}
+
+/** How a run that synthesised its answer ends; pure, so the step and the Workflow compute the same. */
+function completeOutcome(run: Run, answer: Awaited<ReturnType<typeof synthesise>>) {
+	const byStep = { ...run.usageByStep, [STEP.synthesise]: answer.usage };
+	return {
+		status: "complete" as const,
+		result: answer.synthesis,
+		usage: { ...addUsage(run.usage, answer.usage), byStep },
+		timings: { ...run.timings, synthesiseMs: elapsedMs(answer.startedAt, answer.finishedAt) },
+	};
 }

@@ -16,7 +16,6 @@ import type { Models } from "../models";
 
 /** Step names. Replay matches steps by name, so these never change between runs of the same plan. */
 export const STEP = {
-	start: "record:start",
 	plan: "plan",
 	repairPlan: "plan:repair",
 	recordPlan: "record:plan",
