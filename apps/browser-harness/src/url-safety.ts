@@ -1,39 +1,71 @@
 /**
- * Which URLs the harness may open. Only http(s); loopback, private, link-local and other
- * non-public addresses, and names that only resolve inside a network (`localhost`, `*.internal`,
- * single-label names), are refused unless `ALLOW_PRIVATE_URLS=true` (development and tests only).
+ * Which URLs the harness may open. Only http(s). Hosts fall in three classes:
+ *
+ * - public: allowed;
+ * - private: loopback, private ranges, carrier-grade NAT, unique-local IPv6, names that only resolve
+ *   inside a network (`localhost`, `*.internal`, single-label names...): refused unless
+ *   `ALLOW_PRIVATE_URLS=true` (development and tests only) or the exact `host:port` is listed in
+ *   `ALLOWED_HOSTS` (an intranet server the operator trusts);
+ * - never: link-local addresses and cloud metadata services (169.254.169.254 and friends), where
+ *   instance credentials live: refused whatever the settings.
  *
  * The check runs on the literal URL before any session is touched, so a refused address sees no
  * traffic; the page reader runs it again on every request the page makes (redirects included) and
  * on the address the main document finally came from (a public name that resolves to a private
- * address). Numeric host forms (`2130706433`, `0x7f.1`, `[::ffff:127.0.0.1]`) are already
- * normalised by the WHATWG URL parser, so matching on dotted quads and parsed IPv6 is enough.
+ * address). Numeric host forms (`2130706433`, `0x7f.1`, `0177.0.0.1`, `127.1`) are normalised to
+ * dotted quads by the WHATWG URL parser; IPv6 forms that only wrap an IPv4 address are judged by
+ * that address.
  */
 import { BrowserHarnessError } from "./errors";
+import { embeddedIpv4, inIpv4Range, parseIpv4, parseIpv6 } from "./ip-address";
 
 /** Outcome of a URL check: the parsed URL, or why it is refused. */
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
 
 /** Options of a URL check. */
 export interface UrlPolicy {
-	/** `ALLOW_PRIVATE_URLS=true`: any http(s) host is allowed. Schemes are still checked. */
+	/** `ALLOW_PRIVATE_URLS=true`: private hosts are allowed. Schemes and never-hosts are still refused. */
 	allowPrivate: boolean;
+	/** `ALLOWED_HOSTS`: `hostname:port` keys (see `hostKey`) of private hosts that are allowed. */
+	allowedHosts?: ReadonlySet<string>;
 }
+
+/** How a host is judged; `reason` says why it is not public. */
+export type HostClass = { kind: "public" } | { kind: "private" | "never"; reason: string };
 
 const ALLOWED_PROTOCOLS = new Set(["http:", "https:"]);
 const INTERNAL_SUFFIXES = [".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".intranet"];
+/** Names of cloud metadata services (GCP, AWS) that resolve inside the instance. */
+const METADATA_NAMES = new Set([
+	"metadata",
+	"metadata.google.internal",
+	"metadata.goog",
+	"instance-data",
+	"instance-data.ec2.internal",
+]);
+
+/** [first address, prefix length] of IPv4 ranges no setting opens. */
+const IPV4_NEVER: ReadonlyArray<readonly [string, number]> = [
+	["169.254.0.0", 16], // link-local, incl. the 169.254.169.254 metadata service (AWS, GCP, Azure, ...)
+	["100.100.100.200", 32], // Alibaba Cloud's metadata service
+];
+
+/** AWS's metadata service over IPv6, as parsed groups. */
+const AWS_METADATA_V6 = parseIpv6("fd00:ec2::254")!.join(":");
 
 /** [first address, prefix length] of IPv4 ranges that are not the public internet. */
-const IPV4_REFUSED: ReadonlyArray<readonly [string, number]> = [
+const IPV4_PRIVATE: ReadonlyArray<readonly [string, number]> = [
 	["0.0.0.0", 8], // "this network", incl. 0.0.0.0
 	["10.0.0.0", 8], // private
 	["100.64.0.0", 10], // carrier-grade NAT
 	["127.0.0.0", 8], // loopback
-	["169.254.0.0", 16], // link-local, incl. the 169.254.169.254 metadata service
 	["172.16.0.0", 12], // private
 	["192.0.0.0", 24], // IETF protocol assignments
+	["192.0.2.0", 24], // documentation (TEST-NET-1)
 	["192.168.0.0", 16], // private
 	["198.18.0.0", 15], // benchmarking
+	["198.51.100.0", 24], // documentation (TEST-NET-2)
+	["203.0.113.0", 24], // documentation (TEST-NET-3)
 	["224.0.0.0", 4], // multicast
 	["240.0.0.0", 4], // reserved, incl. broadcast
 ];
@@ -47,8 +79,7 @@ export function checkUrl(raw: string, policy: UrlPolicy): UrlVerdict {
 		return { ok: false, reason: "not an absolute URL" };
 	}
 	if (!ALLOWED_PROTOCOLS.has(url.protocol)) return { ok: false, reason: `scheme ${url.protocol} is not allowed` };
-	if (policy.allowPrivate) return { ok: true, url };
-	const reason = refusedHostReason(url.hostname);
+	const reason = hostRefusal(url.hostname, hostKey(url), policy);
 	return reason ? { ok: false, reason } : { ok: true, url };
 }
 
@@ -60,91 +91,101 @@ export function assertUrlAllowed(raw: string, policy: UrlPolicy): URL {
 }
 
 /**
- * Why a host (a URL hostname, bracketed IPv6 allowed, or a bare IP) must not be visited, or null.
- * Used for URL hosts and for the remote address a response came from.
+ * Why `host` (a URL hostname, or the bare IP a response came from) must not be visited under
+ * `policy`, or null. `key` is the `hostname:port` the request was for, matched against
+ * `ALLOWED_HOSTS`; null when unknown.
  */
-export function refusedHostReason(rawHost: string): string | null {
+export function hostRefusal(host: string, key: string | null, policy: UrlPolicy): string | null {
+	const judged = classifyHost(host);
+	if (judged.kind === "public") return null;
+	if (judged.kind === "never") return `${judged.reason}; it is never allowed`;
+	if (policy.allowPrivate || (key !== null && policy.allowedHosts?.has(key))) return null;
+	return judged.reason;
+}
+
+/** The `hostname:port` an `ALLOWED_HOSTS` entry must name for `url` to pass; the scheme's default port when it has none. */
+export function hostKey(url: URL): string {
+	return `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+}
+
+/**
+ * The keys one `ALLOWED_HOSTS` entry stands for: `host:port` exactly, or a bare `host` on the
+ * default ports 80 and 443. IPv6 hosts go in brackets. Null for anything else (a scheme, a path,
+ * credentials, a wildcard): an entry is trusted exactly as written, never by pattern.
+ */
+export function allowedHostKeys(entry: string): string[] | null {
+	const text = entry.trim();
+	if (!/^[^\s/?#@*\\]+$/.test(text)) return null;
+	const parts = /^(?:\[[^\]]*\]|[^:[\]]+)(?::(\d*))?$/.exec(text);
+	const url = parts ? URL.parse(`http://${text}/`) : null;
+	if (!parts || !url || parts[1] === "") return null;
+	const port = parts[1];
+	return port ? [`${url.hostname}:${Number(port)}`] : [`${url.hostname}:80`, `${url.hostname}:443`];
+}
+
+/** Judges a host: a URL hostname (bracketed IPv6 allowed) or a bare IP. */
+export function classifyHost(rawHost: string): HostClass {
 	const host = rawHost
 		.toLowerCase()
 		.replace(/^\[|\]$/g, "")
-		.replace(/\.$/, "");
-	if (host === "") return "empty host";
+		.replace(/\.+$/, "");
+	if (host === "") return { kind: "private", reason: "empty host" };
 	const v4 = parseIpv4(host);
-	if (v4 !== null) return ipv4Reason(v4, host);
+	if (v4 !== null) return classifyIpv4(v4, host);
 	if (host.includes(":")) {
 		const v6 = parseIpv6(host);
-		return v6 ? ipv6Reason(v6, host) : `${host} is not a valid address`;
+		return v6 ? classifyIpv6(v6, `[${host}]`) : { kind: "private", reason: `${host} is not a valid address` };
 	}
+	return classifyName(host);
+}
+
+function classifyName(host: string): HostClass {
+	if (METADATA_NAMES.has(host)) return { kind: "never", reason: `${host} is a cloud metadata service` };
+	if (host.split(".").includes("")) return { kind: "private", reason: `${host} has an empty label` };
 	if (host === "localhost" || INTERNAL_SUFFIXES.some((suffix) => host.endsWith(suffix))) {
-		return `${host} is an internal name`;
+		return { kind: "private", reason: `${host} is an internal name` };
 	}
-	if (!host.includes(".")) return `${host} is a single-label (internal) name`;
-	return null;
+	if (!host.includes(".")) return { kind: "private", reason: `${host} is a single-label (internal) name` };
+	return { kind: "public" };
 }
 
-function ipv4Reason(address: number, text: string): string | null {
-	for (const [base, bits] of IPV4_REFUSED) {
-		const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-		if ((address & mask) >>> 0 === (parseIpv4(base)! & mask) >>> 0) return `${text} is not a public address`;
+function classifyIpv4(address: number, text: string): HostClass {
+	if (IPV4_NEVER.some(([base, bits]) => inIpv4Range(address, base, bits))) {
+		return { kind: "never", reason: `${text} is not a public address (link-local or cloud metadata)` };
 	}
-	return null;
-}
-
-function ipv6Reason(groups: number[], text: string): string | null {
-	const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
-	const embedded = ((g6 << 16) | g7) >>> 0;
-	const prefix96Zero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-	if (prefix96Zero && g5 === 0xffff) return ipv4Reason(embedded, text) && `${text} maps a non-public IPv4 address`;
-	if (prefix96Zero && g5 === 0) return `${text} is unspecified, loopback or IPv4-compatible`;
-	if (g0 === 0x64 && g1 === 0xff9b) return `${text} is a NAT64 address`;
-	if (g0 === 0x2002) return ipv4Reason(((g1 << 16) | g2) >>> 0, text) && `${text} embeds a non-public IPv4 address`;
-	if ((g0 & 0xfe00) === 0xfc00) return `${text} is a unique-local (private) address`;
-	if ((g0 & 0xffc0) === 0xfe80 || (g0 & 0xffc0) === 0xfec0) return `${text} is a link-local address`;
-	if ((g0 & 0xff00) === 0xff00) return `${text} is a multicast address`;
-	if (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0) return `${text} is a discard address`;
-	if (g0 === 0x2001 && (g1 === 0 || g1 === 0xdb8)) return `${text} is a Teredo or documentation address`;
-	return null;
-}
-
-/** Parses a strict dotted quad into an unsigned 32-bit number, or null. */
-export function parseIpv4(text: string): number | null {
-	const parts = text.split(".");
-	if (parts.length !== 4) return null;
-	let value = 0;
-	for (const part of parts) {
-		if (!/^\d{1,3}$/.test(part)) return null;
-		const octet = Number(part);
-		if (octet > 255) return null;
-		value = value * 256 + octet;
+	if (IPV4_PRIVATE.some(([base, bits]) => inIpv4Range(address, base, bits))) {
+		return { kind: "private", reason: `${text} is not a public address` };
 	}
-	return value >>> 0;
+	return { kind: "public" };
 }
 
-/** Parses an IPv6 address (`::` and a trailing dotted quad allowed) into 8 groups, or null. */
-export function parseIpv6(text: string): number[] | null {
-	const zone = text.indexOf("%");
-	let rest = zone === -1 ? text : text.slice(0, zone);
-	const tail: number[] = [];
-	const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(rest);
-	if (quad) {
-		const v4 = parseIpv4(quad[1]!);
-		if (v4 === null) return null;
-		tail.push(v4 >>> 16, v4 & 0xffff);
-		rest = rest.slice(0, -quad[1]!.length);
-		if (rest.endsWith(":") && !rest.endsWith("::")) rest = rest.slice(0, -1);
+function classifyIpv6(groups: number[], text: string): HostClass {
+	const [g0 = 0, g1 = 0, g2 = 0, g3 = 0] = groups;
+	const kind = (reason: string, k: "private" | "never" = "private"): HostClass => ({
+		kind: k,
+		reason: `${text} is not a public address (${reason})`,
+	});
+	const embedded = embeddedIpv4(groups);
+	if (embedded?.form === "IPv4-compatible" && embedded.address <= 1) return kind("unspecified or loopback");
+	if (embedded) {
+		const inner = formatIpv4(embedded.address);
+		const judged = classifyIpv4(embedded.address, inner);
+		if (judged.kind !== "public") return kind(`${embedded.form} ${inner}`, judged.kind);
+		// `::8.8.8.8` is not routed to 8.8.8.8 any more: an IPv4-compatible address is no public target.
+		return embedded.form === "IPv4-compatible" ? kind("IPv4-compatible, deprecated") : { kind: "public" };
 	}
-	const halves = rest.split("::");
-	if (halves.length > 2) return null;
-	const head = parseGroups(halves[0]!);
-	const back = halves.length === 2 ? parseGroups(halves[1]!) : [];
-	if (!head || !back) return null;
-	const known = head.length + back.length + tail.length;
-	if (halves.length === 1 ? known !== 8 : known > 7) return null;
-	return [...head, ...Array<number>(8 - known).fill(0), ...back, ...tail];
+	if (groups.join(":") === AWS_METADATA_V6) return kind("AWS metadata service", "never");
+	if ((g0 & 0xffc0) === 0xfe80) return kind("link-local", "never");
+	if ((g0 & 0xfe00) === 0xfc00) return kind("unique-local");
+	if ((g0 & 0xffc0) === 0xfec0) return kind("site-local");
+	if ((g0 & 0xff00) === 0xff00) return kind("multicast");
+	if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return kind("local-use NAT64");
+	if (g0 === 0x100 && g1 === 0 && g2 === 0 && g3 === 0) return kind("discard");
+	if (g0 === 0x2001 && g1 === 0) return kind("Teredo");
+	if (g0 === 0x2001 && g1 === 0xdb8) return kind("documentation");
+	return { kind: "public" };
 }
 
-function parseGroups(part: string): number[] | null {
-	if (part === "") return [];
-	const groups = part.split(":").map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : Number.NaN));
-	return groups.some(Number.isNaN) ? null : groups;
+function formatIpv4(address: number): string {
+	return [address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff].join(".");
 }
