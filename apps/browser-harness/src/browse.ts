@@ -47,7 +47,7 @@ export async function browse(env: Env, input: unknown, agent?: AgentCallbacks): 
 	const config = readConfig(env);
 	const trace = agent ? newTrace() : null;
 	try {
-		const policy = { allowPrivate: config.allowPrivateUrls };
+		const policy = { allowPrivate: config.allowPrivateUrls, allowedHosts: config.allowedHosts };
 		const url = assertUrlAllowed(request.url, policy);
 		const origins = agent ? allowedOriginsOf(url, request.allowedOrigins ?? []) : null;
 		const pool = env.SESSION_POOL.getByName(POOL_NAME);

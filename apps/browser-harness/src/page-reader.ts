@@ -12,7 +12,7 @@ import { z } from "zod";
 import { withTimeout } from "./browser-client";
 import { BrowserHarnessError } from "./errors";
 import { detectBlock, normalizeLinks, tidyText, truncateText } from "./page-content";
-import { checkUrl, refusedHostReason, type UrlPolicy } from "./url-safety";
+import { checkUrl, hostKey, hostRefusal, type UrlPolicy } from "./url-safety";
 
 /** How to read a page. */
 export interface ReadOptions {
@@ -75,7 +75,7 @@ export async function withOpenedPage<T>(
 		await denyDownloads(page, context.id);
 		const guard = await guardRequests(page, options.policy);
 		const response = await navigate(page, url, options.timeoutMs, guard);
-		assertPublicResponse(response, page.url(), options.policy);
+		assertPublicResponse(guard.lastResponse ?? response, page.url(), options.policy);
 		return await work({ page, context, guard, response });
 	} catch (error) {
 		throw BrowserHarnessError.fromUnknown(error);
@@ -89,12 +89,14 @@ export async function withOpenedPage<T>(
 
 /**
  * Refuses a document that came from a non-public address (a public name resolving to a private
- * one) unless private URLs are allowed: its content must not leave the harness.
+ * one) unless the policy allows that host: its content must not leave the harness. The host the
+ * response answered for decides `ALLOWED_HOSTS`, since a trusted intranet name resolves privately.
  */
 export function assertPublicResponse(response: HTTPResponse | null, url: string, policy: UrlPolicy): void {
-	if (policy.allowPrivate) return;
 	const ip = response?.remoteAddress().ip;
-	const reason = ip ? refusedHostReason(ip) : null;
+	if (!response || !ip) return;
+	const served = URL.parse(response.url());
+	const reason = hostRefusal(ip, served ? hostKey(served) : null, policy);
 	if (reason) throw new BrowserHarnessError("url-refused", `URL refused after navigation (${reason}): ${url}`);
 }
 
@@ -201,7 +203,7 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 	try {
 		response = await page.goto(url.href, { waitUntil: "domcontentloaded", timeout: timeoutMs });
 	} catch (error) {
-		if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
+		assertNotRefused(guard);
 		const failure = BrowserHarnessError.fromUnknown(error);
 		if (failure.code === "navigation-timeout") {
 			throw new BrowserHarnessError("navigation-timeout", `${url.href} did not load within ${timeoutMs} ms`, {
@@ -215,7 +217,7 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 		}
 		throw failure;
 	}
-	if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
+	assertNotRefused(guard);
 	if (page.url().startsWith("chrome-error:")) {
 		const status = response ? ` (HTTP ${response.status()} with no content)` : "";
 		throw new BrowserHarnessError("navigation-failed", `${url.href} could not be displayed${status}`);
@@ -226,7 +228,14 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 			// Pages that keep polling never go idle; DOMContentLoaded already gave us a document.
 		});
 	}
+	// A script or a meta refresh may send the main frame elsewhere after DOMContentLoaded.
+	assertNotRefused(guard);
 	return response;
+}
+
+/** Fails the browse with `url-refused` once the guard stopped the main frame. */
+function assertNotRefused(guard: RequestGuard): void {
+	if (guard.refused) throw new BrowserHarnessError("url-refused", `URL refused during navigation (${guard.refused})`);
 }
 
 /** Asks Chromium to refuse downloads in this context, so a link to a file is never followed. */

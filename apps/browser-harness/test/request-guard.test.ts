@@ -25,14 +25,20 @@ describe("decideRequest", () => {
 		expect(decideRequest("data:text/html,<h1>x</h1>", true, strict)).toMatchObject({ action: "abort" });
 	});
 
+	it("should abort a main-frame redirect to a metadata address even with private URLs allowed", () => {
+		const decision = decideRequest("http://[::ffff:a9fe:a9fe]/", true, { allowPrivate: true });
+		expect(decision).toMatchObject({ action: "abort", refused: expect.stringMatching(/never allowed/) });
+	});
+
 	it("should refuse other schemes even with private URLs allowed", () => {
 		expect(decideRequest("file:///etc/passwd", true, { allowPrivate: true })).toMatchObject({ action: "abort" });
 		expect(decideRequest("http://127.0.0.1:8080/", true, { allowPrivate: true })).toEqual({ action: "continue" });
 	});
 });
 
-/** A main-document response as puppeteer reports it, served from `ip`. */
-const from = (ip: string | undefined) => ({ remoteAddress: () => ({ ip }) }) as unknown as HTTPResponse;
+/** A main-document response as puppeteer reports it: `url` served from `ip`. */
+const from = (ip: string | undefined, url = "https://public.example/") =>
+	({ remoteAddress: () => ({ ip }), url: () => url }) as unknown as HTTPResponse;
 
 describe("assertPublicResponse", () => {
 	it("should refuse a document served from a private address, unless private URLs are allowed", () => {
@@ -42,6 +48,17 @@ describe("assertPublicResponse", () => {
 		expect(() =>
 			assertPublicResponse(from("10.0.0.7"), "https://public.example/", { allowPrivate: true }),
 		).not.toThrow();
+	});
+
+	it("should pass a listed host's private address, and refuse a metadata address even with private URLs allowed", () => {
+		const allowedHosts = new Set(["docs.corp:443"]);
+		const served = from("10.0.0.7", "https://docs.corp/guide");
+		expect(() =>
+			assertPublicResponse(served, "https://docs.corp/guide", { allowPrivate: false, allowedHosts }),
+		).not.toThrow();
+		expect(() =>
+			assertPublicResponse(from("169.254.169.254"), "https://public.example/", { allowPrivate: true }),
+		).toThrow(expect.objectContaining({ code: "url-refused" }));
 	});
 
 	it("should pass a public address, an unknown one and no response", () => {
