@@ -28,6 +28,20 @@ describe("runRequestSchema", () => {
 		expect(result.error?.issues[0]?.message).toBe("prompt must not be empty");
 	});
 
+	it.each([
+		["NUL", "a\u0000b"],
+		["an escape sequence", "\u001b[31mred"],
+		["DEL", "a\u007fb"],
+		["a C1 control", "a\u0085b"],
+	])("should reject a prompt with %s", (_name, prompt) => {
+		const result = runRequestSchema.safeParse({ prompt });
+		expect(result.error?.issues[0]?.message).toBe("prompt must not contain control characters");
+	});
+
+	it("should accept tabs and line breaks inside a prompt", () => {
+		expect(runRequestSchema.parse({ prompt: "a\tb\r\nc" }).prompt).toBe("a\tb\r\nc");
+	});
+
 	it("should reject a missing prompt", () => {
 		expect(runRequestSchema.safeParse({ options: {} }).success).toBe(false);
 	});

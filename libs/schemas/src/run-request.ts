@@ -32,10 +32,21 @@ export const runOptionsSchema = z
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
 
+/**
+ * Control characters (C0, DEL and C1) other than tab, line feed and carriage return. A prompt is text
+ * for a model and a person: NUL, escape sequences and the like carry no meaning there, and they would
+ * travel on into logs, terminals and the web page.
+ */
+const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
+
 /** Body of `POST /`. The prompt's length limit (`MAX_PROMPT_CHARS`) is a 413, so the route checks it. */
 export const runRequestSchema = z
 	.object({
-		prompt: z.string().trim().min(1, "prompt must not be empty"),
+		prompt: z
+			.string()
+			.trim()
+			.min(1, "prompt must not be empty")
+			.refine((prompt) => !CONTROL_CHARACTER.test(prompt), "prompt must not contain control characters"),
 		options: runOptionsSchema.optional(),
 	})
 	.strict();
