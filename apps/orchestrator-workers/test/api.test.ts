@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { apiErrorSchema } from "@ow/schemas";
 import { describe, expect, it } from "vitest";
+import { MAX_HEADER_BYTES, MAX_HEADERS_TOTAL_BYTES } from "../src/http/header-limits";
 import { getStatus, post } from "./run-helpers";
 
 const request = (path: string, init?: RequestInit) => exports.default.fetch(`http://orchestrator.test${path}`, init);
@@ -48,6 +49,7 @@ describe("POST /", () => {
 		["a fractional maxSubtasks", { prompt: "x", options: { maxSubtasks: 1.5 } }, "options.maxSubtasks"],
 		["maxSubtasks over the ceiling", { prompt: "x", options: { maxSubtasks: 65 } }, "options.maxSubtasks"],
 		["an unknown failure policy", { prompt: "x", options: { failurePolicy: "yolo" } }, "options.failurePolicy"],
+		["a prompt with a NUL character", { prompt: "a\u0000b" }, "prompt"],
 	];
 	for (const [what, body, path] of badBodies) {
 		it(`should answer 400 with the zod issues for ${what}`, async () => {
@@ -76,6 +78,24 @@ describe("POST /", () => {
 
 	it("should answer 413 for a body over the size limit", async () => {
 		await expectError(await post("/", { prompt: "x".repeat(300 * 1024) }), 413, "prompt-too-large");
+	});
+
+	it.each(["text/plain", "application/x-www-form-urlencoded", ""])(
+		"should answer 415 for a body sent as %j",
+		async (contentType) => {
+			const res = await request("/", {
+				method: "POST",
+				headers: contentType ? { "content-type": contentType } : {},
+				body: JSON.stringify({ prompt: "Say hello." }),
+			});
+			await expectError(res, 415, "unsupported-media-type");
+		},
+	);
+
+	it("should answer 400 for an Idempotency-Key that is not printable ASCII", async () => {
+		const res = await post("/", { prompt: "x" }, { "Idempotency-Key": "key\u007f" });
+		const { error } = await expectError(res, 400, "invalid-request");
+		expect(error.message).toContain("printable ASCII");
 	});
 
 	it("should register nothing for a rejected body", async () => {
@@ -108,8 +128,34 @@ describe("the framework's own errors", () => {
 		await expectError(await request("/health", { method: "POST" }), 405, "method-not-allowed");
 	});
 
+	it("should answer 405, not 404, for DELETE /batch", async () => {
+		const res = await request("/batch", { method: "DELETE" });
+		await expectError(res, 405, "method-not-allowed");
+		expect(res.headers.get("allow")).toBe("POST");
+	});
+
 	it("should answer /health", async () => {
 		const res = await request("/health");
 		expect(await res.json()).toEqual({ status: "ok" });
+	});
+});
+
+describe("header limits", () => {
+	it("should let headers within the limits through", async () => {
+		const res = await request("/health", { headers: { "x-padding": "p".repeat(MAX_HEADER_BYTES - 100) } });
+		expect(res.status).toBe(200);
+	});
+
+	it("should answer 431 JSON for one header over MAX_HEADER_BYTES", async () => {
+		const res = await request("/health", { headers: { "x-padding": "p".repeat(MAX_HEADER_BYTES) } });
+		const { error } = await expectError(res, 431, "headers-too-large");
+		expect(error.message).toContain("x-padding");
+	});
+
+	it("should answer 431 JSON for headers over MAX_HEADERS_TOTAL_BYTES together", async () => {
+		const count = Math.ceil(MAX_HEADERS_TOTAL_BYTES / 1000);
+		const headers = Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-part-${i}`, "p".repeat(1000)]));
+		const { error } = await expectError(await request("/health", { headers }), 431, "headers-too-large");
+		expect(error.message).toContain(String(MAX_HEADERS_TOTAL_BYTES));
 	});
 });

@@ -184,6 +184,22 @@ describe("plan approval", () => {
 		expect((await call("POST", `/${id}/approve`, { approved: true })).status).toBe(409);
 	});
 
+	it("should refuse, not cut short, an edited plan over the run's maxSubtasks", async () => {
+		const s = await scenario([{ match: CALL.plan, replies: [plan({ subtasks: [llmSubtask("a")] })] }]);
+		await using watch = await watchRuns();
+		const { id } = await startRun(watch, { prompt: s.prompt(), options: { approvePlan: true, maxSubtasks: 2 } });
+		const waiting = await waitForRunStatus(id, "waiting");
+
+		const res = await call("POST", `/${id}/approve`, {
+			approved: true,
+			plan: { subtasks: [llmSubtask("a"), llmSubtask("b"), llmSubtask("c")] },
+		});
+
+		expect(res.status).toBe(400);
+		expect((await res.json<{ error: { message: string } }>()).error.message).toContain("at most 2");
+		expect(await getStatus(id)).toEqual(waiting);
+	});
+
 	it("should fail the run with plan-rejected when the plan is rejected", async () => {
 		const s = await scenario([
 			{ match: CALL.plan, replies: [threeSubtasks] },

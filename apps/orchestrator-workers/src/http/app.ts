@@ -14,13 +14,15 @@ import { recovery } from "../runs/recovery";
 import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
 import { methodNotAllowed, onError, onNotFound } from "./errors";
+import { limitHeaders } from "./header-limits";
 
 export type AppEnv = { Bindings: Env };
 
 export function createApp() {
 	const app = new Hono<AppEnv>();
-	// CORS preflights first, then the API key: a request that is refused starts no work at all.
+	// CORS preflights first, then the limits and the API key: a request that is refused starts no work at all.
 	app.use(corsMiddleware);
+	app.use(limitHeaders);
 	app.use(requireApiKey);
 	app.use(async (c, next) => {
 		recovery.onFirstRequest(c.env, c.executionCtx);

@@ -103,7 +103,13 @@ function operation(op: OperationSpec): OpenApiOperation {
 		...(op.extraQuery ?? []).map(({ required = false, ...p }) => ({ ...p, in: "query", required })),
 		...(op.headers ?? []).map(({ required = false, ...p }) => ({ ...p, in: "header", required })),
 	];
-	const errors = [...(op.public ? [] : ([401] as const)), ...(op.errors ?? []), 500 as const];
+	const errors = [
+		...(op.public ? [] : ([401] as const)),
+		...(op.body ? ([415] as const) : []),
+		...(op.errors ?? []),
+		431 as const,
+		500 as const,
+	];
 	const responses: OpenApiOperation["responses"] = {};
 	for (const [status, spec] of Object.entries(op.responses)) responses[status] = response(spec);
 	for (const status of errors) responses[String(status)] = response(ERROR_RESPONSES[status]);

@@ -45,7 +45,10 @@ export interface OperationSpec {
 	/** The JSON request body. */
 	body?: ComponentName;
 	responses: Record<number, ResponseSpec>;
-	/** Error statuses beyond 401 (added for every non-public operation) and 500 (added for every one). */
+	/**
+	 * Error statuses beyond 401 (added for every non-public operation), 415 (for every one with a body),
+	 * 431 and 500 (for every one).
+	 */
 	errors?: ErrorStatus[];
 }
 
@@ -54,7 +57,7 @@ const retryAfter = {
 };
 
 /** Descriptions of the error statuses, and headers some carry. */
-export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 500, ResponseSpec> = {
+export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 415 | 431 | 500, ResponseSpec> = {
 	400: { description: "Invalid request: the zod issues are in `error.details`.", body: "ApiError" },
 	401: {
 		description: "Missing or wrong API key (only when the deployment sets API_KEY).",
@@ -67,7 +70,9 @@ export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 500, ResponseSpec> = {
 		body: "ApiError",
 	},
 	413: { description: "The prompt or the body is too large.", body: "ApiError" },
+	415: { description: "The body is not declared JSON (send Content-Type: application/json).", body: "ApiError" },
 	429: { description: "Too many runs in flight (MAX_ACTIVE_RUNS).", body: "ApiError", headers: retryAfter },
+	431: { description: "A header over 16 KiB, or headers over 32 KiB together.", body: "ApiError" },
 	500: { description: "Internal or configuration error; the server log has the details.", body: "ApiError" },
 	501: { description: "Not available on this platform.", body: "ApiError" },
 	503: { description: "The browser harness did not answer.", body: "ApiError" },

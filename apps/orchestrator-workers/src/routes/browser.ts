@@ -9,6 +9,7 @@ import { messageOf, OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
+import { requireJson } from "../http/json-body";
 import { requireRun } from "../runs/run-state";
 import { runIdParam } from "./run-id";
 
@@ -27,8 +28,11 @@ async function harnessCall<T>(call: () => Promise<T>): Promise<T> {
 export const browser = new Hono<AppEnv>()
 	.get("/orchestrator/pool", async (c) => c.json(await harnessCall(() => harnessOf(c.env).poolStats())))
 	.all("/orchestrator/pool", methodNotAllowed(["GET"]))
-	.post("/orchestrator/pool/scale", zValidator("json", poolScaleRequestSchema, validationHook), async (c) =>
-		c.json(await harnessCall(() => harnessOf(c.env).scalePool(c.req.valid("json").size))),
+	.post(
+		"/orchestrator/pool/scale",
+		requireJson,
+		zValidator("json", poolScaleRequestSchema, validationHook),
+		async (c) => c.json(await harnessCall(() => harnessOf(c.env).scalePool(c.req.valid("json").size))),
 	)
 	.all("/orchestrator/pool/scale", methodNotAllowed(["POST"]))
 	.get("/:id/artifacts/:key{.+}", runIdParam, async (c) => {

@@ -4,11 +4,12 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { PLAN_APPROVAL_EVENT, planApprovalSchema, type RunStatus } from "@ow/schemas";
+import { PLAN_APPROVAL_EVENT, planApprovalSchema, type Plan, type RunStatus } from "@ow/schemas";
 import { z } from "zod";
 import { messageOf, OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
+import { requireJson } from "../http/json-body";
 import { notifyProgress } from "../progress/notify";
 import { recordCancel, recordRestart, type RestartScope } from "../registry/lifecycle";
 import { markRunStatus } from "../registry/run-registry";
@@ -27,6 +28,8 @@ export const restartQuerySchema = z
 	.strict();
 
 export const lifecycle = new Hono<AppEnv>()
+	// `/batch` is not a run id: DELETE there is a 405 like its other methods, not a 404 for an unknown run.
+	.all("/batch", (c, next) => (c.req.method === "DELETE" ? methodNotAllowed(["POST"])(c) : next()))
 	.delete("/:id", runIdParam, async (c) => {
 		const { id } = c.req.valid("param");
 		const run = await requireRun(c.env, id);
@@ -71,26 +74,34 @@ export const lifecycle = new Hono<AppEnv>()
 			restartedFrom: scope.from === "subtask" ? `subtask:${scope.id}` : scope.from,
 		});
 	})
-	.post("/:id/approve", runIdParam, zValidator("json", planApprovalSchema, validationHook), async (c) => {
+	.post("/:id/approve", runIdParam, requireJson, zValidator("json", planApprovalSchema, validationHook), async (c) => {
 		const { id } = c.req.valid("param");
 		const decision = c.req.valid("json");
 		const run = await requireRun(c.env, id);
 		assertStatus(run, "approve the plan of", ["waiting"]);
-		if (decision.approved && decision.plan) {
-			const check = validatePlan(decision.plan, {
-				maxSubtasks: run.options.maxSubtasks,
-				allowBrowser: run.options.allowBrowser,
-			});
-			if (!check.ok) {
-				throw new OrchestratorError("invalid-request", `The edited plan is invalid: ${check.problems.join("; ")}`, {
-					details: check.problems,
-				});
-			}
-		}
+		if (decision.approved && decision.plan) assertEditedPlanValid(decision.plan, run);
 		await instanceCall(c.env, id, (i) => i.sendEvent({ type: PLAN_APPROVAL_EVENT, payload: decision }));
 		return c.json({ ...(await requireRun(c.env, id)), approval: decision.approved ? "approved" : "rejected" }, 202);
 	})
 	.all("/:id/:action{pause|resume|restart|approve}", methodNotAllowed(["POST"]));
+
+/**
+ * Throws 400 unless a plan edited by a person passes the checks a planned one does. Unlike a model's
+ * plan, an edit over the run's subtask limit is refused rather than cut short: the person chose
+ * those subtasks, and approving a plan they did not write would be a surprise.
+ */
+export function assertEditedPlanValid(plan: Plan, run: Pick<RunStatus, "options">): void {
+	const { maxSubtasks, allowBrowser } = run.options;
+	const check = validatePlan(plan, { maxSubtasks, allowBrowser });
+	let problems: string[] = [];
+	if (!check.ok) problems = check.problems;
+	else if (check.clampedFrom !== null)
+		problems = [`the plan has ${check.clampedFrom} subtasks; this run allows at most ${maxSubtasks}`];
+	if (problems.length === 0) return;
+	throw new OrchestratorError("invalid-request", `The edited plan is invalid: ${problems.join("; ")}`, {
+		details: problems,
+	});
+}
 
 /** What `?from=` asks to redo, checked against the run. */
 function restartScope(run: RunStatus, from: string | undefined): RestartScope {

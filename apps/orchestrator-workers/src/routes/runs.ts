@@ -11,6 +11,7 @@ import { readConfig } from "../config";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
+import { requireJson } from "../http/json-body";
 import { readRunStatus } from "../registry/run-view";
 import { recovery } from "../runs/recovery";
 import { requireRun } from "../runs/run-state";
@@ -41,12 +42,18 @@ const limitBody =
 		})(c, next);
 	};
 
-export const idempotencyKeySchema = z.string().trim().min(1).max(200);
+/** Printable ASCII, like the sf-string of the IETF Idempotency-Key draft: control bytes never reach a key. */
+export const idempotencyKeySchema = z
+	.string()
+	.trim()
+	.min(1)
+	.max(200)
+	.regex(/^[\x20-\x7e]+$/);
 const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
 export const batchSchema = z.object({ runs: z.array(runRequestSchema).min(1).max(MAX_BATCH) }).strict();
 
 export const runs = new Hono<AppEnv>()
-	.post("/", limitBody(), zValidator("json", runRequestSchema, validationHook), async (c) => {
+	.post("/", limitBody(), requireJson, zValidator("json", runRequestSchema, validationHook), async (c) => {
 		const config = readConfig(c.env);
 		const body = c.req.valid("json");
 		const accepted = acceptRequest(config, body);
@@ -59,7 +66,7 @@ export const runs = new Hono<AppEnv>()
 		}
 		const parsedKey = idempotencyKeySchema.safeParse(key);
 		if (!parsedKey.success)
-			throw new OrchestratorError("invalid-request", "Idempotency-Key must be 1 to 200 characters.");
+			throw new OrchestratorError("invalid-request", "Idempotency-Key must be 1 to 200 printable ASCII characters.");
 		const run: AcceptedRun = {
 			id: await idempotentRunId(parsedKey.data),
 			...accepted,
@@ -82,7 +89,7 @@ export const runs = new Hono<AppEnv>()
 		return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
 	})
 	.all("/", methodNotAllowed(["POST"]))
-	.post("/batch", limitBody(MAX_BATCH), zValidator("json", batchSchema, validationHook), async (c) => {
+	.post("/batch", limitBody(MAX_BATCH), requireJson, zValidator("json", batchSchema, validationHook), async (c) => {
 		const config = readConfig(c.env);
 		const accepted = c.req
 			.valid("json")
