@@ -9,6 +9,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import { createWorkersAI } from "workers-ai-provider";
 import { OrchestratorError } from "./errors";
+import { redactingFetch, secretsOf } from "./secrets";
 
 export type ModelProvider = "workers-ai" | "openai-compatible";
 
@@ -92,6 +93,8 @@ export function createModels(env: ModelEnv): Models {
 		name: "openai-compatible",
 		baseURL: ids.baseURL,
 		apiKey: env.MODEL_API_KEY || undefined,
+		// Providers echo the key they were sent in their errors; nothing they answer may carry it further.
+		fetch: redactingFetch(secretsOf(env)),
 		// Without this the AI SDK sends only response_format {type: "json_object"} and the schema never
 		// reaches the model.
 		supportsStructuredOutputs: true,
