@@ -10,9 +10,10 @@ import type { Browser, BrowserContext, HTTPRequest, HTTPResponse, Page } from "@
 import type { BrowsedPage } from "@ow/schemas";
 import { z } from "zod";
 import { withTimeout } from "./browser-client";
+import { guardBrowser } from "./browser-guard";
 import { BrowserHarnessError } from "./errors";
 import { detectBlock, normalizeLinks, tidyText, truncateText } from "./page-content";
-import { checkUrl, hostKey, hostRefusal, type UrlPolicy } from "./url-safety";
+import { decideRequest, hostKey, hostRefusal, type UrlPolicy } from "./url-safety";
 
 /** How to read a page. */
 export interface ReadOptions {
@@ -38,15 +39,22 @@ const VIEWPORT = { width: 1280, height: 800 };
 const SETTLE_MS = 3_000;
 /** Cleanup and in-page work that takes longer than this means the session is in trouble. */
 const STEP_TIMEOUT_MS = 15_000;
-/** Schemes a page may load without network traffic. */
-const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
 const JPEG_QUALITIES = [80, 60, 40, 25];
 
 /** Opens `url` and reads it; throws a `BrowserHarnessError`. */
 export async function readPage(browser: Browser, url: URL, options: ReadOptions): Promise<PageReading> {
-	return withOpenedPage(browser, url, options, ({ page, response }) =>
-		readContent(page, response?.status() ?? null, options),
-	);
+	return withOpenedPage(browser, url, options, async ({ page, response, guard }) => {
+		try {
+			const reading = await readContent(page, response?.status() ?? null, options);
+			// A script or meta refresh may have left for a refused URL while the page was read.
+			assertNotRefused(guard);
+			return reading;
+		} catch (error) {
+			// Such a navigation destroys the document under the reader: the refusal is what happened.
+			assertNotRefused(guard);
+			throw error;
+		}
+	});
 }
 
 /** A page `withOpenedPage` opened: its own context, requests guarded, downloads denied, the URL loaded. */
@@ -60,9 +68,24 @@ export interface OpenedPage {
 
 /**
  * Opens `url` in a fresh browser context and runs `work` on it; the context, and with it the page,
- * is closed in `finally`, whatever happened. Throws a `BrowserHarnessError`.
+ * is closed in `finally`, whatever happened. Requests of other targets the page starts (popups,
+ * workers) go through the URL policy too, until the context is gone. Throws a `BrowserHarnessError`.
  */
 export async function withOpenedPage<T>(
+	browser: Browser,
+	url: URL,
+	options: Pick<ReadOptions, "timeoutMs" | "policy">,
+	work: (opened: OpenedPage) => Promise<T>,
+): Promise<T> {
+	const elsewhere = await guardBrowser(browser, options.policy);
+	try {
+		return await openAndWork(browser, url, options, work);
+	} finally {
+		await elsewhere.release();
+	}
+}
+
+async function openAndWork<T>(
 	browser: Browser,
 	url: URL,
 	options: Pick<ReadOptions, "timeoutMs" | "policy">,
@@ -171,25 +194,6 @@ function navigationRuleReason(guard: RequestGuard, url: string): string | null {
 	return parsed && guard.navigationRule ? guard.navigationRule(parsed) : null;
 }
 
-/** What to do with a request the page makes. */
-export type RequestDecision = { action: "continue" } | { action: "abort"; refused: string | null };
-
-/**
- * Decides a paused request: refused URLs are aborted; when the request is a main-frame navigation
- * (the page itself or a redirect of it), `refused` says why, and the browse fails with `url-refused`.
- * In-page schemes (data:, blob:) load without traffic and pass, except as the main frame.
- */
-export function decideRequest(url: string, mainFrameNavigation: boolean, policy: UrlPolicy): RequestDecision {
-	const protocol = URL.parse(url)?.protocol ?? "";
-	if (LOCAL_SCHEMES.has(protocol)) {
-		if (!mainFrameNavigation || protocol === "about:") return { action: "continue" };
-		return { action: "abort", refused: `main frame navigated to ${url.slice(0, 40)}` };
-	}
-	const verdict = checkUrl(url, policy);
-	if (verdict.ok) return { action: "continue" };
-	return { action: "abort", refused: mainFrameNavigation ? `${verdict.reason}: ${url.slice(0, 200)}` : null };
-}
-
 function settle(resolution: Promise<void>): void {
 	resolution.catch((error: unknown) => {
 		// The page may close while a request is paused; then there is nothing left to resolve.
@@ -207,6 +211,11 @@ async function navigate(page: Page, url: URL, timeoutMs: number, guard: RequestG
 		const failure = BrowserHarnessError.fromUnknown(error);
 		if (failure.code === "navigation-timeout") {
 			throw new BrowserHarnessError("navigation-timeout", `${url.href} did not load within ${timeoutMs} ms`, {
+				cause: error,
+			});
+		}
+		if (/ERR_UNSAFE_REDIRECT/.test(failure.message)) {
+			throw new BrowserHarnessError("url-refused", `${url.href} redirected to a scheme the browser never follows`, {
 				cause: error,
 			});
 		}

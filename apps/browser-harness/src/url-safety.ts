@@ -34,6 +34,8 @@ export interface UrlPolicy {
 export type HostClass = { kind: "public" } | { kind: "private" | "never"; reason: string };
 
 const ALLOWED_PROTOCOLS = new Set(["http:", "https:"]);
+/** Schemes a page may load without network traffic. */
+const LOCAL_SCHEMES = new Set(["data:", "blob:", "about:"]);
 const INTERNAL_SUFFIXES = [".localhost", ".local", ".internal", ".localdomain", ".home.arpa", ".intranet"];
 /** Names of cloud metadata services (GCP, AWS) that resolve inside the instance. */
 const METADATA_NAMES = new Set([
@@ -81,6 +83,25 @@ export function checkUrl(raw: string, policy: UrlPolicy): UrlVerdict {
 	if (!ALLOWED_PROTOCOLS.has(url.protocol)) return { ok: false, reason: `scheme ${url.protocol} is not allowed` };
 	const reason = hostRefusal(url.hostname, hostKey(url), policy);
 	return reason ? { ok: false, reason } : { ok: true, url };
+}
+
+/** What to do with a request the page makes. */
+export type RequestDecision = { action: "continue" } | { action: "abort"; refused: string | null };
+
+/**
+ * Decides a paused request: refused URLs are aborted; when the request is a main-frame navigation
+ * (the page itself or a redirect of it), `refused` says why, and the browse fails with `url-refused`.
+ * In-page schemes (data:, blob:) load without traffic and pass, except as the main frame.
+ */
+export function decideRequest(url: string, mainFrameNavigation: boolean, policy: UrlPolicy): RequestDecision {
+	const protocol = URL.parse(url)?.protocol ?? "";
+	if (LOCAL_SCHEMES.has(protocol)) {
+		if (!mainFrameNavigation || protocol === "about:") return { action: "continue" };
+		return { action: "abort", refused: `main frame navigated to ${url.slice(0, 40)}` };
+	}
+	const verdict = checkUrl(url, policy);
+	if (verdict.ok) return { action: "continue" };
+	return { action: "abort", refused: mainFrameNavigation ? `${verdict.reason}: ${url.slice(0, 200)}` : null };
 }
 
 /** Like `checkUrl`, but throws `url-refused` with a message that says what to change. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HTTPResponse } from "@cloudflare/puppeteer";
-import { assertPublicResponse, decideRequest } from "../src/page-reader";
+import { assertPublicResponse } from "../src/page-reader";
+import { decideRequest } from "../src/url-safety";
 
 const strict = { allowPrivate: false };
 

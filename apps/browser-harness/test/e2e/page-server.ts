@@ -4,12 +4,18 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 
 /** A running page server. */
 export interface PageServer {
 	url: string;
-	/** Paths with query, in the order the requests arrived (favicon requests left out). */
+	/**
+	 * Paths with query, in the order the requests arrived (favicon requests left out); WebSocket
+	 * upgrades as `UPGRADE <path>`, other methods as `<METHOD> <path>`.
+	 */
 	log: string[];
+	/** TCP connections accepted so far: also counts connections that never send a request (preconnects). */
+	connections(): number;
 	/** Holds `/slow?id=<id>` until `open(id)`. */
 	open(id: string): void;
 	stop(): Promise<void>;
@@ -68,6 +74,58 @@ addEventListener("scroll", () => {
 });
 </script>`;
 
+/** Pages whose only job is to send the browser to `to`: by HTTP redirect, by script, by meta refresh. */
+function leavingPage(path: string, to: string): string | null {
+	const js = JSON.stringify(to).replace(/</g, "\\u003c");
+	switch (path) {
+		case "/script-redirect":
+			return html("Leaving", `<p>Leaving by script.</p><script>location.href = ${js};</script>`);
+		case "/late-redirect":
+			// The held image keeps the network busy, so the reader is still settling when the script leaves.
+			return html(
+				"Leaving",
+				`<p>Leaving by script, later.</p><img src="/slow?id=late-redirect">
+				<script>setTimeout(() => { location.href = ${js}; }, 300);</script>`,
+			);
+		case "/meta-redirect":
+			return html(
+				"Leaving",
+				`<meta http-equiv="refresh" content="0; url=${escapeHtml(to)}"><p>Leaving by meta refresh.</p>`,
+			);
+		default:
+			return null;
+	}
+}
+
+/**
+ * A page that reaches for `to` without navigating the main frame: images, frames, scripts, styles,
+ * prefetch, fetch, beacons, a form, dedicated, shared and service workers, and a popup. (Not
+ * WebSockets: Chromium's request interception never sees their handshake, a known gap.)
+ */
+function probePage(to: string): string {
+	const at = (path: string) => escapeHtml(`${to}${path}`);
+	const js = JSON.stringify(to).replace(/</g, "\\u003c");
+	return html(
+		"Probe",
+		`<h1>Probe</h1><p>This page reaches for another host.</p>
+<img src="${at("/img")}"><iframe src="${at("/frame")}"></iframe><iframe name="sink"></iframe>
+<script src="${at("/script.js")}"></script><link rel="stylesheet" href="${at("/style.css")}">
+<link rel="prefetch" href="${at("/prefetch")}">
+<form id="post" method="post" action="${at("/form")}" target="sink"><input name="q" value="x"></form>
+<script>
+const to = ${js};
+fetch(to + "/fetch", { mode: "no-cors" }).catch(() => {});
+navigator.sendBeacon(to + "/beacon", "x");
+document.getElementById("post").submit();
+const source = "fetch(" + JSON.stringify(to + "/worker") + ", { mode: 'no-cors' }).catch(() => {})";
+new Worker(URL.createObjectURL(new Blob([source], { type: "text/javascript" })));
+new SharedWorker(URL.createObjectURL(new Blob([source.replace("/worker", "/shared-worker")], { type: "text/javascript" })));
+navigator.serviceWorker?.register("/sw.js?to=" + encodeURIComponent(to)).catch(() => {});
+window.open(to + "/popup");
+</script>`,
+	);
+}
+
 /** Starts the page server. */
 export async function startPageServer(): Promise<PageServer> {
 	const gates = new Map<string, { promise: Promise<void>; resolve: () => void }>();
@@ -124,6 +182,19 @@ export async function startPageServer(): Promise<PageServer> {
 				return void res.end(html("Links", linksPage(url.searchParams.get("other") ?? "")));
 			case "/scroll":
 				return void res.end(html("Scroll", SCROLL));
+			case "/redirect":
+				return void res.writeHead(302, { location: url.searchParams.get("to") ?? "/" }).end();
+			case "/script-redirect":
+			case "/late-redirect":
+			case "/meta-redirect":
+				return void res.end(leavingPage(url.pathname, url.searchParams.get("to") ?? "/"));
+			case "/sw.js":
+				res.setHeader("content-type", "text/javascript");
+				return void res.end(
+					`fetch(${JSON.stringify(`${url.searchParams.get("to") ?? ""}/service-worker`)}, { mode: "no-cors" }).catch(() => {});`,
+				);
+			case "/probe":
+				return void res.end(probePage(url.searchParams.get("to") ?? ""));
 			case "/download":
 				res.setHeader("content-type", "application/octet-stream");
 				res.setHeader("content-disposition", 'attachment; filename="data.bin"');
@@ -134,6 +205,12 @@ export async function startPageServer(): Promise<PageServer> {
 	};
 
 	const server = createServer((req, res) => void handle(req, res));
+	let connections = 0;
+	server.on("connection", () => connections++);
+	server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
+		log.push(`UPGRADE ${req.url ?? "/"}`);
+		socket.destroy();
+	});
 	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 	const { port } = server.address() as AddressInfo;
 	const stop = async () => {
@@ -145,5 +222,11 @@ export async function startPageServer(): Promise<PageServer> {
 	// A test run that dies before afterAll must not leave the server behind.
 	const lifetime = setTimeout(() => void stop(), LIFETIME_MS);
 	lifetime.unref();
-	return { url: `http://127.0.0.1:${port}`, log, open: (id) => gate(id).resolve(), stop };
+	return {
+		url: `http://127.0.0.1:${port}`,
+		log,
+		connections: () => connections,
+		open: (id) => gate(id).resolve(),
+		stop,
+	};
 }
