@@ -11,7 +11,8 @@
  * Each browse is classified by the pool's own counters, read around it (`GET /pool`): warm when
  * `reused` went up by one and `launched` did not move, cold when `launched` went up by one; anything
  * else (a session replaced mid-browse) fails the benchmark. So every warm figure provably reused a
- * session, and every cold one provably launched one.
+ * session, and every cold one provably launched one. Every measured load, bare or not, must also have
+ * fetched the page, its stylesheet and its image (the site counts them), and read the article's text.
  *
  * How the pool gets cold: `POST /pool/scale` cannot go below one session, so the harness runs with
  * a short `SESSION_IDLE_MS` and the benchmark waits for the pool's alarm to close the idle session.
@@ -21,7 +22,14 @@
 import type { PoolStats } from "@ow/schemas";
 import { launchBareBrowser, type BareBrowser, type BareReading } from "./browser/bare-load.ts";
 import { startHarnessClient, type HarnessClient } from "./browser/harness-client.ts";
-import { ARTICLE_MARKER, ARTICLE_PATH, SITE_LATENCY_MS, startSlowSite } from "./browser/slow-site.ts";
+import {
+	ARTICLE_MARKER,
+	ARTICLE_PATH,
+	PAGE_PATHS,
+	SITE_LATENCY_MS,
+	startSlowSite,
+	type SlowSite,
+} from "./browser/slow-site.ts";
 import { median, round, waitUntil } from "./stats.ts";
 
 /** Options of `measureBrowser`. */
@@ -78,14 +86,14 @@ export async function measureBrowser(options: BrowserBenchOptions = {}): Promise
 	let bare = bareStart.status === "fulfilled" ? bareStart.value : null;
 	try {
 		if (!harness || !bare) throw firstFailure(harnessStart, bareStart);
-		const pageUrl = `${site.url}${ARTICLE_PATH}`;
-		checkReading((await bare.load(pageUrl)).reading);
-		checkReading(await harness.browse(pageUrl)); // launches the session and compiles the Worker
+		const page = { site, url: `${site.url}${ARTICLE_PATH}` };
+		checkReading((await bare.load(page.url)).reading);
+		checkReading(await harness.browse(page.url)); // launches the session and compiles the Worker
 		const samples: Samples = { bare: [], warm: [], cold: [], moves: { warm: noMoves(), cold: noMoves() } };
-		await alternate(harness, bare, pageUrl, warmCount, samples);
+		await alternate(harness, bare, page, warmCount, samples);
 		await bare.close();
 		bare = null; // closed before the cold browses, so its Chromium takes no CPU from theirs
-		await coldBrowses(harness, pageUrl, coldCount, samples);
+		await coldBrowses(harness, page, coldCount, samples);
 		const total = await harness.pool();
 		const bareMs = median(samples.bare);
 		const warmMs = median(samples.warm);
@@ -129,41 +137,65 @@ function record(samples: Samples, browse: ClassifiedBrowse): void {
 	samples.moves[browse.kind].reused += browse.moves.reused;
 }
 
+/** The page under test and the site serving it. */
+interface PageUnderTest {
+	site: SlowSite;
+	url: string;
+}
+
 /** Bare load, then browse, until `count` browses were warm; a browse that launched counts as cold. */
-async function alternate(harness: HarnessClient, bare: BareBrowser, url: string, count: number, samples: Samples) {
+async function alternate(
+	harness: HarnessClient,
+	bare: BareBrowser,
+	page: PageUnderTest,
+	count: number,
+	samples: Samples,
+) {
 	for (let attempt = 0; samples.warm.length < count; attempt++) {
 		if (attempt >= 3 * count) throw new Error(`only ${samples.warm.length} of ${attempt} browses found a warm session`);
-		const loaded = await bare.load(url);
+		const loaded = await fullLoad(page.site, () => bare.load(page.url));
 		checkReading(loaded.reading);
 		samples.bare.push(loaded.ms);
-		record(samples, await classifiedBrowse(harness, url));
+		record(samples, await classifiedBrowse(harness, page));
 	}
 }
 
 /** Waits for the pool to close its idle session, then browses; until there are `count` cold samples. */
-async function coldBrowses(harness: HarnessClient, url: string, count: number, samples: Samples) {
+async function coldBrowses(harness: HarnessClient, page: PageUnderTest, count: number, samples: Samples) {
 	while (samples.cold.length < count) {
 		await waitUntil("the pool to close its idle session", async () => isEmpty(await harness.pool()), {
 			timeoutMs: SESSION_IDLE_MS + 30_000,
 		});
-		const browse = await classifiedBrowse(harness, url);
+		const browse = await classifiedBrowse(harness, page);
 		if (browse.kind !== "cold") throw new Error("a browse on an empty pool did not launch a browser");
 		record(samples, browse);
 	}
 }
 
 /** One timed `POST /browse`, warm or cold by the pool counters read around it (off the clock). */
-async function classifiedBrowse(harness: HarnessClient, url: string): Promise<ClassifiedBrowse> {
+async function classifiedBrowse(harness: HarnessClient, page: PageUnderTest): Promise<ClassifiedBrowse> {
 	const before = await harness.pool();
 	const t0 = performance.now();
-	const page = await harness.browse(url);
+	const read = await fullLoad(page.site, () => harness.browse(page.url));
 	const ms = performance.now() - t0;
-	checkReading(page);
+	checkReading(read);
 	const after = await harness.pool();
 	const moves = { launched: after.launched - before.launched, reused: after.reused - before.reused };
 	if (moves.launched === 0 && moves.reused === 1) return { ms, kind: "warm", moves };
 	if (moves.launched === 1 && moves.reused === 0) return { ms, kind: "cold", moves };
 	throw new Error(`a browse moved the pool unexpectedly: ${JSON.stringify({ before, after })}`);
+}
+
+/**
+ * Runs one load and checks that it fetched the page and each sub-resource exactly once: a load that
+ * stopped waiting before the stylesheet or the image arrived would look faster than it was.
+ */
+async function fullLoad<T>(site: SlowSite, load: () => Promise<T>): Promise<T> {
+	const before = { ...site.hits };
+	const result = await load();
+	const missing = PAGE_PATHS.filter((path) => (site.hits[path] ?? 0) - (before[path] ?? 0) !== 1);
+	if (missing.length > 0) throw new Error(`a load did not fetch ${missing.join(", ")} exactly once`);
+	return result;
 }
 
 function isEmpty(pool: PoolStats): boolean {

@@ -45,7 +45,10 @@ const ARTICLE = `<!doctype html><html><head><meta charset="utf-8"><title>Pricing
 <nav><a href="/plans">Plans</a> <a href="/support">Support</a> <a href="https://example.com/about">About us</a></nav>
 </body></html>`;
 
-const RESOURCES: Record<string, { type: string; body: string | Buffer; latencyMs: number }> = {
+/** Every path one full load of the article requests. */
+export const PAGE_PATHS = [ARTICLE_PATH, "/style.css", "/hero.png"] as const;
+
+const RESOURCES: Record<(typeof PAGE_PATHS)[number], { type: string; body: string | Buffer; latencyMs: number }> = {
 	[ARTICLE_PATH]: { type: "text/html; charset=utf-8", body: ARTICLE, latencyMs: SITE_LATENCY_MS.html },
 	"/style.css": { type: "text/css", body: CSS, latencyMs: SITE_LATENCY_MS.css },
 	"/hero.png": { type: "image/png", body: PIXEL, latencyMs: SITE_LATENCY_MS.image },
@@ -61,7 +64,7 @@ export async function startSlowSite(): Promise<SlowSite> {
 	const timers = new Set<ReturnType<typeof setTimeout>>();
 	const server = createServer((req, res) => {
 		const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
-		const resource = RESOURCES[path];
+		const resource = RESOURCES[path as (typeof PAGE_PATHS)[number]];
 		if (!resource) return send(res, 404, "text/plain", "not found");
 		hits[path] = (hits[path] ?? 0) + 1;
 		const timer = setTimeout(() => {
