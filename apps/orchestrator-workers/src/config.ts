@@ -31,6 +31,8 @@ export interface OrchestratorConfig {
 	approvalTimeoutMinutes: number;
 	/** A running run with no event for this long is kicked by the recovery sweep. */
 	recoveryStaleMs: number;
+	/** Longest a single model call may take before it is abandoned (and its step retried). */
+	modelCallTimeoutMs: number;
 	plan: StepPolicy;
 	subtask: StepPolicy;
 	synthesise: StepPolicy;
@@ -50,6 +52,7 @@ const DEFAULTS = {
 	AGENT_MAX_ITERATIONS: 10,
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
+	MODEL_CALL_TIMEOUT_MS: 90_000,
 	STEP_RETRY_LIMIT: 3,
 	STEP_RETRY_DELAY_MS: 2_000,
 	PLAN_TIMEOUT_MS: 120_000,
@@ -91,6 +94,7 @@ export function readConfig(env: object): OrchestratorConfig {
 		agentMaxIterations: int("AGENT_MAX_ITERATIONS", 1, 25),
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
+		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		plan: policy("PLAN_TIMEOUT_MS"),
 		subtask: policy("SUBTASK_TIMEOUT_MS"),
 		synthesise: policy("SYNTHESISE_TIMEOUT_MS"),

@@ -7,9 +7,12 @@
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
+import type { BuiltPrompt } from "@ow/prompts";
+import { readConfig } from "./config";
 import { createWorkersAI } from "workers-ai-provider";
 import { OrchestratorError } from "./errors";
 import { redactingFetch, secretsOf } from "./secrets";
+import type { ModelCall } from "./workflows/model-call";
 
 export type ModelProvider = "workers-ai" | "openai-compatible";
 
@@ -34,6 +37,8 @@ export interface Models {
 	small: LanguageModel;
 	/** The sentence a run's error carries when the model cannot be reached. */
 	fix: string;
+	/** A call of the big (planner, synthesiser) or small (subtask) model with `prompt`. */
+	call(size: "big" | "small", prompt: BuiltPrompt): ModelCall;
 }
 
 interface ModelEnv {
@@ -75,12 +80,12 @@ export function createModels(env: ModelEnv): Models {
 			);
 		}
 		const workersai = createWorkersAI({ binding: env.AI });
-		return {
+		return withCalls(env, {
 			ids,
 			big: workersai(ids.big),
 			small: workersai(ids.small),
 			fix: "Check the AI binding and that BIG_MODEL / SMALL_MODEL name Workers AI models.",
-		};
+		});
 	}
 	if (!ids.baseURL) {
 		throw new OrchestratorError(
@@ -100,12 +105,20 @@ export function createModels(env: ModelEnv): Models {
 		supportsStructuredOutputs: true,
 		includeUsage: true,
 	});
-	return {
+	return withCalls(env, {
 		ids,
 		big: provider(ids.big),
 		small: provider(ids.small),
 		fix:
 			`Start an OpenAI-compatible server at ${ids.baseURL} (for Ollama: \`ollama serve\` and ` +
 			`\`ollama pull ${ids.big}\`), or set MODEL_BASE_URL to one that answers, or use MODEL_PROVIDER=workers-ai.`,
+	});
+}
+
+function withCalls(env: ModelEnv, models: Omit<Models, "call">): Models {
+	const timeoutMs = readConfig(env).modelCallTimeoutMs;
+	return {
+		...models,
+		call: (size, prompt) => ({ model: models[size], modelId: models.ids[size], prompt, fix: models.fix, timeoutMs }),
 	};
 }

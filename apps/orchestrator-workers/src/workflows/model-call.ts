@@ -14,6 +14,11 @@ export interface ModelCall {
 	prompt: BuiltPrompt;
 	/** How to explain an unreachable model in the run's error. */
 	fix: string;
+	/**
+	 * The call is abandoned after this long. The step has a timeout too, but a call that never answers
+	 * must not depend on the platform noticing: the product bounds its own waits.
+	 */
+	timeoutMs: number;
 }
 
 /** Usage of one call; a count the provider did not report stays null. */
@@ -25,10 +30,10 @@ export function usageOf(modelId: string, usage: LanguageModelUsage | undefined):
 /** Generates free text. */
 export async function generateAnswer(call: ModelCall): Promise<{ text: string; usage: Usage }> {
 	try {
-		const result = await generateText({ model: call.model, ...call.prompt, maxRetries: 0 });
+		const result = await generateText({ model: call.model, ...call.prompt, maxRetries: 0, timeout: call.timeoutMs });
 		return { text: result.text, usage: usageOf(call.modelId, result.usage) };
 	} catch (error) {
-		throw OrchestratorError.fromModelCall(error, call.fix);
+		throw classify(error, call);
 	}
 }
 
@@ -49,6 +54,7 @@ export async function generateStructured<T>(call: ModelCall, schema: z.ZodType<T
 			...call.prompt,
 			output: Output.object({ schema }),
 			maxRetries: 0,
+			timeout: call.timeoutMs,
 		});
 		return { ok: true, value: result.output as T, usage: usageOf(call.modelId, result.usage) };
 	} catch (error) {
@@ -56,6 +62,21 @@ export async function generateStructured<T>(call: ModelCall, schema: z.ZodType<T
 			const problem = error.cause instanceof Error ? error.cause.message : error.message;
 			return { ok: false, text: error.text ?? "", problem, usage: usageOf(call.modelId, error.usage) };
 		}
-		throw OrchestratorError.fromModelCall(error, call.fix);
+		throw classify(error, call);
 	}
+}
+
+/** A timeout says which limit ran out; anything else is classified by what the provider did. */
+function classify(error: unknown, call: ModelCall): OrchestratorError {
+	const timedOut = [error, error instanceof Error ? error.cause : undefined].some(
+		(e) => e instanceof Error && e.name === "TimeoutError",
+	);
+	if (timedOut) {
+		return new OrchestratorError(
+			"model-unreachable",
+			`The model did not answer within ${call.timeoutMs} ms (MODEL_CALL_TIMEOUT_MS). ${call.fix}`,
+			{ recoverable: true, cause: error },
+		);
+	}
+	return OrchestratorError.fromModelCall(error, call.fix);
 }

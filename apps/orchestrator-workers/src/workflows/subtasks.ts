@@ -52,7 +52,7 @@ export async function runSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 
 async function runLlmSubtask(models: Models, input: SubtaskInput): Promise<SubtaskOutput> {
 	const prompt = runSubtaskPrompt({ request: input.request, subtask: input.subtask, dependencies: input.dependencies });
-	const answer = await generateAnswer({ model: models.small, modelId: models.ids.small, prompt, fix: models.fix });
+	const answer = await generateAnswer(models.call("small", prompt));
 	return { ...textOf(answer.text, input), source: null, usage: answer.usage };
 }
 
@@ -71,12 +71,7 @@ async function runBrowserSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 		page: { url: page.finalUrl, title: page.title, text },
 		dependencies: input.dependencies,
 	});
-	const answer = await generateAnswer({
-		model: deps.models.small,
-		modelId: deps.models.ids.small,
-		prompt,
-		fix: deps.models.fix,
-	});
+	const answer = await generateAnswer(deps.models.call("small", prompt));
 	return {
 		...textOf(answer.text, input),
 		source: { url: page.finalUrl, title: page.title, screenshotKey: page.screenshotKey },
@@ -105,12 +100,7 @@ async function runAgenticSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 	let usage: Usage = EMPTY_USAGE;
 	const goal = input.subtask.instructions;
 	const decide = async (observation: AgentObservation): Promise<AgentAction | null> => {
-		const call = {
-			model: deps.models.small,
-			modelId: deps.models.ids.small,
-			prompt: browserAgentPrompt({ goal, observation }),
-			fix: deps.models.fix,
-		};
+		const call = deps.models.call("small", browserAgentPrompt({ goal, observation }));
 		const answer = await generateStructured<AgentAction>(call, agentActionSchema);
 		usage = addUsage(usage, answer.usage);
 		return answer.ok ? answer.value : null; // the harness reports an unusable answer back to the model once

@@ -13,10 +13,7 @@ export async function synthesise(
 	input: { request: string; results: SynthesisInput[] },
 ): Promise<{ synthesis: Synthesis; usage: Usage; startedAt: string; finishedAt: string }> {
 	const startedAt = new Date().toISOString();
-	const answer = await generateStructured<Synthesis>(
-		{ model: models.big, modelId: models.ids.big, prompt: synthesisePrompt(input), fix: models.fix },
-		synthesisSchema,
-	);
+	const answer = await generateStructured<Synthesis>(models.call("big", synthesisePrompt(input)), synthesisSchema);
 	if (!answer.ok) {
 		throw new OrchestratorError("model-error", `The synthesis did not match its schema: ${answer.problem}`, {
 			recoverable: true,
