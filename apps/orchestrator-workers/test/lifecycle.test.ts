@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { describe, expect, it } from "vitest";
+import { runInstanceSchema } from "../src/openapi/responses";
 import { getStatus, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
@@ -326,5 +327,35 @@ describe("GET /runs", () => {
 		expect((await call("GET", "/runs?status=sleeping")).status).toBe(400);
 		expect((await call("GET", "/runs?limit=0")).status).toBe(400);
 		expect((await call("GET", "/runs?cursor=%%%")).status).toBe(400);
+	});
+});
+
+describe("GET /:id/instance", () => {
+	it("should show the registry's status beside the engine's, and agree once the run ends", async () => {
+		const s = await scenario([
+			{ match: CALL.plan, replies: [plan({ subtasks: [llmSubtask("a")] })] },
+			{ match: CALL.subtask("a"), replies: [text("x")] },
+			{ match: CALL.synthesise, replies: [done] },
+		]);
+		await using watch = await watchRuns();
+		const { id, instance } = await startRun(watch, { prompt: s.prompt() });
+		await instance.waitForStatus("complete");
+		await waitForRunStatus(id, "complete");
+
+		const res = await call("GET", `/${id}/instance`);
+
+		expect(res.status).toBe(200);
+		expect(runInstanceSchema.parse(await res.json())).toEqual({
+			id,
+			registry: "complete",
+			instance: { status: "complete", error: null },
+		});
+	});
+
+	it("should answer 404 for an unknown run and 405 for other methods", async () => {
+		expect((await call("GET", `/${UNKNOWN}/instance`)).status).toBe(404);
+		const res = await call("POST", `/${UNKNOWN}/instance`);
+		expect(res.status).toBe(405);
+		expect(res.headers.get("Allow")).toBe("GET");
 	});
 });

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { browser } from "../routes/browser";
 import { docs } from "../routes/docs";
 import { events } from "../routes/events";
+import { instance } from "../routes/instance";
 import { lifecycle } from "../routes/lifecycle";
 import { list } from "../routes/list";
 import { metrics } from "../routes/metrics";
@@ -37,6 +38,7 @@ export function createApp() {
 	app.route("/runs", list);
 	app.route("/", browser);
 	app.route("/", events);
+	app.route("/", instance);
 	app.route("/", lifecycle);
 	app.route("/", runs);
 	app.onError(onError);

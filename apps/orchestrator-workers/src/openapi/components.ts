@@ -22,6 +22,7 @@ import {
 	healthSchema,
 	restartedRunSchema,
 	runAcceptedSchema,
+	runInstanceSchema,
 	runListSchema,
 } from "./responses";
 
@@ -43,6 +44,7 @@ const RESPONSE_BODIES = {
 	BatchAccepted: batchAcceptedSchema,
 	RunList: runListSchema,
 	RestartedRun: restartedRunSchema,
+	RunInstance: runInstanceSchema,
 	ApprovalAnswer: approvalAnswerSchema,
 	ProgressEvent: progressEventSchema,
 	PoolStats: poolStatsSchema,

@@ -196,6 +196,17 @@ export const OPERATIONS: OperationSpec[] = [
 		errors: [404],
 	},
 	{
+		method: "get",
+		path: "/{id}/instance",
+		operationId: "getRunInstance",
+		tag: "runs",
+		summary: "A run's Workflow instance",
+		description:
+			"The registry's status beside the Workflow engine's (null when the engine has no such instance): for checking that the two agree.",
+		responses: { 200: { description: "The registry's and the engine's view.", body: "RunInstance" } },
+		errors: [404],
+	},
+	{
 		method: "delete",
 		path: "/{id}",
 		operationId: "cancelRun",

@@ -43,3 +43,26 @@ export const restartedRunSchema = runStatusSchema.extend({ restartedFrom: z.stri
 
 /** `POST /:id/approve` (202): the run's status and the decision sent to its Workflow. */
 export const approvalAnswerSchema = runStatusSchema.extend({ approval: z.enum(["approved", "rejected"]) });
+
+/** `GET /:id/instance`: the registry's status beside the Workflow instance's, null when the engine has none. */
+export const runInstanceSchema = z.object({
+	id: z.string(),
+	registry: runStateSchema,
+	instance: z
+		.object({
+			status: z.enum([
+				"queued",
+				"running",
+				"paused",
+				"errored",
+				"terminated",
+				"complete",
+				"waiting",
+				"waitingForPause",
+				"rollingBack",
+				"unknown",
+			]),
+			error: z.object({ name: z.string(), message: z.string() }).nullable(),
+		})
+		.nullable(),
+});

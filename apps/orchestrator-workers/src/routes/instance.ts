@@ -1,0 +1,33 @@
+/**
+ * `GET /:id/instance`: the run's Workflow instance as the engine reports it, beside the registry's
+ * status. The registry is written from inside steps, so this is where an operator checks that the two
+ * agree (a run the registry calls running whose instance is gone is what recovery repairs).
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/app";
+import { methodNotAllowed } from "../http/errors";
+import { readRunStatus } from "../registry/run-view";
+import { notFound } from "../runs/run-state";
+import { runIdParam } from "./run-id";
+
+export const instance = new Hono<AppEnv>()
+	.get("/:id/instance", runIdParam, async (c) => {
+		const id = c.req.valid("param").id;
+		const registered = await readRunStatus(c.env.DB, id);
+		if (!registered) throw notFound(id);
+		let engine: InstanceStatus | null;
+		try {
+			engine = await (await c.env.ORCHESTRATOR_WORKFLOW.get(id)).status();
+		} catch (_error) {
+			engine = null; // the engine has no such instance (any more)
+		}
+		return c.json({
+			id,
+			registry: registered.status,
+			instance: engine && {
+				status: engine.status,
+				error: engine.error ? { name: engine.error.name, message: engine.error.message } : null,
+			},
+		});
+	})
+	.all("/:id/instance", methodNotAllowed(["GET"]));
