@@ -34,6 +34,8 @@ export interface WranglerDevOptions {
 export interface WranglerDev {
 	url: string;
 	port: number;
+	/** wrangler's process id: the root of the tree of workerd (and Chromium) processes it runs. */
+	pid: number;
 	persistTo: string;
 	/** Everything wrangler printed so far (stdout and stderr), for failure messages. */
 	output(): string;
@@ -101,7 +103,14 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 	child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
 	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
 	const url = `http://127.0.0.1:${port}`;
-	const dev: WranglerDev = { url, port, persistTo, output: () => output, stop: () => stopProcessGroup(child) };
+	const dev: WranglerDev = {
+		url,
+		port,
+		pid: child.pid ?? 0,
+		persistTo,
+		output: () => output,
+		stop: () => stopProcessGroup(child),
+	};
 	try {
 		await waitUntilReady(child, () => output, options.readyTimeoutMs ?? 90_000);
 	} catch (error) {

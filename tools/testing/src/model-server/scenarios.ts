@@ -7,10 +7,11 @@
  * answers its n-th call with `replies[n]`, repeating the last reply once they run out. Each scenario
  * counts its calls, its concurrency and each rule's calls, readable with `GET /__scenarios/:id`.
  *
- * A scenario may also inject transient faults: with `faults: {rate, seed}`, each of its calls fails
- * with `faults.reply` (a 500 unless given) when a hash of (seed, call index) falls below `rate`. The
- * choice depends only on the call's index, so a run sees the same number of faults whatever order
- * its concurrent calls arrive in. Faulted calls are counted in `faultsInjected` and skip the rules.
+ * A scenario may also inject transient faults: with `faults: {rate, seed}`, that share of its calls
+ * fails with `faults.reply` (a 500 unless given), evenly spaced by call index with a phase the seed
+ * picks. The choice depends only on the call's index, so a run sees the same number of faults
+ * whatever order its concurrent calls arrive in. Faulted calls count in `faultsInjected` and skip
+ * the rules.
  *
  * Reply strings may use placeholders, filled from the request:
  * - `{{user}}`: the user message;
@@ -177,12 +178,14 @@ export type ScenarioBook = ReturnType<typeof createScenarioBook>;
 
 const FENCE = /<<<DATA(?:-\d+)?>>>\n([\s\S]*?)\n<<<DATA(?:-\d+)?>>>/g;
 
-/** Whether the call at `index` fails: a 32-bit mix of (seed, index) mapped to [0, 1), below the rate. */
+/**
+ * Whether the call at `index` fails: exactly `rate` of every run of calls, spread evenly (every tenth
+ * call at 0.1), with a phase picked by the seed. A random draw per call would let a short benchmark
+ * see a share well off the nominal rate.
+ */
 function isFaulted(faults: ScenarioFaults, index: number): boolean {
-	let x = (Math.imul(index + 1, 0x9e3779b1) ^ Math.imul(faults.seed ?? 1, 0x85ebca6b)) >>> 0;
-	x = Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 0;
-	x = Math.imul(x ^ (x >>> 15), 0x846ca68b) >>> 0;
-	return ((x ^ (x >>> 16)) >>> 0) / 2 ** 32 < faults.rate;
+	const phase = ((Math.imul(faults.seed ?? 1, 0x9e3779b1) >>> 0) / 2 ** 32) % 1;
+	return Math.floor((index + 1) * faults.rate + phase) > Math.floor(index * faults.rate + phase);
 }
 
 /** Replaces placeholders in every string of a reply. */
