@@ -1,0 +1,114 @@
+/**
+ * The product as the benchmarks run it: one `wrangler dev` with both Workers against the scripted
+ * model server, and runs whose model calls are all routed to a scenario of their own.
+ */
+import { llmSubtask } from "@ow/schemas/testing";
+import {
+	readRun,
+	startRun,
+	startWranglerDev,
+	type ModelServer,
+	type ScenarioFaults,
+	type WranglerDev,
+} from "@ow/testing";
+import type { RunStatus } from "@ow/schemas";
+
+/** Every model call of the benchmarks takes this long (the model server's fixed latency). */
+export const MODEL_LATENCY_MS = 200;
+
+const PLANNER = "You are the planner";
+const SYNTHESISER = "You combine the results";
+
+/** Starts the product with `vars` on top of the benchmark's defaults. */
+export function startProduct(models: ModelServer, vars: Record<string, string> = {}): Promise<WranglerDev> {
+	return startWranglerDev({
+		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
+		migrateD1: "DB",
+		vars: {
+			MODEL_PROVIDER: "openai-compatible",
+			MODEL_BASE_URL: models.baseURL,
+			BIG_MODEL: "big",
+			SMALL_MODEL: "small",
+			STEP_RETRY_DELAY_MS: "50",
+			MAX_SUBTASKS: "32",
+			MAX_ACTIVE_RUNS: "250",
+			...vars,
+		},
+		readyTimeoutMs: 120_000,
+	});
+}
+
+/**
+ * Scripts one run: a plan of `width` independent llm subtasks, each call answered after the server's
+ * latency. Returns the prompt that routes the run's calls to it.
+ */
+export function waveScenario(models: ModelServer, width: number, faults?: ScenarioFaults) {
+	// Scenarios match by substring, so no id may be a prefix of another: a UUID each.
+	const id = `bench-${crypto.randomUUID()}`;
+	const plan = { subtasks: Array.from({ length: width }, (_, i) => llmSubtask(`s${i + 1}`)) };
+	models.defineScenario({
+		id,
+		...(faults ? { faults } : {}),
+		rules: [
+			{ match: PLANNER, replies: [{ kind: "json", value: plan }] },
+			{ match: SYNTHESISER, replies: [{ kind: "json", value: { answer: "done", references: [] } }] },
+			{ match: "", replies: [{ kind: "text", text: "result" }] },
+		],
+	});
+	return { id, width, prompt: `Benchmark run [${id}]`, plan };
+}
+
+/** One finished run, timed from the client's POST to the registry's completion time. */
+export interface TimedRun {
+	id: string;
+	status: RunStatus;
+	/** POST sent → run recorded complete, ms. */
+	endToEndMs: number;
+	/** Plan answered → synthesis asked (the execute phase as the model server saw it), ms. */
+	executeMs: number;
+	calls: number;
+}
+
+/** Starts a run of `scenario`, waits for its end, and fails unless it completed. */
+export async function timeRun(
+	dev: WranglerDev,
+	models: ModelServer,
+	scenario: ReturnType<typeof waveScenario>,
+): Promise<TimedRun> {
+	const postedAt = Date.now();
+	const id = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: scenario.width } });
+	const status = mustComplete(await settle(dev, id));
+	const seen = models.requests.filter((r) => JSON.stringify(r.body.messages).includes(scenario.id));
+	const planAsked = seen.find((r) => JSON.stringify(r.body.messages).includes(PLANNER))?.receivedAt ?? Number.NaN;
+	const synthesisAsked = seen.findLast((r) => JSON.stringify(r.body.messages).includes(SYNTHESISER))?.receivedAt;
+	return {
+		id,
+		status,
+		endToEndMs: Date.parse(status.updatedAt) - postedAt,
+		executeMs: (synthesisAsked ?? Number.NaN) - (planAsked + MODEL_LATENCY_MS),
+		calls: models.scenarioStats(scenario.id)?.calls ?? 0,
+	};
+}
+
+/** Polls a run until it ends (complete, errored or terminated) and returns its status. */
+export async function settle(
+	dev: WranglerDev,
+	id: string,
+	{ timeoutMs = 180_000, intervalMs = 100 } = {},
+): Promise<RunStatus> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const status = await readRun(dev.url, id);
+		if (["complete", "errored", "terminated"].includes(status.status)) return status;
+		if (Date.now() > deadline) throw new Error(`bench run ${id} still ${status.status} after ${timeoutMs} ms`);
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+}
+
+/** A benchmark of a run that did not complete would measure nothing: fail loudly instead. */
+export function mustComplete(status: RunStatus): RunStatus {
+	if (status.status !== "complete") {
+		throw new Error(`bench run ${status.id} ended ${status.status}: ${JSON.stringify(status.error)}`);
+	}
+	return status;
+}
