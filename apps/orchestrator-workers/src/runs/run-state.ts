@@ -39,8 +39,17 @@ export function assertStatus(run: RunStatus, action: string, allowed: RunState[]
 	if (!allowed.includes(run.status)) throw conflict(run, action, allowed);
 }
 
+/**
+ * How long the registry may be quiet before a read also asks the engine. Every transition the API or
+ * a step makes is in the registry at once; the engine only knows better when something ended or
+ * stopped outside a step, which a quiet registry is the sign of. Asking on every read would queue
+ * each status read behind the instance's own work in the engine.
+ */
+export const ENGINE_CHECK_AFTER_MS = 5_000;
+
 async function withInstanceStatus(env: Env, status: RunStatus): Promise<RunStatus> {
 	if (isTerminal(status.status)) return status;
+	if (Date.now() - Date.parse(status.updatedAt) < ENGINE_CHECK_AFTER_MS) return status;
 	let instance: InstanceStatus;
 	try {
 		instance = await (await env.ORCHESTRATOR_WORKFLOW.get(status.id)).status();
