@@ -2,6 +2,9 @@
  * Load end to end: 200 runs created at once on a stack with room for them. Every id is readable,
  * every run ends, each exactly once (planned and synthesised once, every subtask call an attempt
  * its run shows), none lost or mixed up, and the registry agrees with the Workflow engine.
+ *
+ * The soak (`npm run soak`, or SOAK_ROUNDS=n) repeats the round n times on the same stack, so a leak
+ * or a slowdown that only shows after thousands of runs fails it too.
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
@@ -15,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const LOAD_RUNS = 200;
+const ROUNDS = Number(process.env.SOAK_ROUNDS ?? 1);
 const PLANNER = "You are the planner";
 const SYNTHESISER = "You combine the results";
 
@@ -61,7 +65,8 @@ async function listAll(): Promise<Listed[]> {
 }
 
 describe("load", () => {
-	it(`should create ${LOAD_RUNS} runs at once and end every one exactly once`, async () => {
+	const rounds = Array.from({ length: ROUNDS }, (_, i) => i + 1);
+	it.each(rounds)(`should create ${LOAD_RUNS} runs at once and end every one exactly once (round %i)`, async () => {
 		const id = `load-${crypto.randomUUID()}`;
 		models.defineScenario({
 			id,
