@@ -66,7 +66,27 @@ export interface TimedRun {
 	endToEndMs: number;
 	/** Plan answered → synthesis asked (the execute phase as the model server saw it), ms. */
 	executeMs: number;
+	/** Where the time beyond the model calls went, from the model server's clock and the registry's. */
+	overhead: Overhead;
 	calls: number;
+}
+
+/**
+ * The product's own time in a one-wave run, phase by phase: everything between the model calls.
+ * Their sum is the end-to-end time less plan, one subtask and synthesis latency, when the wave's
+ * calls all run at once.
+ */
+export interface Overhead {
+	/** POST sent → plan call arrives: the API, the registry insert, the instance start, the first step. */
+	startMs: number;
+	/** Plan answered → first subtask call arrives: validation, the plan's record, a step starting. */
+	planToWaveMs: number;
+	/** First → last subtask call arriving: how long the engine takes to start every step of the wave. */
+	waveSpreadMs: number;
+	/** Last subtask answered → synthesis call arrives: outcomes recorded, the next step starting. */
+	waveToSynthesisMs: number;
+	/** Synthesis answered → run recorded complete. */
+	synthesisToDoneMs: number;
 }
 
 /** Starts a run of `scenario`, waits for its end, and fails unless it completed. */
@@ -78,14 +98,33 @@ export async function timeRun(
 	const postedAt = Date.now();
 	const id = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: scenario.width } });
 	const status = mustComplete(await settle(dev, id));
-	const seen = models.requests.filter((r) => JSON.stringify(r.body.messages).includes(scenario.id));
-	const planAsked = seen.find((r) => JSON.stringify(r.body.messages).includes(PLANNER))?.receivedAt ?? Number.NaN;
-	const synthesisAsked = seen.findLast((r) => JSON.stringify(r.body.messages).includes(SYNTHESISER))?.receivedAt;
+	const asked = (role: string) =>
+		models.requests
+			.filter((r) => {
+				const text = JSON.stringify(r.body.messages);
+				return (
+					text.includes(scenario.id) &&
+					(role === "" ? !text.includes(PLANNER) && !text.includes(SYNTHESISER) : text.includes(role))
+				);
+			})
+			.map((r) => r.receivedAt);
+	const plan = Math.min(...asked(PLANNER));
+	const subtasks = asked("");
+	const synthesis = Math.max(...asked(SYNTHESISER));
+	const doneAt = Date.parse(status.updatedAt);
+	const L = MODEL_LATENCY_MS;
 	return {
 		id,
 		status,
-		endToEndMs: Date.parse(status.updatedAt) - postedAt,
-		executeMs: (synthesisAsked ?? Number.NaN) - (planAsked + MODEL_LATENCY_MS),
+		endToEndMs: doneAt - postedAt,
+		executeMs: synthesis - (plan + L),
+		overhead: {
+			startMs: plan - postedAt,
+			planToWaveMs: Math.min(...subtasks) - (plan + L),
+			waveSpreadMs: Math.max(...subtasks) - Math.min(...subtasks),
+			waveToSynthesisMs: synthesis - (Math.max(...subtasks) + L),
+			synthesisToDoneMs: doneAt - (synthesis + L),
+		},
 		calls: models.scenarioStats(scenario.id)?.calls ?? 0,
 	};
 }

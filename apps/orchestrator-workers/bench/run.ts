@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --strict]`: the product measured as a user runs it (a real
+ * `npm run bench [-- --quick] [--strict] [--only=1,3]`: the product measured as a user runs it (a real
  * `wrangler dev` with both Workers, the scripted model server at a fixed latency, real Chromium).
  * Prints every figure with its target and a pass/miss mark, writes bench/results/, and after a full
- * run updates the README's table. `--strict` exits non-zero when a target is missed.
+ * run updates the README's table. `--strict` exits non-zero when a target is missed; `--only` runs
+ * some of the five measurements (and then writes no results).
  *
  * Absolute times on a small shared machine are noisy, so every figure is a ratio (or a count)
  * measured within one run of the benchmark.
@@ -20,6 +21,11 @@ import { round } from "./stats.ts";
 
 const quick = process.argv.includes("--quick");
 const strict = process.argv.includes("--strict");
+const only = process.argv
+	.find((a) => a.startsWith("--only="))
+	?.slice("--only=".length)
+	.split(",");
+const wanted = (n: number) => !only || only.includes(String(n));
 const started = performance.now();
 const say = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
 
@@ -42,21 +48,47 @@ say(`${quick ? "quick" : "full"} run on ${describeMachine()}; every model call t
 const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
 const measurements: Measurement[] = [];
 try {
-	await withProduct(models, { MAX_PARALLEL: "32" }, async (dev) => {
-		say("1, 2a: critical path and fan-out (MAX_PARALLEL=32)");
-		measurements.push(await measureCriticalPath(dev, models, { repeats: quick ? 2 : 5 }));
-		say("3: retry cost with 10 % faults, then the one-step baseline");
-		measurements.push(await measureRetryCost(dev, models, { runs: quick ? 8 : 20 }));
-		say("4: concurrent runs");
-		measurements.push(await measureConcurrentRuns(dev, models, { runs: 100 }));
-	});
-	await withProduct(models, {}, async (dev) => {
-		say("2b: the default cap of 6");
-		measurements.push(await measureCapFloor(dev, models, { repeats: quick ? 2 : 5 }));
-	});
-	say("5: browser, warm pool against a bare page load");
+	if (wanted(1) || wanted(3) || wanted(4)) {
+		await withProduct(models, { MAX_PARALLEL: "32" }, async (dev) => {
+			if (wanted(1)) {
+				say("1, 2a: critical path and fan-out (MAX_PARALLEL=32)");
+				measurements.push(await measureCriticalPath(dev, models, { repeats: quick ? 2 : 5 }));
+			}
+			if (wanted(3)) {
+				say("3: retry cost with 10 % faults, then the one-step baseline");
+				measurements.push(await measureRetryCost(dev, models, { runs: quick ? 8 : 20 }));
+			}
+			if (wanted(4)) {
+				say("4: concurrent runs");
+				measurements.push(await measureConcurrentRuns(dev, models, { runs: 100 }));
+			}
+		});
+	}
+	if (wanted(2)) {
+		await withProduct(models, {}, async (dev) => {
+			say("2b: the default cap of 6");
+			measurements.push(await measureCapFloor(dev, models, { repeats: quick ? 2 : 5 }));
+		});
+	}
+	if (wanted(5)) {
+		say("5: browser, warm pool against a bare page load");
+		measurements.push(await browserMeasurement(quick));
+	}
+} finally {
+	await models.close();
+}
+
+console.log(`\n${textTable(measurements)}\n`);
+if (!only) for (const file of writeResults(measurements, { quick })) say(`wrote ${file}`);
+const missed = measurements.flatMap((m) => m.figures).filter((f) => passes(f) === false);
+say(
+	`done: ${missed.length === 0 ? "every target met" : `${missed.length} target(s) missed: ${missed.map((f) => f.name).join("; ")}`}`,
+);
+process.exit(strict && missed.length > 0 ? 1 : 0);
+
+async function browserMeasurement(quick: boolean): Promise<Measurement> {
 	const browser = await measureBrowser({ quick });
-	measurements.push({
+	return {
 		title: "browser",
 		figures: [
 			{
@@ -74,15 +106,5 @@ try {
 			},
 		],
 		raw: { ...browser },
-	});
-} finally {
-	await models.close();
+	};
 }
-
-console.log(`\n${textTable(measurements)}\n`);
-for (const file of writeResults(measurements, { quick })) say(`wrote ${file}`);
-const missed = measurements.flatMap((m) => m.figures).filter((f) => passes(f) === false);
-say(
-	`done: ${missed.length === 0 ? "every target met" : `${missed.length} target(s) missed: ${missed.map((f) => f.name).join("; ")}`}`,
-);
-process.exit(strict && missed.length > 0 ? 1 : 0);

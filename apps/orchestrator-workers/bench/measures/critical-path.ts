@@ -8,7 +8,7 @@
  */
 import type { ModelServer, WranglerDev } from "@ow/testing";
 import type { Measurement } from "../figures.ts";
-import { MODEL_LATENCY_MS, timeRun, waveScenario } from "../product.ts";
+import { MODEL_LATENCY_MS, timeRun, waveScenario, type Overhead } from "../product.ts";
 import { median, round } from "../stats.ts";
 
 export async function measureCriticalPath(
@@ -18,11 +18,13 @@ export async function measureCriticalPath(
 ): Promise<Measurement> {
 	const criticalPathMs = 3 * MODEL_LATENCY_MS;
 	const bySize = new Map<number, number[]>();
+	const overheads = new Map<number, Overhead[]>();
 	// Interleaved, so a slow moment of the machine hits every size alike.
 	for (let r = 0; r < repeats; r += 1) {
 		for (const n of sizes) {
 			const run = await timeRun(dev, models, waveScenario(models, n));
 			bySize.set(n, [...(bySize.get(n) ?? []), run.endToEndMs]);
+			overheads.set(n, [...(overheads.get(n) ?? []), run.overhead]);
 		}
 	}
 	const e2e = (n: number) => median(bySize.get(n)!);
@@ -31,7 +33,7 @@ export async function measureCriticalPath(
 		value: e2e(n) / criticalPathMs,
 		unit: "×" as const,
 		...(n === 8 ? { limit: 1.1 } : {}),
-		detail: `median ${Math.round(e2e(n))} ms of ${repeats} over ${criticalPathMs} ms`,
+		detail: `median ${Math.round(e2e(n))} ms of ${repeats} over ${criticalPathMs} ms; overhead ${describe(overheads.get(n)!)}`,
 	}));
 	const widest = Math.max(...sizes);
 	figures.push({
@@ -44,6 +46,22 @@ export async function measureCriticalPath(
 	return {
 		title: "critical path and fan-out",
 		figures,
-		raw: { criticalPathMs, endToEndMs: Object.fromEntries([...bySize].map(([n, v]) => [n, v.map((x) => round(x))])) },
+		raw: {
+			criticalPathMs,
+			endToEndMs: Object.fromEntries([...bySize].map(([n, v]) => [n, v.map((x) => round(x))])),
+			overheadMs: Object.fromEntries([...overheads].map(([n, v]) => [n, medianOverhead(v)])),
+		},
 	};
+}
+
+/** The median of each phase across runs. */
+function medianOverhead(runs: Overhead[]): Overhead {
+	const keys = Object.keys(runs[0]!) as (keyof Overhead)[];
+	return Object.fromEntries(keys.map((k) => [k, round(median(runs.map((r) => r[k])))])) as unknown as Overhead;
+}
+
+/** "start 45 + plan→wave 38 + spread 3 + wave→synthesis 35 + synthesis→done 12 ms" (medians). */
+function describe(runs: Overhead[]): string {
+	const m = medianOverhead(runs);
+	return `start ${Math.round(m.startMs)} + plan→wave ${Math.round(m.planToWaveMs)} + wave spread ${Math.round(m.waveSpreadMs)} + wave→synthesis ${Math.round(m.waveToSynthesisMs)} + synthesis→done ${Math.round(m.synthesisToDoneMs)} ms`;
 }
