@@ -47,6 +47,7 @@ interface ModelEnv {
 	MODEL_API_KEY?: string;
 	BIG_MODEL?: string;
 	SMALL_MODEL?: string;
+	MODEL_CALL_TIMEOUT_MS?: string;
 	AI?: Ai;
 }
 

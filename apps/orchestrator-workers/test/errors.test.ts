@@ -1,8 +1,10 @@
+import { env } from "cloudflare:workers";
 import { APICallError } from "ai";
 import { describe, expect, it } from "vitest";
 import { OrchestratorError, parseRetryAfter } from "../src/errors";
 import { createModels } from "../src/models";
 import { generateAnswer } from "../src/workflows/model-call";
+import { scenario } from "./scenario";
 
 const apiError = (statusCode: number | undefined, headers: Record<string, string> = {}) =>
 	new APICallError({
@@ -48,13 +50,25 @@ describe("an unreachable model server", () => {
 	it("should fail with model-unreachable and say what to configure", async () => {
 		// Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
 		const models = createModels({ MODEL_PROVIDER: "openai-compatible", MODEL_BASE_URL: "http://127.0.0.1:9/v1" });
-		const call = generateAnswer({
-			model: models.small,
-			modelId: models.ids.small,
-			prompt: { instructions: "i", prompt: "p" },
-			fix: models.fix,
-		});
+		const call = generateAnswer(models.call("small", { instructions: "i", prompt: "p" }));
 		await expect(call).rejects.toMatchObject({ code: "model-unreachable", recoverable: true });
 		await expect(call).rejects.toThrow(/Start an OpenAI-compatible server at http:\/\/127\.0\.0\.1:9\/v1/);
+	});
+});
+
+describe("a model that never answers", () => {
+	it("should be abandoned after MODEL_CALL_TIMEOUT_MS with a retryable error naming the setting", async () => {
+		const s = await scenario([{ match: "", replies: [{ kind: "hang" }] }]);
+		const models = createModels({
+			MODEL_PROVIDER: "openai-compatible",
+			MODEL_BASE_URL: env.MODEL_BASE_URL,
+			MODEL_CALL_TIMEOUT_MS: "1000",
+		});
+		const started = Date.now();
+		const call = generateAnswer(models.call("small", { instructions: "i", prompt: s.prompt() }));
+
+		await expect(call).rejects.toMatchObject({ code: "model-unreachable", recoverable: true });
+		await expect(call).rejects.toThrow(/did not answer within 1000 ms \(MODEL_CALL_TIMEOUT_MS\)/);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
 	});
 });

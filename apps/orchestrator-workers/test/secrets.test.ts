@@ -86,12 +86,7 @@ describe("a provider that echoes the key it was sent", () => {
 			MODEL_BASE_URL: env.MODEL_BASE_URL,
 			MODEL_API_KEY: KEY,
 		});
-		const call = generateAnswer({
-			model: models.small,
-			modelId: models.ids.small,
-			prompt: { instructions: "i", prompt: s.prompt() },
-			fix: models.fix,
-		});
+		const call = generateAnswer(models.call("small", { instructions: "i", prompt: s.prompt() }));
 		const error = await call.then(
 			() => null,
 			(e: unknown) => e as Error & { code: string },
