@@ -3,6 +3,7 @@
  * variable that is set to something unusable fails loudly (`config-invalid`) instead of silently
  * falling back.
  */
+import { BROWSE_LIMITS } from "@ow/schemas";
 import { OrchestratorError } from "./errors";
 
 /** Retry and timeout policy of one kind of step. */
@@ -33,6 +34,8 @@ export interface OrchestratorConfig {
 	recoveryStaleMs: number;
 	/** Longest a single model call may take before it is abandoned (and its step retried). */
 	modelCallTimeoutMs: number;
+	/** How long the harness waits for a page to load before the browse fails (and its step retries). */
+	browseTimeoutMs: number;
 	plan: StepPolicy;
 	subtask: StepPolicy;
 	synthesise: StepPolicy;
@@ -53,6 +56,7 @@ const DEFAULTS = {
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
 	MODEL_CALL_TIMEOUT_MS: 90_000,
+	BROWSE_TIMEOUT_MS: BROWSE_LIMITS.defaultTimeoutMs,
 	STEP_RETRY_LIMIT: 3,
 	STEP_RETRY_DELAY_MS: 2_000,
 	PLAN_TIMEOUT_MS: 120_000,
@@ -95,6 +99,7 @@ export function readConfig(env: object): OrchestratorConfig {
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
+		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
 		plan: policy("PLAN_TIMEOUT_MS"),
 		subtask: policy("SUBTASK_TIMEOUT_MS"),
 		synthesise: policy("SYNTHESISE_TIMEOUT_MS"),

@@ -333,6 +333,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 					maxOutputChars: run.config.maxStepOutputChars,
 					screenshot: run.options.screenshots,
 					maxIterations: run.config.agentMaxIterations,
+					browseTimeoutMs: run.config.browseTimeoutMs,
 				},
 			);
 			return { ...output, attempts: attempt, startedAt, finishedAt: now() };

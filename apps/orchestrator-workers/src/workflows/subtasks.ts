@@ -34,6 +34,8 @@ export interface SubtaskInput {
 	screenshot: boolean;
 	/** Most actions an agentic browser subtask may take. */
 	maxIterations: number;
+	/** How long the page may take to load. */
+	browseTimeoutMs: number;
 }
 
 /** What a subtask needs besides its input. */
@@ -62,6 +64,7 @@ async function runBrowserSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 		goal: input.subtask.instructions,
 		runId: input.runId,
 		screenshot: input.screenshot,
+		timeoutMs: input.browseTimeoutMs,
 	});
 	// Page text is cut before it reaches the prompt, so the prompt stays within the model's context.
 	const text = truncateText(page.text, input.maxOutputChars).text;

@@ -141,11 +141,11 @@ describe("browser faults on the shared stack", () => {
 });
 
 /**
- * A hung page costs the harness's own navigation timeout (30 s, the browse default the orchestrator
- * does not override) per attempt, so with the default retries a run would take minutes. This stack
- * sets STEP_RETRY_LIMIT=0: one attempt, and the run must still end with the timeout's code.
+ * A hung page costs a navigation timeout per attempt (BROWSE_TIMEOUT_MS, 30 s by default), so this
+ * stack shortens it to 3 s and allows one retry: two attempts, and the run must still end with the
+ * timeout's code.
  */
-describe("a hung page, with STEP_RETRY_LIMIT=0", () => {
+describe("a hung page, with BROWSE_TIMEOUT_MS=3000 and STEP_RETRY_LIMIT=1", () => {
 	let dev: WranglerDev;
 
 	beforeAll(async () => {
@@ -156,7 +156,8 @@ describe("a hung page, with STEP_RETRY_LIMIT=0", () => {
 				MODEL_PROVIDER: "openai-compatible",
 				MODEL_BASE_URL: models.baseURL,
 				...E2E_VARS,
-				STEP_RETRY_LIMIT: "0",
+				STEP_RETRY_LIMIT: "1",
+				BROWSE_TIMEOUT_MS: "3000",
 			},
 			readyTimeoutMs: 120_000,
 		});
@@ -164,20 +165,20 @@ describe("a hung page, with STEP_RETRY_LIMIT=0", () => {
 
 	afterAll(() => dev?.stop());
 
-	it("should fail the browser subtask with the navigation timeout after one attempt, per failure policy", async () => {
+	it("should fail the browser subtask with the navigation timeout after two attempts, per failure policy", async () => {
 		const path = `/hang?id=${crypto.randomUUID()}`;
-		// The harness gives up after its 30 s; the rest is slack for a loaded machine.
-		const { bestEffort, failFast } = await underBothPolicies(dev.url, `${site.url}${path}`, 55_000);
+		// Two attempts of 3 s each; the rest is slack for a loaded machine.
+		const { bestEffort, failFast } = await underBothPolicies(dev.url, `${site.url}${path}`, 40_000);
 
-		const timedOut = { status: "failed", attempts: 1, error: { code: "browser-failed" } };
+		const timedOut = { status: "failed", attempts: 2, error: { code: "browser-failed" } };
 		expect(bestEffort.status).toBe("complete");
 		expect(subtask(bestEffort, "page")).toMatchObject(timedOut);
-		expect(subtask(bestEffort, "page").error?.message).toMatch(/did not load within 30000 ms/);
+		expect(subtask(bestEffort, "page").error?.message).toMatch(/did not load within 3000 ms/);
 		expect(subtask(bestEffort, "notes")).toMatchObject({ status: "succeeded" });
 
 		expect(failFast).toMatchObject({ status: "errored", error: { code: "subtask-failed" } });
 		expect(subtask(failFast, "page")).toMatchObject(timedOut);
-		// One request per run: nothing retried.
-		expect(site.log.filter((line) => line === `GET ${path}`)).toHaveLength(2);
+		// Two requests per run: the attempt and its one retry, nothing more.
+		expect(site.log.filter((line) => line === `GET ${path}`)).toHaveLength(4);
 	});
 });
