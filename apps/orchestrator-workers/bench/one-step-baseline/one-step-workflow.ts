@@ -50,7 +50,11 @@ export class OneStepBaselineWorkflow extends WorkflowEntrypoint<BaselineEnv, One
 		);
 		if (!draft.check.ok) throw new Error(`[plan-invalid] ${draft.check.problems.join("; ")}`);
 		const { subtasks } = draft.check.plan;
-		const limits = { maxOutputChars: config.maxStepOutputChars, maxIterations: config.agentMaxIterations };
+		const limits = {
+			maxOutputChars: config.maxStepOutputChars,
+			maxIterations: config.agentMaxIterations,
+			browseTimeoutMs: config.browseTimeoutMs,
+		};
 		const results = await step.do(BASELINE_STEP.subtasks, stepConfig(config.subtask), () =>
 			asStep(() => Promise.all(subtasks.map((subtask) => answer(models, { request: prompt, subtask, ...limits })))),
 		);
@@ -64,7 +68,7 @@ export class OneStepBaselineWorkflow extends WorkflowEntrypoint<BaselineEnv, One
 /** One subtask through the product's executor, as the result synthesis reads. */
 async function answer(
 	models: Models,
-	input: Pick<SubtaskInput, "request" | "subtask" | "maxOutputChars" | "maxIterations">,
+	input: Pick<SubtaskInput, "request" | "subtask" | "maxOutputChars" | "maxIterations" | "browseTimeoutMs">,
 ): Promise<SynthesisInput> {
 	const deps = { models, harness: NO_BROWSER, onAgentStep: async () => {} };
 	const output = await runSubtask(deps, { ...input, runId: "baseline", dependencies: [], screenshot: false });
