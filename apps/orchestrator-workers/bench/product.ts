@@ -6,7 +6,7 @@ import { llmSubtask } from "@ow/schemas/testing";
 import {
 	readRun,
 	startRun,
-	startWranglerDev,
+	startProductStack,
 	type ModelServer,
 	type ScenarioFaults,
 	type WranglerDev,
@@ -21,20 +21,11 @@ const SYNTHESISER = "You combine the results";
 
 /** Starts the product with `vars` on top of the benchmark's defaults. */
 export function startProduct(models: ModelServer, vars: Record<string, string> = {}): Promise<WranglerDev> {
-	return startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: {
-			MODEL_PROVIDER: "openai-compatible",
-			MODEL_BASE_URL: models.baseURL,
-			BIG_MODEL: "big",
-			SMALL_MODEL: "small",
-			STEP_RETRY_DELAY_MS: "50",
-			MAX_SUBTASKS: "32",
-			MAX_ACTIVE_RUNS: "250",
-			...vars,
-		},
-		readyTimeoutMs: 120_000,
+	return startProductStack(models.baseURL, {
+		STEP_RETRY_DELAY_MS: "50",
+		MAX_SUBTASKS: "32",
+		MAX_ACTIVE_RUNS: "250",
+		...vars,
 	});
 }
 

@@ -1,7 +1,7 @@
+import { chromiumBrowsersOf } from "@ow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, waitFor, type Harness } from "./harness";
 import { startPageServer, type PageServer } from "./page-server";
-import { chromiumBrowsersOf } from "./processes";
 
 // One harness for the file, pool size 1, private URLs allowed (the page server is on 127.0.0.1).
 // Tests run in order and share the pool: each states the pool counters it expects to move.

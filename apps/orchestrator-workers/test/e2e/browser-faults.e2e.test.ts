@@ -7,9 +7,16 @@
  */
 import type { FailurePolicy, RunStatus, SubtaskStatus } from "@ow/schemas";
 import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
-import { connectModelServer, freePort, startRun, startWranglerDev, waitForRun, type WranglerDev } from "@ow/testing";
+import {
+	chromiumBrowsersOf,
+	connectModelServer,
+	freePort,
+	startProductStack,
+	startRun,
+	waitForRun,
+	type WranglerDev,
+} from "@ow/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromiumBrowsersOf } from "./chromium-processes";
 import { RECOVERED_FACT, RECOVERED_TITLE, startFaultSite, type FaultSite } from "./fault-site";
 import { E2E_VARS } from "./global-setup";
 
@@ -149,18 +156,7 @@ describe("a hung page, with BROWSE_TIMEOUT_MS=3000 and STEP_RETRY_LIMIT=1", () =
 	let dev: WranglerDev;
 
 	beforeAll(async () => {
-		dev = await startWranglerDev({
-			configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-			migrateD1: "DB",
-			vars: {
-				MODEL_PROVIDER: "openai-compatible",
-				MODEL_BASE_URL: models.baseURL,
-				...E2E_VARS,
-				STEP_RETRY_LIMIT: "1",
-				BROWSE_TIMEOUT_MS: "3000",
-			},
-			readyTimeoutMs: 120_000,
-		});
+		dev = await startProductStack(models.baseURL, { ...E2E_VARS, STEP_RETRY_LIMIT: "1", BROWSE_TIMEOUT_MS: "3000" });
 	});
 
 	afterAll(() => dev?.stop());

@@ -4,7 +4,7 @@
  * ids in its prompts, so they never see each other's answers. (The recovery test starts its own,
  * because it kills it.)
  */
-import { startModelServer, startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
+import { startModelServer, startProductStack, type ModelServer, type WranglerDev } from "@ow/testing";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -27,12 +27,7 @@ let dev: WranglerDev | undefined;
 
 export async function setup(project: TestProject) {
 	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: { MODEL_PROVIDER: "openai-compatible", MODEL_BASE_URL: models.baseURL, ...E2E_VARS },
-		readyTimeoutMs: 120_000,
-	});
+	dev = await startProductStack(models.baseURL, E2E_VARS);
 	project.provide("devURL", dev.url);
 	project.provide("modelURL", models.url);
 }

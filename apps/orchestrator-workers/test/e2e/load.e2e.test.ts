@@ -10,7 +10,7 @@ import { llmSubtask } from "@ow/schemas/testing";
 import {
 	startModelServer,
 	startRun,
-	startWranglerDev,
+	startProductStack,
 	waitForRun,
 	type ModelServer,
 	type WranglerDev,
@@ -27,18 +27,7 @@ let dev: WranglerDev;
 
 beforeAll(async () => {
 	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: {
-			MODEL_PROVIDER: "openai-compatible",
-			MODEL_BASE_URL: models.baseURL,
-			BIG_MODEL: "big",
-			SMALL_MODEL: "small",
-			MAX_ACTIVE_RUNS: String(LOAD_RUNS + 50),
-		},
-		readyTimeoutMs: 120_000,
-	});
+	dev = await startProductStack(models.baseURL, { MAX_ACTIVE_RUNS: String(LOAD_RUNS + 50) });
 });
 
 afterAll(async () => {

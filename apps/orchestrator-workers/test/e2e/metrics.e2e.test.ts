@@ -2,7 +2,7 @@ import { llmSubtask } from "@ow/schemas/testing";
 import {
 	startModelServer,
 	startRun,
-	startWranglerDev,
+	startProductStack,
 	waitForRun,
 	type ModelServer,
 	type WranglerDev,
@@ -28,16 +28,7 @@ let dev: WranglerDev;
 
 beforeAll(async () => {
 	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: {
-			MODEL_PROVIDER: "openai-compatible",
-			MODEL_BASE_URL: models.baseURL,
-			BIG_MODEL: "big",
-			SMALL_MODEL: "small",
-		},
-	});
+	dev = await startProductStack(models.baseURL);
 });
 
 afterAll(async () => {

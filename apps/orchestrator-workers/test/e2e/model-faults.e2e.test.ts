@@ -10,7 +10,7 @@ import { llmSubtask } from "@ow/schemas/testing";
 import {
 	startModelServer,
 	startRun,
-	startWranglerDev,
+	startProductStack,
 	waitForRun,
 	type ModelServer,
 	type Reply,
@@ -20,9 +20,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const RETRY_LIMIT = 2;
 const VARS = {
-	MODEL_PROVIDER: "openai-compatible",
-	BIG_MODEL: "big",
-	SMALL_MODEL: "small",
 	STEP_RETRY_LIMIT: String(RETRY_LIMIT),
 	STEP_RETRY_DELAY_MS: "100",
 	MODEL_CALL_TIMEOUT_MS: "2000",
@@ -40,12 +37,7 @@ let dev: WranglerDev;
 
 beforeAll(async () => {
 	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: { ...VARS, MODEL_BASE_URL: models.baseURL },
-		readyTimeoutMs: 120_000,
-	});
+	dev = await startProductStack(models.baseURL, VARS);
 });
 
 afterAll(async () => {

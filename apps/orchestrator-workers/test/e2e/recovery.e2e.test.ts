@@ -7,7 +7,7 @@ import {
 	readRun,
 	startModelServer,
 	startRun,
-	startWranglerDev,
+	startProductStack,
 	waitForRun,
 	type ModelServer,
 	type WranglerDev,
@@ -19,12 +19,7 @@ const servers: WranglerDev[] = [];
 const subtask = (id: string) => `Your subtask: Subtask ${id}\n`;
 
 const start = async (persistTo?: string) => {
-	const dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: persistTo ? undefined : "DB",
-		persistTo,
-		vars: { MODEL_BASE_URL: models.baseURL, BIG_MODEL: "big", SMALL_MODEL: "small", RECOVERY_STALE_MS: "1500" },
-	});
+	const dev = await startProductStack(models.baseURL, { RECOVERY_STALE_MS: "1500" }, { persistTo });
 	servers.push(dev);
 	return dev;
 };

@@ -9,7 +9,7 @@ import type { RunStatus } from "@ow/schemas";
 import {
 	parseSse,
 	startModelServer,
-	startWranglerDev,
+	startProductStack,
 	type ModelServer,
 	type Reply,
 	type ScenarioRule,
@@ -100,19 +100,7 @@ const outcome = (run: RunStatus) => [run.status, run.error?.code ?? null];
 
 beforeAll(async () => {
 	models = await startModelServer();
-	dev = await startWranglerDev({
-		configs: ["wrangler.jsonc", "apps/browser-harness/wrangler.jsonc"],
-		migrateD1: "DB",
-		vars: {
-			MODEL_PROVIDER: "openai-compatible",
-			MODEL_BASE_URL: models.baseURL,
-			BIG_MODEL: "big",
-			SMALL_MODEL: "small",
-			STEP_RETRY_LIMIT: "1",
-			STEP_RETRY_DELAY_MS: "100",
-			...SECRETS,
-		},
-	});
+	dev = await startProductStack(models.baseURL, { STEP_RETRY_LIMIT: "1", STEP_RETRY_DELAY_MS: "100", ...SECRETS });
 	await Promise.all(
 		RUN_NAMES.map(async (name) => {
 			const id = `scn-${crypto.randomUUID()}`;
