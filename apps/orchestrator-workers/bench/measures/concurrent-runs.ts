@@ -19,7 +19,7 @@ export async function measureConcurrentRuns(
 	{ runs = 100 } = {},
 ): Promise<Measurement> {
 	const scenarios = Array.from({ length: runs }, () => waveScenario(models, WIDTH));
-	const { value, busyCores } = await withCpu(dev.pid, async () => {
+	const { value, busyCores, busiest } = await withCpu(dev.pid, async () => {
 		const t0 = performance.now();
 		const ids = await Promise.all(scenarios.map((s) => create(dev, s.prompt)));
 		const createdIn = performance.now() - t0;
@@ -61,7 +61,7 @@ export async function measureConcurrentRuns(
 				value: p99,
 				unit: "ms",
 				limit: 20,
-				detail: `runtime busy ${busyCores.toFixed(2)} cores of the machine's meanwhile`,
+				detail: `meanwhile ${busiest.name} used ${busiest.cores.toFixed(2)} cores (all of wrangler's processes ${busyCores.toFixed(2)})`,
 			},
 			{
 				name: "runs lost, duplicated or not complete",
@@ -77,6 +77,7 @@ export async function measureConcurrentRuns(
 			createdInMs: round(createdIn),
 			allDoneInMs: round(allDoneIn),
 			busyCores: round(busyCores, 2),
+			busiest,
 			lost,
 		},
 	};
