@@ -61,7 +61,7 @@ export function svgChart(measurements: Measurement[], title: string): string {
 	const rowHeight = 28;
 	const left = 330;
 	const scale = 260; // pixels for "exactly the target"
-	const width = left + scale * 2 + 120;
+	const width = left + scale * 2 + 240; // room for the label of a bar cut at twice the target
 	const height = 50 + figures.length * rowHeight + 20;
 	const rows = figures.map((f, i) => {
 		const y = 40 + i * rowHeight;
