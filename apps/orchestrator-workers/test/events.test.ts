@@ -5,6 +5,7 @@ import { EMPTY_USAGE, type ProgressEvent } from "@ow/schemas";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
 import { modelIds } from "../src/models";
+import { cancelledElseBegin } from "../src/registry/lifecycle";
 import { notifyProgress } from "../src/progress/notify";
 import { RUN_ENDED } from "../src/progress/run-events";
 import {
@@ -317,6 +318,18 @@ describe("GET /:id/events (WebSocket)", () => {
 		const all = await socket.received(5);
 		expect(all[4]).toMatchObject({ type: "subtask.started", data: { id: "b", progress: { done: 1, total: 2 } } });
 		expect(strictlyIncreasing(all)).toBe(true);
+		socket.ws.close();
+	});
+
+	it("should mark the run watched once a socket connects, so its Workflow starts pushing", async () => {
+		const id = await seedRun();
+		const gate = () => cancelledElseBegin(env.DB, id, []);
+		expect(await gate()).toEqual({ cancelled: false, watched: false });
+
+		const socket = await connect(`/${id}/events`);
+		await socket.received(4);
+
+		expect(await gate()).toEqual({ cancelled: false, watched: true });
 		socket.ws.close();
 	});
 

@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { messageOf } from "../errors";
 import { isTerminalEvent, PROGRESS_BATCH, readProgressEvents } from "./progress-log";
 import { isRunOver } from "./run-lifecycle";
+import { markWatched } from "../registry/lifecycle";
 import { logEvent } from "../log";
 
 /** How often the alarm re-reads the log while sockets are open and the run goes on. */
@@ -78,6 +79,8 @@ export class RunEvents extends DurableObject<Env> {
 		}
 		this.ctx.acceptWebSocket(server);
 		server.serializeAttachment({ lastSeq: after } satisfies SocketState);
+		// From now on the Workflow pushes after each write instead of leaving it to the alarm.
+		await markWatched(this.env.DB, runId);
 		// Set before the first pass, so a failed pass still leaves the safety net in place.
 		await this.ctx.storage.setAlarm(Date.now() + RUN_EVENTS_ALARM_MS);
 		this.ctx.waitUntil(this.#schedule(true).catch((error) => log("connect pass failed", runId, error)));

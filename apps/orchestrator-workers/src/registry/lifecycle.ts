@@ -34,32 +34,34 @@ export async function recordCancel(db: D1Database, runId: string, at: string): P
 	return (update?.meta.changes ?? 0) > 0;
 }
 
+/** What a step learns before its call: whether the run was cancelled, and whether anyone watches it live. */
+export interface RunGate {
+	cancelled: boolean;
+	/** A WebSocket client has connected: progress writes are worth a push to the run's RunEvents. */
+	watched: boolean;
+}
+
 /**
- * Checks the cancel flag and, in the same round trip, makes the writes that announce the work about
- * to start (the run or an attempt began). Those writes only touch an open run, so a cancelled run
- * gets none of them. True when the run was cancelled.
+ * Reads the run's gate and, in the same round trip, makes the writes that announce the work about to
+ * start (the run or an attempt began). Those writes only touch an open run, so a cancelled run gets
+ * none of them.
  */
 export async function cancelledElseBegin(
 	db: D1Database,
 	runId: string,
 	announce: D1PreparedStatement[],
-): Promise<boolean> {
-	if (announce.length === 0) return isCancelRequested(db, runId);
-	const [flag] = await db.batch<{ cancel_requested: number }>([
-		db.prepare("SELECT cancel_requested FROM runs WHERE id = ?").bind(runId),
+): Promise<RunGate> {
+	const [flags] = await db.batch<{ cancel_requested: number; watched: number }>([
+		db.prepare("SELECT cancel_requested, watched FROM runs WHERE id = ?").bind(runId),
 		...announce,
 	]);
-	return flag?.results[0]?.cancel_requested === 1;
+	const row = flags?.results[0];
+	return { cancelled: row?.cancel_requested === 1, watched: row?.watched === 1 };
 }
 
-/** True once DELETE /:id has been asked for the run. */
-export async function isCancelRequested(db: D1Database, runId: string): Promise<boolean> {
-	return (
-		(await db
-			.prepare("SELECT cancel_requested FROM runs WHERE id = ?")
-			.bind(runId)
-			.first<number>("cancel_requested")) === 1
-	);
+/** A client watches the run live from now on (see migration 0005). */
+export async function markWatched(db: D1Database, runId: string): Promise<void> {
+	await db.prepare("UPDATE runs SET watched = 1 WHERE id = ? AND watched = 0").bind(runId).run();
 }
 
 /** Which part of a run a restart redoes. */

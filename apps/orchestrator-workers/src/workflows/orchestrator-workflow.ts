@@ -28,7 +28,7 @@ import {
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
-import { cancelledElseBegin } from "../registry/lifecycle";
+import { cancelledElseBegin, type RunGate } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
 import { createModels } from "../models";
@@ -141,9 +141,9 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			this.work(
 				run,
 				step.name,
-				async () => {
+				async (gate) => {
 					const result = await step.body(ctx);
-					return { value: result, recorded: await this.tryRecord(run, () => step.record(result)) };
+					return { value: result, recorded: await this.tryRecord(run, () => step.record(result), gate.watched) };
 				},
 				step.announce?.(ctx),
 			),
@@ -153,7 +153,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	}
 
 	/** A registry write inside a step that already did paid work: a failure is logged, not thrown. */
-	private async tryRecord(run: Pick<Run, "id">, write: () => Promise<void>): Promise<boolean> {
+	private async tryRecord(run: Pick<Run, "id">, write: () => Promise<void>, push: boolean): Promise<boolean> {
 		try {
 			await write();
 		} catch (error) {
@@ -163,28 +163,27 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			);
 			return false;
 		}
-		await notifyProgress(this.env, run.id);
+		if (push) await notifyProgress(this.env, run.id);
 		return true;
 	}
 
 	/**
 	 * The body of a step that calls a model or the browser: nothing starts after a cancel, and any
 	 * failure becomes the error a step must throw (retryable or not). `announce` statements are written
-	 * in the cancel check's round trip, and live clients hear of them while the call runs.
+	 * in the cancel check's round trip, and live clients (if any watch) hear of them while the call runs.
 	 */
 	async work<T>(
 		run: Pick<Run, "id">,
 		step: string,
-		body: () => Promise<T>,
+		body: (gate: RunGate) => Promise<T>,
 		announce: D1PreparedStatement[] = [],
 	): Promise<T> {
 		const started = Date.now();
 		try {
-			if (await cancelledElseBegin(this.env.DB, run.id, announce)) {
-				throw new OrchestratorError("cancelled", "The run was cancelled.");
-			}
-			const notified = announce.length > 0 ? notifyProgress(this.env, run.id) : undefined;
-			const result = await body();
+			const gate = await cancelledElseBegin(this.env.DB, run.id, announce);
+			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
+			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
+			const result = await body(gate);
 			await notified;
 			logEvent({ msg: "step", runId: run.id, step, durationMs: Date.now() - started, outcome: "ok" });
 			return result;
