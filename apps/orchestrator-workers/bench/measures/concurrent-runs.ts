@@ -68,7 +68,7 @@ export async function measureConcurrentRuns(
 				value: lost.length,
 				unit: "runs",
 				limit: 0,
-				detail: `${ids.length} created, ${listed.length} listed by GET /runs`,
+				detail: `${ids.length} created, each listed once among the ${listed.length} runs GET /runs lists`,
 			},
 		],
 		raw: {
