@@ -1,6 +1,7 @@
 /** @ow/testing: tooling for end-to-end tests and benchmarks. Never imported by product code. */
 export * from "./wrangler-dev.ts";
 export * from "./product-stack.ts";
+export * from "./harness-stack.ts";
 export * from "./model-server/index.ts";
 export * from "./run-client.ts";
 export * from "./events-client.ts";

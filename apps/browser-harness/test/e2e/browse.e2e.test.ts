@@ -1,6 +1,6 @@
-import { chromiumBrowsersOf } from "@ow/testing";
+import { chromiumBrowsersOf, startHarness, type Harness } from "@ow/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, waitFor, type Harness } from "./harness";
+import { waitFor } from "./harness";
 import { startPageServer, type PageServer } from "./page-server";
 
 // One harness for the file, pool size 1, private URLs allowed (the page server is on 127.0.0.1).

@@ -1,41 +1,6 @@
-/** Starts the harness under `wrangler dev` for e2e tests, and talks to it over HTTP. */
+/** The harness behind the agent driver Worker, for the agent e2e tests (the plain harness is @ow/testing's). */
 import type { AgentAction, AgentObservation, AgentStep, BrowseResult, PoolStats } from "@ow/schemas";
 import { startWranglerDev, type WranglerDev } from "@ow/testing";
-
-/** A running harness. */
-export interface Harness {
-	dev: WranglerDev;
-	browse(body: Record<string, unknown>): Promise<{ status: number; result: BrowseResult }>;
-	pool(): Promise<PoolStats>;
-	get(path: string): Promise<Response>;
-	stop(): Promise<void>;
-}
-
-/** Starts the harness with the given vars (on top of the development env). */
-export async function startHarness(vars: Record<string, string>): Promise<Harness> {
-	const dev = await startWranglerDev({
-		configs: ["apps/browser-harness/wrangler.jsonc"],
-		vars,
-		readyTimeoutMs: 120_000,
-	});
-	const get = (path: string) => fetch(`${dev.url}${path}`);
-	return {
-		dev,
-		get,
-		async browse(body) {
-			const res = await fetch(`${dev.url}/browse`, {
-				method: "POST",
-				headers: { "content-type": "application/json" },
-				body: JSON.stringify(body),
-			});
-			return { status: res.status, result: (await res.json()) as BrowseResult };
-		},
-		async pool() {
-			return (await (await get("/pool")).json()) as PoolStats;
-		},
-		stop: () => dev.stop(),
-	};
-}
 
 /** What the agent driver answers: the browse's result, what the scripted model saw, the progress reports. */
 export interface AgentDrive {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "./harness";
+import { startHarness, type Harness } from "@ow/testing";
 import { startPageServer, type PageServer } from "./page-server";
 
 /**

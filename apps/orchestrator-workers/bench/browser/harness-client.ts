@@ -3,7 +3,7 @@
  * SessionPool Durable Object, Debian's Chromium) reached over HTTP: `POST /browse`, `GET /pool`.
  */
 import type { BrowseResult, PoolStats } from "@ow/schemas";
-import { startWranglerDev } from "@ow/testing";
+import { startHarness } from "@ow/testing";
 
 /** A running harness. */
 export interface HarnessClient {
@@ -17,28 +17,15 @@ export interface HarnessClient {
 
 /** Starts the harness with `vars` on top of its development env (and its `.dev.vars`). */
 export async function startHarnessClient(vars: Record<string, string>): Promise<HarnessClient> {
-	const dev = await startWranglerDev({
-		configs: ["apps/browser-harness/wrangler.jsonc"],
-		vars,
-		readyTimeoutMs: 120_000,
-	});
+	const harness = await startHarness(vars);
 	return {
-		url: dev.url,
+		url: harness.dev.url,
 		async browse(url) {
-			const res = await fetch(`${dev.url}/browse`, {
-				method: "POST",
-				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ url }),
-			});
-			const result = (await res.json()) as BrowseResult;
-			if (!result.ok) throw new Error(`POST /browse answered ${res.status}: ${JSON.stringify(result.error)}`);
+			const { status, result } = await harness.browse({ url });
+			if (!result.ok) throw new Error(`POST /browse answered ${status}: ${JSON.stringify(result.error)}`);
 			return result.page;
 		},
-		async pool() {
-			const res = await fetch(`${dev.url}/pool`);
-			if (res.status !== 200) throw new Error(`GET /pool answered ${res.status}: ${await res.text()}`);
-			return (await res.json()) as PoolStats;
-		},
-		stop: () => dev.stop(),
+		pool: () => harness.pool(),
+		stop: () => harness.stop(),
 	};
 }
