@@ -4,7 +4,7 @@
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
-	readRun,
+	waitForRun,
 	startRun,
 	startProductStack,
 	type ModelServer,
@@ -88,7 +88,7 @@ export async function timeRun(
 ): Promise<TimedRun> {
 	const postedAt = Date.now();
 	const id = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: scenario.width } });
-	const status = mustComplete(await settle(dev, id));
+	const status = mustComplete(await waitForRun(dev.url, id, undefined, BENCH_WAIT));
 	const asked = (role: string) =>
 		models.requests
 			.filter((r) => {
@@ -120,20 +120,8 @@ export async function timeRun(
 	};
 }
 
-/** Polls a run until it ends (complete, errored or terminated) and returns its status. */
-export async function settle(
-	dev: WranglerDev,
-	id: string,
-	{ timeoutMs = 180_000, intervalMs = 100 } = {},
-): Promise<RunStatus> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const status = await readRun(dev.url, id);
-		if (["complete", "errored", "terminated"].includes(status.status)) return status;
-		if (Date.now() > deadline) throw new Error(`bench run ${id} still ${status.status} after ${timeoutMs} ms`);
-		await new Promise((r) => setTimeout(r, intervalMs));
-	}
-}
+/** How long a benchmark waits for a run, and how often it looks. */
+export const BENCH_WAIT = { timeoutMs: 180_000, intervalMs: 100 };
 
 /** A benchmark of a run that did not complete would measure nothing: fail loudly instead. */
 export function mustComplete(status: RunStatus): RunStatus {

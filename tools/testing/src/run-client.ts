@@ -39,3 +39,26 @@ export async function waitForRun(
 		`run ${id} did not reach ${statuses.join("/")} in ${timeoutMs} ms; last status:\n${JSON.stringify(last, null, 2)}`,
 	);
 }
+
+/** A run as `GET /runs` lists it. */
+export interface ListedRun {
+	id: string;
+	status: RunState;
+	/** The prompt's first 200 characters. */
+	prompt: string;
+}
+
+/** Every run `GET /runs` lists, newest first, page by page. */
+export async function listRuns(baseURL: string): Promise<ListedRun[]> {
+	const runs: ListedRun[] = [];
+	let cursor: string | null = null;
+	do {
+		const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+		const res = await fetch(`${baseURL}/runs?limit=100${query}`);
+		if (res.status !== 200) throw new Error(`GET /runs answered ${res.status}: ${await res.text()}`);
+		const page = (await res.json()) as { runs: ListedRun[]; nextCursor: string | null };
+		runs.push(...page.runs);
+		cursor = page.nextCursor;
+	} while (cursor);
+	return runs;
+}

@@ -4,7 +4,7 @@
  * flight on random unfinished runs; those reads are both the latency sample and how the benchmark
  * learns that the runs ended. The runtime's CPU use during the phase explains the latency figure.
  */
-import type { ModelServer, WranglerDev } from "@ow/testing";
+import { listRuns, startRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import { withCpu } from "../cpu.ts";
 import { quantile, type Measurement } from "../figures.ts";
 import { waveScenario } from "../product.ts";
@@ -21,7 +21,9 @@ export async function measureConcurrentRuns(
 	const scenarios = Array.from({ length: runs }, () => waveScenario(models, WIDTH));
 	const { value, busyCores, busiest } = await withCpu(dev.pid, async () => {
 		const t0 = performance.now();
-		const ids = await Promise.all(scenarios.map((s) => create(dev, s.prompt)));
+		const ids = await Promise.all(
+			scenarios.map((s) => startRun(dev.url, { prompt: s.prompt, options: { maxSubtasks: WIDTH } })),
+		);
 		const createdIn = performance.now() - t0;
 		const latencies: number[] = [];
 		const open = new Set(ids);
@@ -42,7 +44,7 @@ export async function measureConcurrentRuns(
 		return { ids, createdIn, latencies, allDoneIn: performance.now() - t0, statuses };
 	});
 	const { ids, createdIn, latencies, allDoneIn, statuses } = value;
-	const listed = await listAll(dev);
+	const listed = (await listRuns(dev.url)).map((r) => r.id);
 	const lost = ids.filter((id) => statuses.get(id) !== "complete" || listed.filter((l) => l === id).length !== 1);
 	const p50 = quantile(latencies, 0.5);
 	const p99 = quantile(latencies, 0.99);
@@ -81,27 +83,4 @@ export async function measureConcurrentRuns(
 			lost,
 		},
 	};
-}
-
-async function create(dev: WranglerDev, prompt: string): Promise<string> {
-	const res = await fetch(`${dev.url}/`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ prompt, options: { maxSubtasks: WIDTH } }),
-	});
-	if (res.status !== 202) throw new Error(`POST / answered ${res.status}: ${await res.text()}`);
-	return ((await res.json()) as { id: string }).id;
-}
-
-/** Every run id `GET /runs` lists, page by page. */
-async function listAll(dev: WranglerDev): Promise<string[]> {
-	const ids: string[] = [];
-	let cursor: string | null = null;
-	do {
-		const url = `${dev.url}/runs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-		const page = (await (await fetch(url)).json()) as { runs: { id: string }[]; nextCursor: string | null };
-		ids.push(...page.runs.map((r) => r.id));
-		cursor = page.nextCursor;
-	} while (cursor);
-	return ids;
 }

@@ -5,10 +5,10 @@
  * baseline Workflow that puts the whole wave in one step (the reference demo's shape), where one
  * failed call repeats every call of the wave.
  */
-import { startRun, type ModelServer, type WranglerDev } from "@ow/testing";
+import { startRun, waitForRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import type { Measurement } from "../figures.ts";
 import { runOneStepBaseline } from "../one-step-baseline/index.ts";
-import { mustComplete, settle, waveScenario } from "../product.ts";
+import { BENCH_WAIT, mustComplete, waveScenario } from "../product.ts";
 
 export const FAULT_RATE = 0.1;
 
@@ -19,23 +19,18 @@ export async function measureRetryCost(
 ): Promise<Measurement> {
 	// Counted, not assumed: one run without faults.
 	const clean = waveScenario(models, width);
-	mustComplete(await settle(dev, await startRun(dev.url, { prompt: clean.prompt, options: { maxSubtasks: width } })));
+	const cleanId = await startRun(dev.url, { prompt: clean.prompt, options: { maxSubtasks: width } });
+	mustComplete(await waitForRun(dev.url, cleanId, undefined, BENCH_WAIT));
 	const failureFree = models.scenarioStats(clean.id)!.calls;
 	const scenarios = Array.from({ length: runs }, (_, i) =>
 		waveScenario(models, width, { rate: FAULT_RATE, seed: i + 1 }),
 	);
 	const ids = await Promise.all(
-		scenarios.map(async (s) => {
-			const res = await fetch(`${dev.url}/`, {
-				method: "POST",
-				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ prompt: s.prompt, options: { maxSubtasks: width } }),
-			});
-			if (res.status !== 202) throw new Error(`POST / answered ${res.status}: ${await res.text()}`);
-			return ((await res.json()) as { id: string }).id;
-		}),
+		scenarios.map((s) => startRun(dev.url, { prompt: s.prompt, options: { maxSubtasks: width } })),
 	);
-	const ends = await Promise.all(ids.map((id) => settle(dev, id, { intervalMs: 250 })));
+	const ends = await Promise.all(
+		ids.map((id) => waitForRun(dev.url, id, undefined, { ...BENCH_WAIT, intervalMs: 250 })),
+	);
 	const completed = ends.filter((s) => s.status === "complete").length;
 	const stats = scenarios.map((s) => models.scenarioStats(s.id)!);
 	const calls = stats.reduce((sum, s) => sum + s.calls, 0);

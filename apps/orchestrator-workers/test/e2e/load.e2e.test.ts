@@ -8,10 +8,12 @@
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
+	listRuns,
 	startModelServer,
 	startRun,
 	startProductStack,
 	waitForRun,
+	type ListedRun,
 	type ModelServer,
 	type WranglerDev,
 } from "@ow/testing";
@@ -35,24 +37,6 @@ afterAll(async () => {
 	await models?.close();
 });
 
-type Listed = { id: string; status: string; prompt: string };
-
-/** Every run `GET /runs` lists, page by page. */
-async function listAll(): Promise<Listed[]> {
-	const runs: Listed[] = [];
-	let cursor: string | null = null;
-	do {
-		const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-		const page = (await (await fetch(`${dev.url}/runs?limit=100${query}`)).json()) as {
-			runs: Listed[];
-			nextCursor: string | null;
-		};
-		runs.push(...page.runs);
-		cursor = page.nextCursor;
-	} while (cursor);
-	return runs;
-}
-
 describe("load", () => {
 	const rounds = Array.from({ length: ROUNDS }, (_, i) => i + 1);
 	it.each(rounds)(
@@ -72,11 +56,11 @@ describe("load", () => {
 			expect(new Set(ids).size).toBe(LOAD_RUNS);
 
 			const ours = new Set(ids);
-			let listed: Listed[] = [];
+			let listed: ListedRun[] = [];
 			const deadline = Date.now() + 240_000;
 			do {
 				await new Promise((r) => setTimeout(r, 1_000));
-				listed = (await listAll()).filter((r) => ours.has(r.id));
+				listed = (await listRuns(dev.url)).filter((r) => ours.has(r.id));
 			} while (listed.some((r) => !["complete", "errored", "terminated"].includes(r.status)) && Date.now() < deadline);
 
 			// Listed once each, all complete, each with the prompt it was created with.
