@@ -11,7 +11,7 @@ import { RUN_ENDED } from "../src/progress/run-events";
 import {
 	insertRun,
 	markRunStatus,
-	recordAttemptStarted,
+	attemptStartedStatements,
 	recordPlan,
 	recordRunFinished,
 	recordSubtaskOutcome,
@@ -19,6 +19,10 @@ import {
 import { readEvents } from "../src/registry/event-log";
 import { newRunId } from "../src/routes/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
+
+/** What a subtask step writes when an attempt begins. */
+const attemptStarted = (runId: string, id: string, attempt: number, at: string) =>
+	env.DB.batch(attemptStartedStatements(env.DB, runId, id, attempt, at));
 
 const ORIGIN = "http://orchestrator.test";
 const now = () => new Date().toISOString();
@@ -42,7 +46,7 @@ async function seedRun(): Promise<string> {
 		{ clampedFrom: null, repaired: false },
 		now(),
 	);
-	await recordAttemptStarted(env.DB, id, "a", 1, now());
+	await attemptStarted(id, "a", 1, now());
 	await succeed(id, "a");
 	return id;
 }
@@ -74,7 +78,7 @@ async function complete(id: string) {
 /** A finished run: the seeded events, b's start and success, then run.completed (eight events). */
 async function seedCompletedRun(): Promise<string> {
 	const id = await seedRun();
-	await recordAttemptStarted(env.DB, id, "b", 1, now());
+	await attemptStarted(id, "b", 1, now());
 	await succeed(id, "b");
 	await complete(id);
 	return id;
@@ -255,7 +259,7 @@ describe("GET /:id/events (Server-Sent Events)", () => {
 		const stream = await readUntil(res, (events) => events.length === 5);
 		expect(stream.events().at(-1)?.type).toBe("subtask.succeeded");
 
-		await recordAttemptStarted(env.DB, id, "b", 1, now());
+		await attemptStarted(id, "b", 1, now());
 		await succeed(id, "b");
 		await complete(id);
 
@@ -312,7 +316,7 @@ describe("GET /:id/events (WebSocket)", () => {
 		const missed = await socket.received(4);
 		expect(missed.map((e) => e.type)).toEqual(["run.status", "plan.ready", "subtask.started", "subtask.succeeded"]);
 
-		await recordAttemptStarted(env.DB, id, "b", 1, now());
+		await attemptStarted(id, "b", 1, now());
 		await notifyProgress(env, id);
 
 		const all = await socket.received(5);
@@ -364,7 +368,7 @@ describe("GET /:id/events (WebSocket)", () => {
 		await first.received(5);
 		await second.received(2);
 
-		await recordAttemptStarted(env.DB, id, "b", 1, now());
+		await attemptStarted(id, "b", 1, now());
 		await Promise.all([notifyProgress(env, id), notifyProgress(env, id), notifyProgress(env, id)]);
 		await succeed(id, "b");
 		await Promise.all([notifyProgress(env, id), notifyProgress(env, id)]);
@@ -389,7 +393,7 @@ describe("GET /:id/events (WebSocket)", () => {
 		await socket.received(5);
 
 		await evictDurableObject(stubOf(id));
-		await recordAttemptStarted(env.DB, id, "b", 1, now());
+		await attemptStarted(id, "b", 1, now());
 		await notifyProgress(env, id);
 
 		const all = await socket.received(6);
@@ -404,7 +408,7 @@ describe("GET /:id/events (WebSocket)", () => {
 		const socket = await connect(`/${id}/events`);
 		await socket.received(5);
 
-		await recordAttemptStarted(env.DB, id, "b", 1, now());
+		await attemptStarted(id, "b", 1, now());
 		expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
 
 		expect((await socket.received(6))[5]).toMatchObject({ type: "subtask.started", data: { id: "b" } });

@@ -124,12 +124,7 @@ export async function recordPlan(
 	]);
 }
 
-/** An attempt of a subtask began. */
-export async function recordAttemptStarted(db: D1Database, runId: string, id: string, attempt: number, at: string) {
-	await db.batch(attemptStartedStatements(db, runId, id, attempt, at));
-}
-
-/** The statements of {@link recordAttemptStarted}, to batch with other work. */
+/** An attempt of a subtask began: statements to batch with the step's cancel check. */
 export function attemptStartedStatements(
 	db: D1Database,
 	runId: string,
