@@ -1,0 +1,95 @@
+/**
+ * The typed client of the orchestrator's HTTP API. `api` is the generated openapi-fetch client (every
+ * operation, typed from the OpenAPI document); the methods beside it name the common calls and answer
+ * `Result`s, errors included as values.
+ */
+import createClient from "openapi-fetch";
+import { settle, type Result } from "./errors.ts";
+import type { paths } from "./generated/api.ts";
+import type {
+	ApprovalAnswer,
+	BatchAccepted,
+	BatchRequest,
+	ListRunsQuery,
+	PlanApproval,
+	RestartedRun,
+	RestartFrom,
+	RunAccepted,
+	RunInstance,
+	RunList,
+	RunRequest,
+	RunStatus,
+} from "./types.ts";
+import { watchRun, type WatchOptions } from "./watch.ts";
+
+export interface OwClientOptions {
+	/** The API's base URL, e.g. http://127.0.0.1:8787. */
+	baseUrl: string;
+	/** Sent as `Authorization: Bearer <key>` when the deployment sets API_KEY. */
+	apiKey?: string;
+	/** A fetch of your own (tests, proxies); the global one unless given. */
+	fetch?: typeof fetch;
+}
+
+export type OwClient = ReturnType<typeof createOwClient>;
+
+export function createOwClient({ baseUrl, apiKey, fetch: fetchImpl = globalThis.fetch }: OwClientOptions) {
+	const base = baseUrl.replace(/\/+$/, "");
+	const headers: Record<string, string> = apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+	// openapi-fetch calls fetch with a Request; a bound global keeps `this` right in every runtime.
+	const api = createClient<paths>({ baseUrl: base, headers, fetch: (request) => fetchImpl(request) });
+	const path = { params: { path: { id: "" } } };
+	const byId = (id: string) => ({ ...path, params: { path: { id } } });
+
+	return {
+		api,
+		baseUrl: base,
+
+		/** Starts a run; with `idempotencyKey`, a retry with the same body answers the same run. */
+		startRun(body: RunRequest, { idempotencyKey }: { idempotencyKey?: string } = {}): Promise<Result<RunAccepted>> {
+			const params = { header: idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {} };
+			return settle(api.POST("/", { body, params }));
+		},
+
+		startRuns(body: BatchRequest): Promise<Result<BatchAccepted>> {
+			return settle(api.POST("/batch", { body }));
+		},
+
+		getRun(id: string): Promise<Result<RunStatus>> {
+			return settle(api.GET("/{id}", byId(id)));
+		},
+
+		getInstance(id: string): Promise<Result<RunInstance>> {
+			return settle(api.GET("/{id}/instance", byId(id)));
+		},
+
+		listRuns(query: ListRunsQuery = {}): Promise<Result<RunList>> {
+			return settle(api.GET("/runs", { params: { query } }));
+		},
+
+		cancelRun(id: string): Promise<Result<RunStatus>> {
+			return settle(api.DELETE("/{id}", byId(id)));
+		},
+
+		pauseRun(id: string): Promise<Result<RunStatus>> {
+			return settle(api.POST("/{id}/pause", byId(id)));
+		},
+
+		resumeRun(id: string): Promise<Result<RunStatus>> {
+			return settle(api.POST("/{id}/resume", byId(id)));
+		},
+
+		restartRun(id: string, from?: RestartFrom): Promise<Result<RestartedRun>> {
+			return settle(api.POST("/{id}/restart", { params: { path: { id }, query: from ? { from } : {} } }));
+		},
+
+		approvePlan(id: string, answer: PlanApproval): Promise<Result<ApprovalAnswer>> {
+			return settle(api.POST("/{id}/approve", { ...byId(id), body: answer }));
+		},
+
+		/** Follows the run's events live, resuming after a dropped connection; ends with the run. */
+		watch(id: string, options?: WatchOptions) {
+			return watchRun({ baseUrl: base, headers, fetch: fetchImpl }, id, options);
+		},
+	};
+}
