@@ -1,0 +1,147 @@
+/** The commands of `ow` that do more than one call. */
+import {
+	TERMINAL_STATES,
+	unwrap,
+	type OwClient,
+	type PlanApproval,
+	type RestartFrom,
+	type RunRequest,
+	type RunState,
+	type RunStatus,
+} from "@ow/client";
+import { askYesNo } from "./ask.ts";
+import { CliExit, EXIT } from "./exit.ts";
+import { followRun } from "./follow.ts";
+import { finalReport, liveView, planLines } from "./render.ts";
+
+interface RunFlags {
+	maxSubtasks?: number;
+	failFast?: boolean;
+	browser: boolean;
+	screenshots?: boolean;
+	approve?: boolean;
+	idempotencyKey?: string;
+	json?: boolean;
+}
+
+export async function runCommand(client: OwClient, prompt: string, flags: RunFlags): Promise<void> {
+	const options: NonNullable<RunRequest["options"]> = { allowBrowser: flags.browser };
+	if (flags.maxSubtasks !== undefined) options.maxSubtasks = flags.maxSubtasks;
+	if (flags.failFast) options.failurePolicy = "failFast";
+	if (flags.screenshots) options.screenshots = true;
+	if (flags.approve) options.approvePlan = true;
+	const accepted = unwrap(await client.startRun({ prompt, options }, { idempotencyKey: flags.idempotencyKey }));
+	if (!flags.json) console.error(`run ${accepted.id} started: ${client.baseUrl}/${accepted.id}`);
+	const run = await follow(client, accepted.id, {
+		quiet: flags.json === true,
+		onApproval: flags.approve ? (waiting) => askApproval(client, waiting) : undefined,
+	});
+	finish(run, flags.json);
+}
+
+export async function watchCommand(client: OwClient, id: string, flags: { json?: boolean }): Promise<void> {
+	if (flags.json) {
+		// One event a line, as the server sent it: for scripts (`jq`) and for checking nothing is missed.
+		for await (const event of client.watch(id)) console.log(JSON.stringify(event));
+		exitFor(unwrap(await client.getRun(id)).status);
+		return;
+	}
+	finish(await follow(client, id, { quiet: false }), false);
+}
+
+export async function statusCommand(client: OwClient, id: string, flags: { json?: boolean }): Promise<void> {
+	const run = unwrap(await client.getRun(id));
+	if (flags.json) console.log(JSON.stringify(run, null, 2));
+	else
+		console.log(
+			TERMINAL_STATES.includes(run.status)
+				? `${liveView(run, Date.now())}${finalReport(run)}`
+				: liveView(run, Date.now()),
+		);
+}
+
+export async function listCommand(
+	client: OwClient,
+	flags: { status?: string; limit: number; json?: boolean },
+): Promise<void> {
+	const query = { limit: flags.limit, ...(flags.status ? { status: flags.status as RunState } : {}) };
+	const list = unwrap(await client.listRuns(query));
+	if (flags.json) {
+		console.log(JSON.stringify(list, null, 2));
+		return;
+	}
+	for (const run of list.runs) {
+		console.log(
+			`${run.id}  ${run.status.padEnd(10)}  ${run.createdAt}  ${run.prompt.replace(/\s+/g, " ").slice(0, 60)}`,
+		);
+	}
+	console.error(`${list.runs.length} of ${list.total} runs${list.nextCursor ? " (more with a larger --limit)" : ""}`);
+}
+
+export async function restartCommand(client: OwClient, id: string, from?: string): Promise<void> {
+	const run = unwrap(await client.restartRun(id, from as RestartFrom | undefined));
+	console.log(`${run.id} ${run.status}`);
+}
+
+export async function approveCommand(client: OwClient, id: string, answer: PlanApproval): Promise<void> {
+	unwrap(await client.approvePlan(id, answer));
+	console.log(`${id} ${answer.approved ? "approved" : "rejected"}`);
+}
+
+/** Follows a run; Ctrl-C stops following and offers to cancel the run. */
+async function follow(
+	client: OwClient,
+	id: string,
+	{ quiet, onApproval }: { quiet: boolean; onApproval?: (run: RunStatus) => Promise<void> },
+): Promise<RunStatus> {
+	const controller = new AbortController();
+	const interrupted = new Promise<never>((_, reject) => {
+		process.once("SIGINT", () => {
+			controller.abort();
+			reject(new CliExit(EXIT.interrupted, ""));
+		});
+	});
+	const following = followRun(client, id, {
+		// A terminal with no size (some pseudo-terminals) cannot be redrawn in place.
+		live: !quiet && process.stdout.isTTY === true && process.stdout.columns > 0,
+		print: quiet ? () => {} : (line) => console.log(line),
+		onApproval,
+		signal: controller.signal,
+	});
+	try {
+		return await Promise.race([following, interrupted]);
+	} catch (error) {
+		if (error instanceof CliExit && error.code === EXIT.interrupted) await offerCancel(client, id);
+		throw error;
+	}
+}
+
+async function offerCancel(client: OwClient, id: string): Promise<void> {
+	if (!process.stdin.isTTY) {
+		console.error(`\nstopped following; run ${id} goes on (ow cancel ${id} cancels it)`);
+		return;
+	}
+	if (await askYesNo(`\nCancel run ${id}?`)) {
+		const result = await client.cancelRun(id);
+		console.error(result.ok ? `run ${id} cancelled` : `could not cancel: ${result.error.message}`);
+	} else {
+		console.error(`run ${id} goes on`);
+	}
+}
+
+async function askApproval(client: OwClient, run: RunStatus): Promise<void> {
+	console.error(["The plan:", ...planLines(run)].join("\n"));
+	const approved = await askYesNo("Run this plan?");
+	const answer: PlanApproval = approved ? { approved: true } : { approved: false, reason: "rejected in ow" };
+	unwrap(await client.approvePlan(run.id, answer));
+}
+
+function finish(run: RunStatus, json: boolean | undefined): void {
+	if (json) console.log(JSON.stringify(run, null, 2));
+	else console.log(finalReport(run));
+	exitFor(run.status);
+}
+
+function exitFor(state: RunState): void {
+	if (state !== "complete") throw new CliExit(EXIT.runFailed, "");
+}

@@ -1,0 +1,162 @@
+import type { RunStatus, SubtaskStatus } from "@ow/client";
+import { stripVTControlCharacters } from "node:util";
+import { describe, expect, it } from "vitest";
+import { finalReport, liveView, planLines, subtaskLine, usageLine } from "./render";
+
+const T0 = Date.parse("2026-11-29T10:00:00.000Z");
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+const plain = (text: string) => stripVTControlCharacters(text);
+
+function subtask(over: Partial<SubtaskStatus>): SubtaskStatus {
+	return {
+		id: "a",
+		title: "Read the page",
+		executor: "llm",
+		status: "pending",
+		attempts: 0,
+		dependsOn: [],
+		startedAt: null,
+		finishedAt: null,
+		output: null,
+		error: null,
+		truncated: false,
+		url: null,
+		source: null,
+		usage: null,
+		progress: null,
+		actions: [],
+		artifacts: [],
+		...over,
+	};
+}
+
+function run(over: Partial<RunStatus>): RunStatus {
+	return {
+		id: "run_x",
+		status: "running",
+		prompt: "p",
+		createdAt: at(0),
+		updatedAt: at(0),
+		promptVersion: "1",
+		models: { provider: "openai-compatible", big: "big", small: "small" },
+		options: {
+			allowBrowser: true,
+			approvalTimeoutMinutes: 60,
+			approvePlan: false,
+			failurePolicy: "bestEffort",
+			maxSubtasks: 8,
+			screenshots: false,
+		},
+		plan: null,
+		subtasks: [],
+		result: null,
+		error: null,
+		usage: { inputTokens: 120, outputTokens: 30, calls: 3, byModel: {} },
+		cost: null,
+		timings: { planMs: null, executeMs: null, synthesiseMs: null },
+		links: { self: "/run_x", events: "/run_x/events" },
+		...over,
+	};
+}
+
+describe("subtaskLine", () => {
+	it("should show a running subtask's attempt and time so far, with the spinner frame", () => {
+		const line = plain(subtaskLine(subtask({ status: "running", attempts: 2, startedAt: at(0) }), T0 + 4_250, 1));
+
+		expect(line).toMatch(/^⠙ +a +llm +running +attempt 2 +4\.3s +Read the page$/);
+	});
+
+	it("should show how long a finished subtask took and put its error below it", () => {
+		const failed = subtask({
+			status: "failed",
+			attempts: 4,
+			executor: "browser",
+			startedAt: at(1_000),
+			finishedAt: at(3_000),
+			error: { code: "browser-failed", message: "gone" },
+		});
+
+		expect(plain(subtaskLine(failed, T0 + 60_000))).toBe(
+			`✗  a             browser  failed     attempt 4    2.0s  Read the page\n    browser-failed: gone`,
+		);
+	});
+
+	it("should show an agentic subtask's step", () => {
+		const agent = subtask({
+			status: "running",
+			attempts: 1,
+			startedAt: at(0),
+			progress: { iteration: 3, maxIterations: 10 },
+		});
+
+		expect(plain(subtaskLine(agent, T0))).toContain("step 3/10");
+	});
+});
+
+describe("liveView", () => {
+	it("should count finished subtasks under the run's state", () => {
+		const view = plain(
+			liveView(
+				run({
+					plan: { subtasks: [] },
+					subtasks: [subtask({ id: "a", status: "succeeded" }), subtask({ id: "b", status: "pending" })],
+				}),
+				T0 + 2_000,
+			),
+		);
+
+		expect(view.split("\n")[0]).toBe("run_x  running  1/2 subtasks  2.0s");
+		expect(view.split("\n")).toHaveLength(3);
+	});
+
+	it("should say planning before there is a plan", () => {
+		expect(plain(liveView(run({}), T0))).toContain("planning");
+	});
+});
+
+describe("finalReport", () => {
+	it("should print the answer, the references and the usage with its cost", () => {
+		const report = plain(
+			finalReport(
+				run({
+					status: "complete",
+					result: { answer: "Both cost $5.", references: [{ subtaskId: "a", url: "https://a.test/" }] },
+					cost: { total: 0.00123, currency: "USD", byModel: {} },
+				}),
+			),
+		);
+
+		expect(report).toContain("Answer\nBoth cost $5.");
+		expect(report).toContain("References\n  [a] https://a.test/");
+		expect(report).toContain("Usage: 120 in / 30 out tokens, 3 model calls, about $0.0012");
+	});
+
+	it("should print the error of a run that failed", () => {
+		const report = plain(finalReport(run({ status: "errored", error: { code: "plan-invalid", message: "bad plan" } })));
+
+		expect(report).toContain("errored: plan-invalid: bad plan");
+	});
+});
+
+describe("usageLine and planLines", () => {
+	it("should show unknown token counts as ?", () => {
+		expect(usageLine(run({ usage: { inputTokens: null, outputTokens: 5, calls: 1, byModel: {} } }))).toBe(
+			"Usage: ? in / 5 out tokens, 1 model calls",
+		);
+	});
+
+	it("should list the plan with executors, URLs and dependencies", () => {
+		const lines = planLines(
+			run({
+				plan: {
+					subtasks: [
+						{ id: "a", title: "Read A", executor: "browser", url: "https://a.test/", dependsOn: [] },
+						{ id: "b", title: "Compare", executor: "llm", url: null, dependsOn: ["a"] },
+					],
+				},
+			}),
+		).map(plain);
+
+		expect(lines).toEqual(["  a  browser https://a.test/  Read A", "  b  llm  Compare (after a)"]);
+	});
+});
