@@ -2,42 +2,9 @@
  * Clients of a run's live progress (`GET /:id/events`) for end-to-end tests and benchmarks: a
  * Server-Sent Events reader over fetch, and a WebSocket reader over the platform's WebSocket.
  */
-import type { ProgressEvent } from "@ow/schemas";
+import { parseSse, type ProgressEvent, type SseFrame } from "@ow/client";
 
-/** One dispatched SSE message: the fields of one block of the stream. */
-export interface SseFrame {
-	id: string | undefined;
-	event: string | undefined;
-	data: string;
-}
-
-/**
- * Parses an SSE body as it arrives (https://html.spec.whatwg.org/multipage/server-sent-events.html):
- * yields each block that has data; comments and `retry:`-only blocks are skipped.
- */
-export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
-	let buffer = "";
-	let frame: { id?: string; event?: string; data: string[] } = { data: [] };
-	for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
-		buffer += chunk;
-		const lines = buffer.split(/\r\n|\r|\n/);
-		buffer = lines.pop() ?? "";
-		for (const line of lines) {
-			if (line === "") {
-				if (frame.data.length > 0) yield { id: frame.id, event: frame.event, data: frame.data.join("\n") };
-				frame = { data: [] };
-				continue;
-			}
-			if (line.startsWith(":")) continue;
-			const colon = line.indexOf(":");
-			const field = colon === -1 ? line : line.slice(0, colon);
-			const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
-			if (field === "data") frame.data.push(value);
-			else if (field === "id") frame.id = value;
-			else if (field === "event") frame.event = value;
-		}
-	}
-}
+export { parseSse, type SseFrame } from "@ow/client";
 
 export interface ProgressStreamOptions {
 	/** Sent as the Last-Event-ID header (SSE) or as `?after=` (WebSocket: browsers cannot set headers). */

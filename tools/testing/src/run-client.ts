@@ -1,24 +1,28 @@
 /**
- * A small client of the orchestrator's HTTP API for end-to-end tests and benchmarks.
+ * Conveniences over the product's typed client (@ow/client) for end-to-end tests and benchmarks:
+ * one-line calls that throw on an unexpected answer, and polling until a run reaches a state.
  */
-import type { RunState, RunStatus } from "@ow/schemas";
+import { createOwClient, unwrap, type ListedRun, type RunRequest, type RunState, type RunStatus } from "@ow/client";
+
+export type { ListedRun } from "@ow/client";
+
+const clientOf = (baseURL: string) => createOwClient({ baseUrl: baseURL });
 
 /** Starts a run; throws unless the API answers 202. */
-export async function startRun(baseURL: string, body: unknown, headers: Record<string, string> = {}): Promise<string> {
-	const res = await fetch(`${baseURL}/`, {
-		method: "POST",
-		headers: { "content-type": "application/json", ...headers },
-		body: JSON.stringify(body),
-	});
-	if (res.status !== 202) throw new Error(`POST / answered ${res.status}: ${await res.text()}`);
-	return ((await res.json()) as { id: string }).id;
+export async function startRun(
+	baseURL: string,
+	body: RunRequest,
+	options: { idempotencyKey?: string } = {},
+): Promise<string> {
+	const result = await clientOf(baseURL).startRun(body, options);
+	if (result.status !== 202)
+		throw new Error(`POST / answered ${result.status}: ${JSON.stringify(result.ok ? result.data : result.error)}`);
+	return unwrap(result).id;
 }
 
 /** Reads a run's status. */
 export async function readRun(baseURL: string, id: string): Promise<RunStatus> {
-	const res = await fetch(`${baseURL}/${id}`);
-	if (res.status !== 200) throw new Error(`GET /${id} answered ${res.status}: ${await res.text()}`);
-	return (await res.json()) as RunStatus;
+	return unwrap(await clientOf(baseURL).getRun(id));
 }
 
 /** Polls `GET /:id` until the run reaches one of `statuses`; throws with the last status on timeout. */
@@ -28,10 +32,11 @@ export async function waitForRun(
 	statuses: RunState[] = ["complete", "errored", "terminated"],
 	{ timeoutMs = 90_000, intervalMs = 200 } = {},
 ): Promise<RunStatus> {
+	const client = clientOf(baseURL);
 	const deadline = Date.now() + timeoutMs;
 	let last: RunStatus | undefined;
 	while (Date.now() < deadline) {
-		last = await readRun(baseURL, id);
+		last = unwrap(await client.getRun(id));
 		if (statuses.includes(last.status)) return last;
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
@@ -40,25 +45,15 @@ export async function waitForRun(
 	);
 }
 
-/** A run as `GET /runs` lists it. */
-export interface ListedRun {
-	id: string;
-	status: RunState;
-	/** The prompt's first 200 characters. */
-	prompt: string;
-}
-
 /** Every run `GET /runs` lists, newest first, page by page. */
 export async function listRuns(baseURL: string): Promise<ListedRun[]> {
+	const client = clientOf(baseURL);
 	const runs: ListedRun[] = [];
-	let cursor: string | null = null;
+	let cursor: string | undefined;
 	do {
-		const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-		const res = await fetch(`${baseURL}/runs?limit=100${query}`);
-		if (res.status !== 200) throw new Error(`GET /runs answered ${res.status}: ${await res.text()}`);
-		const page = (await res.json()) as { runs: ListedRun[]; nextCursor: string | null };
+		const page = unwrap(await client.listRuns({ limit: 100, ...(cursor ? { cursor } : {}) }));
 		runs.push(...page.runs);
-		cursor = page.nextCursor;
+		cursor = page.nextCursor ?? undefined;
 	} while (cursor);
 	return runs;
 }

@@ -640,7 +640,7 @@ beforeAll(async () => {
 	targets.complete = await startRun(
 		dev.url,
 		{ prompt: `Finish. [${id}]`, options },
-		{ "idempotency-key": targets.idempotencyKey },
+		{ idempotencyKey: targets.idempotencyKey },
 	);
 	await reach(targets.complete, "complete");
 	await reach(targets.waiting, "waiting");
