@@ -28,6 +28,8 @@ export interface OrchestratorConfig {
 	agentMaxIterations: number;
 	/** Most runs in flight (queued, running, waiting, paused); beyond it POST / answers 429. */
 	maxActiveRuns: number;
+	/** How long an Idempotency-Key names its run; after that the key starts a new run. */
+	idempotencyTtlMs: number;
 	/** How long a run waits for its plan's approval unless its options say otherwise. */
 	approvalTimeoutMinutes: number;
 	/** A running run with no event for this long is kicked by the recovery sweep. */
@@ -52,6 +54,7 @@ const DEFAULTS = {
 	MAX_BODY_BYTES: 256 * 1024,
 	MAX_STEP_OUTPUT_CHARS: 32_000,
 	MAX_ACTIVE_RUNS: 100,
+	IDEMPOTENCY_TTL_HOURS: 24,
 	AGENT_MAX_ITERATIONS: 10,
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
@@ -69,18 +72,20 @@ type ConfigVar = keyof typeof DEFAULTS;
 /** Reads and checks the configuration from the Worker's variables. */
 export function readConfig(env: object): OrchestratorConfig {
 	const vars = env as Partial<Record<ConfigVar, unknown>>;
-	const int = (name: ConfigVar, min: number, max: number): number => {
+	const number = (name: ConfigVar, min: number, max: number, kind: "an integer" | "a number"): number => {
 		const raw = vars[name];
 		if (raw === undefined || raw === "") return DEFAULTS[name];
 		const value = Number(raw);
-		if (!Number.isInteger(value) || value < min || value > max) {
+		const valid = kind === "an integer" ? Number.isInteger(value) : Number.isFinite(value);
+		if (!valid || value < min || value > max) {
 			throw new OrchestratorError(
 				"config-invalid",
-				`${name} must be an integer from ${min} to ${max}, got "${String(raw)}".`,
+				`${name} must be ${kind} from ${min} to ${max}, got "${String(raw)}".`,
 			);
 		}
 		return value;
 	};
+	const int = (name: ConfigVar, min: number, max: number) => number(name, min, max, "an integer");
 	const retryLimit = int("STEP_RETRY_LIMIT", 0, 10);
 	const retryDelayMs = int("STEP_RETRY_DELAY_MS", 0, 600_000);
 	const policy = (timeout: ConfigVar): StepPolicy => ({
@@ -95,6 +100,8 @@ export function readConfig(env: object): OrchestratorConfig {
 		maxBodyBytes: int("MAX_BODY_BYTES", 1_024, 10 * 1024 * 1024),
 		maxStepOutputChars: int("MAX_STEP_OUTPUT_CHARS", 1_000, 500_000),
 		maxActiveRuns: int("MAX_ACTIVE_RUNS", 1, 1_000_000),
+		// Fractions are fine (0.5 is half an hour); a year at most.
+		idempotencyTtlMs: number("IDEMPOTENCY_TTL_HOURS", 0.001, 24 * 365, "a number") * 3_600_000,
 		agentMaxIterations: int("AGENT_MAX_ITERATIONS", 1, 25),
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),

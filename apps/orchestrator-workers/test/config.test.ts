@@ -14,6 +14,16 @@ describe("readConfig", () => {
 		);
 		expect(() => readConfig({ MAX_SUBTASKS: "0" })).toThrow(/MAX_SUBTASKS/);
 	});
+
+	it("should read IDEMPOTENCY_TTL_HOURS in hours, fractions included, and refuse what is not a duration", () => {
+		expect(readConfig({}).idempotencyTtlMs).toBe(24 * 3_600_000);
+		expect(readConfig({ IDEMPOTENCY_TTL_HOURS: "0.5" }).idempotencyTtlMs).toBe(1_800_000);
+		for (const bad of ["0", "-1", "soon", "Infinity", "100000"]) {
+			expect(() => readConfig({ IDEMPOTENCY_TTL_HOURS: bad })).toThrow(
+				`IDEMPOTENCY_TTL_HOURS must be a number from 0.001 to 8760, got "${bad}".`,
+			);
+		}
+	});
 });
 
 describe("models", () => {

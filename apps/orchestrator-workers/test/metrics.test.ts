@@ -8,7 +8,8 @@ import { estimateCost, readPriceTable } from "../src/metrics/cost";
 import { escapeLabelValue } from "../src/metrics/exposition";
 import { poolFamilies } from "../src/metrics/pool-metrics";
 import { STEP_DURATION_BUCKETS } from "../src/metrics/registry-metrics";
-import { insertRun, recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
+import { insertRuns } from "../src/registry/run-admission";
+import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { newRunId } from "../src/routes/run-id";
 
 interface Family {
@@ -70,7 +71,9 @@ const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
 /** Registers a run as the Workflow would; finished with `usage` when given. */
 async function seedRun(usage?: Usage, model = "metrics-big") {
 	const id = newRunId();
-	await insertRun(env.DB, { id, prompt: "p", options: OPTIONS, promptVersion: "v", models: MODELS, createdAt: at(0) });
+	await insertRuns(env.DB, [
+		{ id, prompt: "p", options: OPTIONS, promptVersion: "v", models: MODELS, createdAt: at(0) },
+	]);
 	await recordPlan(
 		env.DB,
 		id,

@@ -7,3 +7,4 @@ export * from "./run-client.ts";
 export * from "./events-client.ts";
 export * from "./static-site.ts";
 export * from "./process-tree.ts";
+export * from "./refusing-port.ts";

@@ -1,12 +1,14 @@
 /**
  * Starts a real `wrangler dev` for end-to-end tests and stops it again.
  *
- * Each launch gets its own free port and its own persistence folder, so tests never share local D1,
- * Durable Object or Workflow state by accident; pass `persistTo` to keep state across a restart.
+ * Each launch gets its own persistence folder, so tests never share local D1, Durable Object or
+ * Workflow state by accident; pass `persistTo` to keep state across a restart. Ports are never picked
+ * ahead: wrangler is started with `--port 0` (and `--inspector-port 0`), the OS assigns free ports
+ * when workerd binds them, and the port is read from wrangler's "Ready on" line. Probing for a free
+ * port and handing it to wrangler would race with every other process binding ports meanwhile.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { descendantsOf } from "./process-tree.ts";
 import path from "node:path";
@@ -23,7 +25,7 @@ export interface WranglerDevOptions {
 	vars?: Record<string, string>;
 	/** Folder for local state; a fresh temporary folder unless given. */
 	persistTo?: string;
-	/** Port to listen on; a free one unless given. */
+	/** Port to listen on; one the OS assigns unless given. */
 	port?: number;
 	/** D1 binding whose migrations to apply to the local database first (the first config's). */
 	migrateD1?: string;
@@ -41,19 +43,6 @@ export interface WranglerDev {
 	output(): string;
 	/** Stops wrangler and every process it started (workerd, Chromium). */
 	stop(): Promise<void>;
-}
-
-/** Asks the OS for a free port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 /** Runs a wrangler command from the repo root with metrics off; resolves with its output or rejects. */
@@ -74,7 +63,6 @@ export function runWrangler(args: string[], timeoutMs = 120_000): Promise<string
 
 /** Starts `wrangler dev` with the given configs and waits until it serves requests. */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
-	const port = options.port ?? (await freePort());
 	const persistTo = options.persistTo ?? mkdtempSync(path.join(tmpdir(), "ow-wrangler-"));
 	const env = options.env ?? "development";
 	if (options.migrateD1) {
@@ -92,8 +80,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 			persistTo,
 		]);
 	}
-	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
-	args.push("--inspector-port", String(await freePort()), "-e", env);
+	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(options.port ?? 0)];
+	args.push("--inspector-port", "0", "--persist-to", persistTo, "-e", env);
 	for (const config of options.configs) args.push("-c", config);
 	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
 
@@ -102,22 +90,15 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 	let output = "";
 	child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
 	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-	const url = `http://127.0.0.1:${port}`;
-	const dev: WranglerDev = {
-		url,
-		port,
-		pid: child.pid ?? 0,
-		persistTo,
-		output: () => output,
-		stop: () => stopProcessGroup(child),
-	};
+	const stop = () => stopProcessGroup(child);
+	let url: URL;
 	try {
-		await waitUntilReady(child, () => output, options.readyTimeoutMs ?? 90_000);
+		url = await waitUntilReady(child, () => output, options.readyTimeoutMs ?? 90_000);
 	} catch (error) {
-		await dev.stop();
+		await stop();
 		throw error;
 	}
-	return dev;
+	return { url: url.origin, port: Number(url.port), pid: child.pid ?? 0, persistTo, output: () => output, stop };
 }
 
 function wranglerBin(): string {
@@ -130,11 +111,13 @@ function wranglerEnv(): NodeJS.ProcessEnv {
 	return { ...process.env, ...quiet, CI: process.env.CI ?? "true" };
 }
 
-async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+/** Waits for wrangler's "Ready on http://127.0.0.1:<port>" and returns that address. */
+async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<URL> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output()}`);
-		if (/Ready on http/.test(output())) return;
+		const ready = /Ready on (http:\/\/[\w.:[\]-]+)/.exec(output());
+		if (ready) return new URL(ready[1]!);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	throw new Error(`wrangler dev was not ready after ${timeoutMs} ms:\n${output()}`);

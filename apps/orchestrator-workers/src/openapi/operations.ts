@@ -155,7 +155,7 @@ export const OPERATIONS: OperationSpec[] = [
 		tag: "runs",
 		summary: "Start a run",
 		description:
-			"With an Idempotency-Key, a retry with the same body answers 200 with the run it started; another body with the same key is a 409.",
+			"With an Idempotency-Key (kept IDEMPOTENCY_TTL_HOURS), a retry with the same body answers 200 with the run it started; another body with the same key is a 409. A request that failed (429, 503) started nothing and frees the key.",
 		headers: [
 			{
 				name: "Idempotency-Key",
@@ -172,7 +172,7 @@ export const OPERATIONS: OperationSpec[] = [
 			},
 			202: { description: "The run is queued.", body: "RunAccepted", headers: location },
 		},
-		errors: [400, 409, 413, 429],
+		errors: [400, 409, 413, 429, 503],
 	},
 	{
 		method: "post",
@@ -180,9 +180,11 @@ export const OPERATIONS: OperationSpec[] = [
 		operationId: "startRuns",
 		tag: "runs",
 		summary: "Start up to 100 runs",
+		description:
+			"All or none: 429 when the runs would not all fit under MAX_ACTIVE_RUNS (none is started), 400 when the batch is larger than MAX_ACTIVE_RUNS.",
 		body: "BatchRequest",
 		responses: { 202: { description: "The runs are queued.", body: "BatchAccepted" } },
-		errors: [400, 413, 429],
+		errors: [400, 413, 429, 503],
 	},
 	{
 		method: "get",

@@ -2,65 +2,11 @@
  * Writes to the run registry (D1). Called from Workflow steps, which may run more than once, so every
  * write is idempotent: rows are upserted, terminal states are never overwritten, events are keyed.
  */
-import type {
-	SubtaskOutput,
-	ErrorInfo,
-	Plan,
-	ResolvedRunOptions,
-	RunState,
-	Synthesis,
-	Timings,
-	Usage,
-	AgentStep,
-} from "@ow/schemas";
-import type { ModelIds } from "../models";
+import type { SubtaskOutput, ErrorInfo, Plan, RunState, Synthesis, Timings, Usage, AgentStep } from "@ow/schemas";
 import { appendEvent } from "./event-log";
 import { NOT_TERMINAL } from "./run-states";
 
 const SUBTASK_OPEN = "status IN ('pending', 'running')";
-
-export interface NewRun {
-	id: string;
-	/** The Idempotency-Key it was created with, and the hash of its request. */
-	idempotency?: { key: string; requestHash: string };
-	prompt: string;
-	options: ResolvedRunOptions;
-	promptVersion: string;
-	models: ModelIds;
-	createdAt: string;
-}
-
-/** Registers a run before its Workflow instance is created. */
-export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
-	await db.batch([
-		db
-			.prepare(
-				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at,
-				 idempotency_key, request_hash)
-				 VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			)
-			.bind(
-				run.id,
-				run.prompt,
-				JSON.stringify(run.options),
-				run.promptVersion,
-				run.models.provider,
-				run.models.big,
-				run.models.small,
-				run.createdAt,
-				run.createdAt,
-				run.idempotency?.key ?? null,
-				run.idempotency?.requestHash ?? null,
-			),
-		appendEvent(db, {
-			runId: run.id,
-			key: "run.status:queued",
-			type: "run.status",
-			data: { status: "queued" },
-			at: run.createdAt,
-		}),
-	]);
-}
 
 /**
  * Moves a run to a non-terminal status (running, waiting, paused …). `occurrence` tells apart
