@@ -32,6 +32,13 @@ export interface OrchestratorConfig {
 	approvalTimeoutMinutes: number;
 	/** A running run with no event for this long is kicked by the recovery sweep. */
 	recoveryStaleMs: number;
+	/**
+	 * The API and the Workflow engine run in one process (`wrangler dev`), so a run whose last step was
+	 * started by an earlier process has lost its engine for certain and is recovered at once.
+	 */
+	recoveryBootCheck: boolean;
+	/** Finished runs older than this many days are deleted, with their events, subtasks and artifacts. */
+	runRetentionDays: number;
 	/** Longest a single model call may take before it is abandoned (and its step retried). */
 	modelCallTimeoutMs: number;
 	/** How long the harness waits for a page to load before the browse fails (and its step retries). */
@@ -55,6 +62,8 @@ const DEFAULTS = {
 	AGENT_MAX_ITERATIONS: 10,
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
+	RECOVERY_BOOT_CHECK: false,
+	RUN_RETENTION_DAYS: 30,
 	MODEL_CALL_TIMEOUT_MS: 90_000,
 	BROWSE_TIMEOUT_MS: BROWSE_LIMITS.defaultTimeoutMs,
 	STEP_RETRY_LIMIT: 3,
@@ -71,12 +80,32 @@ export function readConfig(env: object): OrchestratorConfig {
 	const vars = env as Partial<Record<ConfigVar, unknown>>;
 	const int = (name: ConfigVar, min: number, max: number): number => {
 		const raw = vars[name];
-		if (raw === undefined || raw === "") return DEFAULTS[name];
+		if (raw === undefined || raw === "") return Number(DEFAULTS[name]);
 		const value = Number(raw);
 		if (!Number.isInteger(value) || value < min || value > max) {
 			throw new OrchestratorError(
 				"config-invalid",
 				`${name} must be an integer from ${min} to ${max}, got "${String(raw)}".`,
+			);
+		}
+		return value;
+	};
+	const bool = (name: ConfigVar): boolean => {
+		const raw = vars[name];
+		if (raw === undefined || raw === "") return Boolean(DEFAULTS[name]);
+		if (raw === true || raw === "true") return true;
+		if (raw === false || raw === "false") return false;
+		throw new OrchestratorError("config-invalid", `${name} must be "true" or "false", got "${String(raw)}".`);
+	};
+	// Days may be fractional (0.5 is twelve hours); a deployment keeps runs at most ten years.
+	const days = (name: ConfigVar, min: number, max: number): number => {
+		const raw = vars[name];
+		if (raw === undefined || raw === "") return Number(DEFAULTS[name]);
+		const value = Number(raw);
+		if (!Number.isFinite(value) || value < min || value > max) {
+			throw new OrchestratorError(
+				"config-invalid",
+				`${name} must be a number of days from ${min} to ${max}, got "${String(raw)}".`,
 			);
 		}
 		return value;
@@ -98,6 +127,8 @@ export function readConfig(env: object): OrchestratorConfig {
 		agentMaxIterations: int("AGENT_MAX_ITERATIONS", 1, 25),
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
+		recoveryBootCheck: bool("RECOVERY_BOOT_CHECK"),
+		runRetentionDays: days("RUN_RETENTION_DAYS", 0.0001, 3650),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
 		plan: policy("PLAN_TIMEOUT_MS"),
