@@ -4,7 +4,9 @@
 //
 // Before starting it: seeds the browser cache where needed, applies D1 migrations to the local
 // database, and checks that the configured model server answers, printing the exact fix if not
-// (otherwise the first run would fail minutes later with a less direct error).
+// (otherwise the first run would fail minutes later with a less direct error). Once it answers, one
+// request wakes the Worker, whose first request runs the recovery sweep: runs that were in flight
+// when the last dev server stopped move again even if nobody opens the page.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -82,6 +84,23 @@ async function main() {
 	);
 	for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 	child.on("exit", (code) => process.exit(code ?? 0));
+	await wakeWhenReady(`http://127.0.0.1:${port}/health`, child);
+}
+
+/** Asks `url` until it answers (or the server exits): the Worker's first request starts the recovery sweep. */
+export async function wakeWhenReady(url, child, { intervalMs = 500, timeoutMs = 300_000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline && child.exitCode === null) {
+		try {
+			const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+			await res.body?.cancel();
+			return true;
+		} catch {
+			// Not listening yet (wrangler is still bundling or starting workerd): ask again shortly.
+		}
+		await new Promise((r) => setTimeout(r, intervalMs));
+	}
+	return false;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -120,3 +120,21 @@ export async function readArtifact(
 		body: await object.arrayBuffer(),
 	};
 }
+
+/**
+ * Deletes every screenshot stored for a run (the orchestrator's retention and purge); returns how
+ * many objects were deleted. Pages through the run's folder, so a run with many keeps memory flat.
+ */
+export async function deleteRunArtifacts(bucket: R2Bucket, runId: string): Promise<number> {
+	if (!/^[A-Za-z0-9_-]{1,128}$/.test(runId)) return 0; // never the shared "adhoc" folder or a wider prefix
+	const prefix = screenshotPrefix(runId);
+	let deleted = 0;
+	for (;;) {
+		// Listed from the start each time: the previous page is gone, so no cursor is needed.
+		const page = await bucket.list({ prefix, limit: 1000 });
+		if (page.objects.length === 0) return deleted;
+		await bucket.delete(page.objects.map((o) => o.key));
+		deleted += page.objects.length;
+		if (!page.truncated) return deleted;
+	}
+}

@@ -6,7 +6,7 @@ import type { AgentCallbacks, BrowseRequest, BrowseResult, PoolStats } from "@ow
 import { poolScaleRequestSchema } from "@ow/schemas";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "zod";
-import { browse, readArtifact } from "./browse";
+import { browse, deleteRunArtifacts, readArtifact } from "./browse";
 import { BrowserHarnessError } from "./errors";
 import { createApp } from "./http/app";
 import { POOL_NAME } from "./session-pool";
@@ -30,6 +30,11 @@ export class BrowserHarness extends WorkerEntrypoint<Env> {
 	/** A screenshot stored by `browse`, by its `screenshotKey`; null when there is none. */
 	async artifact(key: string): Promise<{ contentType: string; body: ArrayBuffer } | null> {
 		return readArtifact(this.env.ARTIFACTS, key);
+	}
+
+	/** Deletes the screenshots `browse` stored for a run (its retention ended or it was purged); returns how many. */
+	async deleteRunArtifacts(runId: string): Promise<number> {
+		return deleteRunArtifacts(this.env.ARTIFACTS, runId);
 	}
 
 	/** The session pool's state. */

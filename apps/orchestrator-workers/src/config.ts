@@ -34,6 +34,13 @@ export interface OrchestratorConfig {
 	approvalTimeoutMinutes: number;
 	/** A running run with no event for this long is kicked by the recovery sweep. */
 	recoveryStaleMs: number;
+	/**
+	 * The API and the Workflow engine run in one process (`wrangler dev`), so a run whose last step was
+	 * started by an earlier process has lost its engine for certain and is recovered at once.
+	 */
+	recoveryBootCheck: boolean;
+	/** Finished runs older than this many days are deleted, with their events, subtasks and artifacts. */
+	runRetentionDays: number;
 	/** Longest a single model call may take before it is abandoned (and its step retried). */
 	modelCallTimeoutMs: number;
 	/** How long the harness waits for a page to load before the browse fails (and its step retries). */
@@ -58,6 +65,8 @@ const DEFAULTS = {
 	AGENT_MAX_ITERATIONS: 10,
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
+	RECOVERY_BOOT_CHECK: false,
+	RUN_RETENTION_DAYS: 30,
 	MODEL_CALL_TIMEOUT_MS: 90_000,
 	BROWSE_TIMEOUT_MS: BROWSE_LIMITS.defaultTimeoutMs,
 	STEP_RETRY_LIMIT: 3,
@@ -72,9 +81,14 @@ type ConfigVar = keyof typeof DEFAULTS;
 /** Reads and checks the configuration from the Worker's variables. */
 export function readConfig(env: object): OrchestratorConfig {
 	const vars = env as Partial<Record<ConfigVar, unknown>>;
-	const number = (name: ConfigVar, min: number, max: number, kind: "an integer" | "a number"): number => {
+	const number = (
+		name: ConfigVar,
+		min: number,
+		max: number,
+		kind: "an integer" | "a number" | "a number of days",
+	): number => {
 		const raw = vars[name];
-		if (raw === undefined || raw === "") return DEFAULTS[name];
+		if (raw === undefined || raw === "") return Number(DEFAULTS[name]);
 		const value = Number(raw);
 		const valid = kind === "an integer" ? Number.isInteger(value) : Number.isFinite(value);
 		if (!valid || value < min || value > max) {
@@ -86,6 +100,15 @@ export function readConfig(env: object): OrchestratorConfig {
 		return value;
 	};
 	const int = (name: ConfigVar, min: number, max: number) => number(name, min, max, "an integer");
+	const bool = (name: ConfigVar): boolean => {
+		const raw = vars[name];
+		if (raw === undefined || raw === "") return Boolean(DEFAULTS[name]);
+		if (raw === true || raw === "true") return true;
+		if (raw === false || raw === "false") return false;
+		throw new OrchestratorError("config-invalid", `${name} must be "true" or "false", got "${String(raw)}".`);
+	};
+	// Days may be fractional (0.5 is twelve hours); a deployment keeps runs at most ten years.
+	const days = (name: ConfigVar, min: number, max: number) => number(name, min, max, "a number of days");
 	const retryLimit = int("STEP_RETRY_LIMIT", 0, 10);
 	const retryDelayMs = int("STEP_RETRY_DELAY_MS", 0, 600_000);
 	const policy = (timeout: ConfigVar): StepPolicy => ({
@@ -105,6 +128,8 @@ export function readConfig(env: object): OrchestratorConfig {
 		agentMaxIterations: int("AGENT_MAX_ITERATIONS", 1, 25),
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
+		recoveryBootCheck: bool("RECOVERY_BOOT_CHECK"),
+		runRetentionDays: days("RUN_RETENTION_DAYS", 0.0001, 3650),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
 		plan: policy("PLAN_TIMEOUT_MS"),

@@ -8,6 +8,7 @@ import type { AgentCallbacks, BrowseRequest } from "@ow/schemas";
 export interface BrowserHarnessBinding {
 	browse(request: BrowseRequest, agent?: AgentCallbacks): Promise<unknown>;
 	artifact(key: string): Promise<{ contentType: string; body: ArrayBuffer } | null>;
+	deleteRunArtifacts(runId: string): Promise<number>;
 	poolStats(): Promise<unknown>;
 	scalePool(size: number): Promise<unknown>;
 }

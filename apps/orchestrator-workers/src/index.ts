@@ -3,7 +3,7 @@
  */
 import { env as startupEnv } from "cloudflare:workers";
 import { createApp } from "./http/app";
-import { recoverStaleRuns } from "./runs/recovery";
+import { sweepRuns } from "./runs/recovery";
 import { warnAboutShortSecrets } from "./secrets";
 
 // At start-up (once per isolate): name a secret too short to be redacted, so nobody relies on it.
@@ -14,6 +14,6 @@ export { OrchestratorWorkflow } from "./workflows/orchestrator-workflow";
 
 export default {
 	fetch: createApp().fetch,
-	// The cron trigger of the recovery sweep (wrangler.jsonc `triggers`).
-	scheduled: (_controller, env, ctx) => ctx.waitUntil(recoverStaleRuns(env)),
+	// The cron trigger of the recovery and retention sweep (wrangler.jsonc `triggers`).
+	scheduled: (_controller, env, ctx) => ctx.waitUntil(sweepRuns(env)),
 } satisfies ExportedHandler<Env>;

@@ -43,6 +43,8 @@ export interface WranglerDev {
 	output(): string;
 	/** Stops wrangler and every process it started (workerd, Chromium). */
 	stop(): Promise<void>;
+	/** Kills wrangler and every process under it with SIGKILL, as a crash would: nothing gets to clean up. */
+	crash(): Promise<void>;
 }
 
 /** Runs a wrangler command from the repo root with metrics off; resolves with its output or rejects. */
@@ -98,7 +100,15 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 		await stop();
 		throw error;
 	}
-	return { url: url.origin, port: Number(url.port), pid: child.pid ?? 0, persistTo, output: () => output, stop };
+	return {
+		url: url.origin,
+		port: Number(url.port),
+		pid: child.pid ?? 0,
+		persistTo,
+		output: () => output,
+		stop,
+		crash: () => killProcessTree(child),
+	};
 }
 
 function wranglerBin(): string {
@@ -131,13 +141,24 @@ function kill(target: number, sig: NodeJS.Signals) {
 	}
 }
 
+/** SIGKILL to wrangler's whole tree at once (collected first, while every parent is still alive). */
+async function killProcessTree(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+	const pid = child.pid;
+	const tree = descendantsOf([pid]).map((p) => p.pid);
+	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+	kill(-pid, "SIGKILL");
+	for (const p of tree) kill(p, "SIGKILL");
+	await exited;
+}
+
 /**
  * Stops wrangler, workerd and every browser they launched. Chromium runs in a session of its own, so
  * the process group does not reach it: the tree is collected first (while the browsers' parent is
  * still alive) and whatever of it outlives wrangler is killed, so no browser is left spinning.
  */
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.pid === undefined) return;
+	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
 	const pid = child.pid;
 	const tree = descendantsOf([pid]).map((p) => p.pid);
 	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

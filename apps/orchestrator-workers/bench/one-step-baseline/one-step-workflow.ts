@@ -35,6 +35,7 @@ export const BASELINE_STEP = { plan: "plan", subtasks: "subtasks", synthesise: "
 const NO_BROWSER: BrowserHarnessBinding = {
 	browse: () => Promise.reject(new OrchestratorError("browser-unavailable", "the one-step baseline has no browser")),
 	artifact: () => Promise.resolve(null),
+	deleteRunArtifacts: () => Promise.resolve(0),
 	poolStats: () => Promise.resolve(null),
 	scalePool: () => Promise.resolve(null),
 };

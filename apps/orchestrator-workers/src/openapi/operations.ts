@@ -3,11 +3,11 @@
  * every status each can answer. The document is built from it, and test/openapi.test.ts checks it
  * against the app's routes, so a route added without a row here fails the tests.
  */
-import { restartQuerySchema } from "../routes/lifecycle";
+import { deleteQuerySchema, restartQuerySchema } from "../routes/lifecycle";
 import { listQuerySchema } from "../routes/list";
 import { idempotencyKeySchema } from "../routes/runs";
 import { UI_PATHS } from "../ui/assets";
-import { toJsonSchema } from "./components";
+import { ref, toJsonSchema } from "./components";
 import type { OperationSpec, ResponseSpec } from "./operation-spec";
 
 const runStatus = (description: string): ResponseSpec => ({ description, body: "RunStatus" });
@@ -213,9 +213,20 @@ export const OPERATIONS: OperationSpec[] = [
 		path: "/{id}",
 		operationId: "cancelRun",
 		tag: "lifecycle",
-		summary: "Cancel a run",
-		responses: { 200: runStatus("The run, terminated.") },
-		errors: [404, 409],
+		summary: "Cancel a run, or delete a finished one",
+		description:
+			"Cancels a run in flight (409 once it has ended). With `?purge=true` it instead deletes a finished run now, as retention (`RUN_RETENTION_DAYS`) would later: its events, subtasks, screenshots and Workflow instance; afterwards `GET /{id}` is 404 and `GET /runs` does not list it, while /metrics counters keep what it counted. 409 while the run has not finished; 503 when the browser harness could not delete its screenshots (nothing is deleted then).",
+		query: deleteQuerySchema,
+		responses: {
+			200: {
+				description: "The run, terminated; or, with `?purge=true`, `{id, purged: true}`.",
+				body: {
+					mediaType: "application/json",
+					schema: { oneOf: [ref("RunStatus"), ref("PurgedRun")] },
+				},
+			},
+		},
+		errors: [400, 404, 409, 503],
 	},
 	...(["pause", "resume"] as const).map((action): OperationSpec => ({
 		method: "post",
