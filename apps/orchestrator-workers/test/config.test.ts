@@ -14,6 +14,15 @@ describe("readConfig", () => {
 		);
 		expect(() => readConfig({ MAX_SUBTASKS: "0" })).toThrow(/MAX_SUBTASKS/);
 	});
+
+	it("should give every model role an output limit, overridable and checked", () => {
+		expect(readConfig({}).maxOutputTokens).toEqual({ plan: 4096, subtask: 4096, synthesise: 4096, agent: 1024 });
+		expect(readConfig({ AGENT_MAX_OUTPUT_TOKENS: "300" }).maxOutputTokens.agent).toBe(300);
+		expect(() => readConfig({ SUBTASK_MAX_OUTPUT_TOKENS: "0" })).toThrow(
+			/SUBTASK_MAX_OUTPUT_TOKENS must be an integer from 16 to 131072, got "0"/,
+		);
+		expect(() => readConfig({ PLAN_MAX_OUTPUT_TOKENS: "1e9" })).toThrow(/PLAN_MAX_OUTPUT_TOKENS/);
+	});
 });
 
 describe("models", () => {

@@ -29,15 +29,17 @@ WITH durations(step, ms) AS (
 SELECT step, COUNT(*) AS count, TOTAL(ms) AS sum_ms, ${bucketColumns}
 FROM durations WHERE ms IS NOT NULL GROUP BY step`;
 
-// json_extract gives SQL NULL for a JSON null (a count the provider did not report); TOTAL skips NULLs.
+// From the usage ledger (one row per attempt of a model-calling step, failed ones included), so the
+// counters move while runs run. json_extract gives SQL NULL for a JSON null (a count the provider did
+// not report); TOTAL skips NULLs.
 const MODEL_USAGE_SQL = `
 SELECT m.key AS model,
 	TOTAL(json_extract(m.value, '$.calls')) AS calls,
 	TOTAL(json_extract(m.value, '$.inputTokens')) AS input_tokens,
 	TOTAL(json_extract(m.value, '$.outputTokens')) AS output_tokens,
-	SUM(json_extract(m.value, '$.inputTokens') IS NULL) + SUM(json_extract(m.value, '$.outputTokens') IS NULL) AS unknown
-FROM runs, json_each(CASE WHEN json_valid(runs.usage) THEN runs.usage ELSE '{}' END, '$.byModel') AS m
-WHERE runs.usage IS NOT NULL
+	SUM(json_extract(m.value, '$.inputTokens') IS NULL) + SUM(json_extract(m.value, '$.outputTokens') IS NULL) AS unknown,
+	TOTAL(CASE WHEN u.unknown_calls > 0 THEN json_extract(m.value, '$.calls') ELSE 0 END) AS unknown_calls
+FROM step_usage AS u, json_each(CASE WHEN json_valid(u.usage) THEN u.usage ELSE '{}' END, '$.byModel') AS m
 GROUP BY m.key ORDER BY m.key`;
 
 interface StatusCount {
@@ -56,6 +58,7 @@ interface ModelUsageRow {
 	input_tokens: number;
 	output_tokens: number;
 	unknown: number;
+	unknown_calls: number;
 }
 
 /** The registry's metric families, from one D1 batch of aggregate queries. */
@@ -129,13 +132,13 @@ function modelFamilies(rows: ModelUsageRow[]): MetricFamily[] {
 	return [
 		{
 			name: "orchestrator_model_calls_total",
-			help: "Model calls of finished runs, by model.",
+			help: "Model calls by model, counted as each step attempt ends (failed attempts too).",
 			type: "counter",
 			samples: rows.map((r) => ({ labels: { model: r.model }, value: r.calls })),
 		},
 		{
 			name: "orchestrator_model_tokens_total",
-			help: "Tokens of finished runs by model and kind (input, output); counts the provider did not report are left out.",
+			help: "Tokens by model and kind (input, output), failed attempts included; counts the provider did not report are left out.",
 			type: "counter",
 			samples: rows.flatMap((r) => [
 				{ labels: { model: r.model, kind: "input" }, value: r.input_tokens },
@@ -144,9 +147,15 @@ function modelFamilies(rows: ModelUsageRow[]): MetricFamily[] {
 		},
 		{
 			name: "orchestrator_model_tokens_unknown_total",
-			help: "Token counts (input or output, per run and model) the provider did not report, so not in orchestrator_model_tokens_total.",
+			help: "Token counts (input or output, per step attempt and model) the provider did not report, so not in orchestrator_model_tokens_total.",
 			type: "counter",
 			samples: rows.map((r) => ({ labels: { model: r.model }, value: r.unknown })),
+		},
+		{
+			name: "orchestrator_model_calls_unknown_total",
+			help: "Model calls that failed without the provider reporting usage (500, timeout): billed or not, their tokens are unknown.",
+			type: "counter",
+			samples: rows.map((r) => ({ labels: { model: r.model }, value: r.unknown_calls })),
 		},
 	];
 }

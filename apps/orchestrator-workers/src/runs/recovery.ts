@@ -11,7 +11,7 @@
  * also runs on the first request an isolate serves (i.e. after every start) and when a stale run is
  * read, without anyone calling a hidden endpoint.
  */
-import { EMPTY_TIMINGS, EMPTY_USAGE } from "@ow/schemas";
+import { EMPTY_TIMINGS } from "@ow/schemas";
 import { readConfig } from "../config";
 import { messageOf } from "../errors";
 import { notifyProgress } from "../progress/notify";
@@ -57,12 +57,7 @@ export async function recoverRun(env: Env, id: string): Promise<RecoveryAction> 
 			code: "instance-lost",
 			message: `The run's Workflow instance is gone (${messageOf(error)}); restart the run.`,
 		};
-		await recordRunFinished(
-			env.DB,
-			id,
-			{ status: "errored", error: lost, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS },
-			at,
-		);
+		await recordRunFinished(env.DB, id, { status: "errored", error: lost, timings: EMPTY_TIMINGS }, at);
 		await notifyProgress(env, id);
 		return "lost";
 	}
@@ -82,7 +77,7 @@ export async function recoverRun(env: Env, id: string): Promise<RecoveryAction> 
 				code: status.status === "errored" ? "internal" : "cancelled",
 				message: status.error?.message ?? `The run was ${status.status}.`,
 			};
-			await recordRunFinished(env.DB, id, { status: "errored", error, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS }, at);
+			await recordRunFinished(env.DB, id, { status: "errored", error, timings: EMPTY_TIMINGS }, at);
 			await notifyProgress(env, id);
 			return "reconciled";
 		}

@@ -4,7 +4,7 @@
  * created says why).
  */
 import { PROMPT_VERSION } from "@ow/prompts";
-import { EMPTY_TIMINGS, EMPTY_USAGE, type ResolvedRunOptions, type RunRequest } from "@ow/schemas";
+import { EMPTY_TIMINGS, type ResolvedRunOptions, type RunRequest } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import { messageOf, OrchestratorError } from "../errors";
 import { modelIds } from "../models";
@@ -83,7 +83,7 @@ export async function startRuns(env: Env, runs: AcceptedRun[]): Promise<void> {
 			await recordRunFinished(
 				env.DB,
 				run.id,
-				{ status: "errored", error: failure, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS },
+				{ status: "errored", error: failure, timings: EMPTY_TIMINGS },
 				new Date().toISOString(),
 			);
 		}

@@ -3,14 +3,7 @@
  * so step bodies in sibling modules can use them without importing the class.
  */
 import type { WorkflowStep } from "cloudflare:workers";
-import {
-	addUsage,
-	type ResolvedRunOptions,
-	type RunUsage,
-	type SubtaskOutput,
-	type Timings,
-	type Usage,
-} from "@ow/schemas";
+import type { ResolvedRunOptions, SubtaskOutput, Timings } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import type { Models } from "../models";
 
@@ -23,6 +16,8 @@ export const STEP = {
 	approval: "plan-approval",
 	recordApproved: "record:plan-approved",
 	subtask: (id: string) => `subtask:${id}`,
+	/** A browser subtask's page read, before `subtask:<id>` answers from it (browser-subtask.ts). */
+	subtaskPage: (id: string) => `subtask:${id}:page`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
 	synthesise: "synthesise",
 	complete: "record:complete",
@@ -39,23 +34,8 @@ export interface Run {
 	config: OrchestratorConfig;
 	models: Models;
 	step: WorkflowStep;
-	usage: Usage;
-	/** Usage of each step that called a model, by step name. */
-	usageByStep: Record<string, Usage>;
 	timings: Timings;
 }
-
-/** Adds a step's model usage to the run. */
-export function spend(run: Pick<Run, "usage" | "usageByStep">, step: string, usage: Usage): void {
-	run.usage = addUsage(run.usage, usage);
-	run.usageByStep[step] = usage;
-}
-
-/** The run's usage as recorded: the total, by model, and by step. */
-export const runUsage = (run: Pick<Run, "usage" | "usageByStep">): RunUsage => ({
-	...run.usage,
-	byStep: run.usageByStep,
-});
 
 export const now = () => new Date().toISOString();
 export const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);

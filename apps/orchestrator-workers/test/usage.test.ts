@@ -1,0 +1,124 @@
+/**
+ * Usage as each step attempt ends, failed attempts included, and the browser subtask's page step.
+ * Real Workflow, D1 and R2 in workerd; the scripted model server answers over HTTP.
+ */
+import { env, exports } from "cloudflare:workers";
+import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
+import { describe, expect, it } from "vitest";
+import { readEvents } from "../src/registry/event-log";
+import { keepPageText, PAGE_TEXT_INLINE_BYTES, pageTextOf } from "../src/workflows/browser-subtask";
+import { STEP } from "../src/workflows/run-context";
+import { getStatus, runToEnd, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
+import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
+
+const answer = synthesis({ answer: "done", references: [] });
+const usage = (prompt_tokens: number, completion_tokens: number) => ({ prompt_tokens, completion_tokens });
+
+describe("run usage", () => {
+	it("should count the tokens of a failed attempt and list it by step", async () => {
+		const s = await scenario([
+			{ match: CALL.plan, replies: [{ ...plan({ subtasks: [llmSubtask("a")] }), usage: usage(100, 10) }] },
+			{ match: CALL.subtask("a"), replies: [{ kind: "text", text: "A", usage: usage(20, 2) }] },
+			{
+				match: CALL.synthesise,
+				// An answer that breaks the schema but whose usage the provider reported, then a good one.
+				replies: [
+					{ kind: "malformed", content: '{"answer": oops', usage: usage(300, 30) },
+					{ ...answer, usage: usage(400, 40) },
+				],
+			},
+		]);
+		const { id, status } = await runToEnd({ prompt: s.prompt() });
+
+		expect(status.status).toBe("complete");
+		expect(status.usage).toMatchObject({ inputTokens: 820, outputTokens: 82, calls: 4, unknownCalls: 0 });
+		expect(status.usage.byModel.big).toEqual({ inputTokens: 800, outputTokens: 80, calls: 3 });
+		expect(status.usage.byStep?.[STEP.synthesise]).toMatchObject({
+			inputTokens: 700,
+			outputTokens: 70,
+			calls: 2,
+			attempts: [
+				{ attempt: 1, outcome: "failed", inputTokens: 300, outputTokens: 30, calls: 1, unknownCalls: 0 },
+				{ attempt: 2, outcome: "succeeded", inputTokens: 400, outputTokens: 40, calls: 1, unknownCalls: 0 },
+			],
+		});
+		// The failed attempt is in the cost too: 800 in and 80 out at the big model's 3 and 15 $/MTok.
+		expect(status.cost?.byModel.big).toBeCloseTo((800 * 3 + 80 * 15) / 1e6, 12);
+		const spent = (await readEvents(env.DB, id)).filter((e) => e.type === "run.usage").map((e) => e.data);
+		expect(spent.map((d) => [d.step, d.attempt, d.outcome])).toEqual([
+			["plan", 1, "succeeded"],
+			["subtask:a", 1, "succeeded"],
+			["synthesise", 1, "failed"],
+			["synthesise", 2, "succeeded"],
+		]);
+	});
+
+	it("should count a call that failed without usage as unknown, keeping the known tokens", async () => {
+		const s = await scenario([
+			{ match: CALL.plan, replies: [{ ...plan({ subtasks: [llmSubtask("a")] }), usage: usage(100, 10) }] },
+			{ match: CALL.subtask("a"), replies: [failure(500), { kind: "text", text: "A", usage: usage(20, 2) }] },
+			{ match: CALL.synthesise, replies: [{ ...answer, usage: usage(50, 5) }] },
+		]);
+		const { status } = await runToEnd({ prompt: s.prompt() });
+
+		expect(status.usage).toMatchObject({ inputTokens: 170, outputTokens: 17, calls: 4, unknownCalls: 1 });
+		expect(status.usage.byStep?.["subtask:a"]?.attempts).toEqual([
+			{ attempt: 1, outcome: "failed", inputTokens: 0, outputTokens: 0, calls: 1, unknownCalls: 1 },
+			{ attempt: 2, outcome: "succeeded", inputTokens: 20, outputTokens: 2, calls: 1, unknownCalls: 0 },
+		]);
+	});
+
+	it("should count a plan that failed for good, on an errored run", async () => {
+		const invalid = { ...plan({ subtasks: [llmSubtask("a", ["ghost"])] }), usage: usage(10, 1) };
+		const s = await scenario([{ match: CALL.plan, replies: [invalid] }]);
+		const { status } = await runToEnd({ prompt: s.prompt() }, "errored");
+
+		expect(status.error?.code).toBe("plan-invalid");
+		expect(status.usage).toMatchObject({ inputTokens: 20, outputTokens: 2, calls: 2 });
+		expect(Object.keys(status.usage.byStep ?? {})).toEqual([STEP.plan, STEP.repairPlan]);
+	});
+});
+
+describe("browser subtask steps", () => {
+	it("should redo a failed browser subtask from its page step with ?from=subtask:<id>", async () => {
+		// The test pool's harness binding answers like an unreachable harness: the page step fails.
+		const s = await scenario([
+			{ match: CALL.plan, replies: [plan({ subtasks: [browserSubtask("page", "https://example.com/")] })] },
+			{ match: CALL.synthesise, replies: [answer] },
+		]);
+		await using watch = await watchRuns();
+		const { id, instance } = await startRun(watch, { prompt: s.prompt() });
+		await instance.waitForStatus("complete");
+		const status = await getStatus(id);
+		expect(status.subtasks[0]).toMatchObject({ status: "failed", attempts: 4, error: { code: "browser-unavailable" } });
+		// No model call was made for the answer: the page was never read.
+		expect(status.usage.byStep?.[STEP.subtask("page")]).toBeUndefined();
+
+		const res = await exports.default.fetch(`http://orchestrator.test/${id}/restart?from=subtask:page`, {
+			method: "POST",
+		});
+
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({ restartedFrom: "subtask:page" });
+		const again = await waitForRunStatus(id, "complete", 25_000);
+		expect(again.subtasks[0]).toMatchObject({ status: "failed", error: { code: "browser-unavailable" } });
+		const retried = (await readEvents(env.DB, id)).filter((e) => e.type === "subtask.retried");
+		expect(retried.every((e) => e.data.step === "page")).toBe(true);
+		expect(retried.length).toBeGreaterThanOrEqual(6); // three retries in each generation
+	});
+
+	it("should keep short page text inline and long text in R2, and read either back", async () => {
+		const short = "A short page.";
+		expect(await keepPageText(env.PAGES, "pages/test/short.txt", short)).toEqual({ text: short, textKey: null });
+
+		const long = "ж".repeat(PAGE_TEXT_INLINE_BYTES / 2 + 1); // two bytes each in UTF-8
+		const kept = await keepPageText(env.PAGES, "pages/test/long.txt", long);
+		expect(kept).toEqual({ text: null, textKey: "pages/test/long.txt" });
+		expect(await pageTextOf(env.PAGES, { url: "https://example.com/", ...kept })).toBe(long);
+
+		await env.PAGES.delete("pages/test/long.txt");
+		await expect(pageTextOf(env.PAGES, { url: "https://example.com/", ...kept })).rejects.toThrow(
+			/no longer stored .*restart the subtask/,
+		);
+	});
+});
