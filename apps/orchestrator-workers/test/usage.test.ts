@@ -4,6 +4,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
+import type { Reply } from "@ow/testing";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../src/registry/event-log";
 import { keepPageText, PAGE_TEXT_INLINE_BYTES, pageTextOf } from "../src/workflows/browser-subtask";
@@ -11,20 +12,23 @@ import { STEP } from "../src/workflows/run-context";
 import { getStatus, runToEnd, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
-const answer = synthesis({ answer: "done", references: [] });
+const answerValue = { answer: "done", references: [] };
+const answer = synthesis(answerValue);
 const usage = (prompt_tokens: number, completion_tokens: number) => ({ prompt_tokens, completion_tokens });
+/** A JSON answer whose usage the provider reports as given. */
+const json = (value: unknown, spent: ReturnType<typeof usage>): Reply => ({ kind: "json", value, usage: spent });
 
 describe("run usage", () => {
 	it("should count the tokens of a failed attempt and list it by step", async () => {
 		const s = await scenario([
-			{ match: CALL.plan, replies: [{ ...plan({ subtasks: [llmSubtask("a")] }), usage: usage(100, 10) }] },
+			{ match: CALL.plan, replies: [json({ subtasks: [llmSubtask("a")] }, usage(100, 10))] },
 			{ match: CALL.subtask("a"), replies: [{ kind: "text", text: "A", usage: usage(20, 2) }] },
 			{
 				match: CALL.synthesise,
 				// An answer that breaks the schema but whose usage the provider reported, then a good one.
 				replies: [
 					{ kind: "malformed", content: '{"answer": oops', usage: usage(300, 30) },
-					{ ...answer, usage: usage(400, 40) },
+					json(answerValue, usage(400, 40)),
 				],
 			},
 		]);
@@ -55,9 +59,9 @@ describe("run usage", () => {
 
 	it("should count a call that failed without usage as unknown, keeping the known tokens", async () => {
 		const s = await scenario([
-			{ match: CALL.plan, replies: [{ ...plan({ subtasks: [llmSubtask("a")] }), usage: usage(100, 10) }] },
+			{ match: CALL.plan, replies: [json({ subtasks: [llmSubtask("a")] }, usage(100, 10))] },
 			{ match: CALL.subtask("a"), replies: [failure(500), { kind: "text", text: "A", usage: usage(20, 2) }] },
-			{ match: CALL.synthesise, replies: [{ ...answer, usage: usage(50, 5) }] },
+			{ match: CALL.synthesise, replies: [json(answerValue, usage(50, 5))] },
 		]);
 		const { status } = await runToEnd({ prompt: s.prompt() });
 
@@ -69,7 +73,7 @@ describe("run usage", () => {
 	});
 
 	it("should count a plan that failed for good, on an errored run", async () => {
-		const invalid = { ...plan({ subtasks: [llmSubtask("a", ["ghost"])] }), usage: usage(10, 1) };
+		const invalid = json({ subtasks: [llmSubtask("a", ["ghost"])] }, usage(10, 1));
 		const s = await scenario([{ match: CALL.plan, replies: [invalid] }]);
 		const { status } = await runToEnd({ prompt: s.prompt() }, "errored");
 
