@@ -10,7 +10,7 @@ import { readEvents } from "../src/registry/event-log";
 import { keepPageText, PAGE_TEXT_INLINE_BYTES, pageTextOf } from "../src/workflows/browser-subtask";
 import { STEP } from "../src/workflows/run-context";
 import { getStatus, runToEnd, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
-import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
+import { CALL, failure, plan, scenario, synthesis } from "./scenario";
 
 const answerValue = { answer: "done", references: [] };
 const answer = synthesis(answerValue);

@@ -12,8 +12,10 @@ import type { Subtask, SubtaskOutput } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
 import type { BrowserHarnessBinding } from "../harness";
 import type { Models } from "../models";
+import { attemptStartedStatements, recordSubtaskOutcome } from "../registry/run-registry";
 import { generateAnswer } from "./model-call";
-import { now, STEP } from "./run-context";
+import { now, STEP, type Run, type SubtaskSteps, type SubtaskStepResult } from "./run-context";
+import { stepConfig } from "./step-policy";
 import { browse, textOf } from "./subtasks";
 import { truncateText } from "./truncate";
 
@@ -49,6 +51,54 @@ export function firstStepOf(task: Pick<Subtask, "id" | "executor" | "agentic">):
 
 /** Where a subtask's long page text is kept: one object per subtask, replaced when the page is read again. */
 export const pageTextKey = (runId: string, subtaskId: string) => `pages/${runId}/${subtaskId}.txt`;
+
+/**
+ * Runs a browser subtask as its two steps. The answer step's attempts replay the page step from the
+ * engine's cache, so the site sees one load whatever the model does. Each step's attempts count as the
+ * subtask's attempts (the registry keeps the most either took).
+ */
+export async function browserSubtaskSteps(
+	steps: SubtaskSteps,
+	deps: { pages: R2Bucket; harness: BrowserHarnessBinding },
+	run: Run,
+	task: Subtask,
+	{ dependencies }: { dependencies: DependencyOutput[] },
+): Promise<SubtaskStepResult> {
+	const db = steps.db;
+	const announce = (ctx: { attempt: number }) => attemptStartedStatements(db, run.id, task.id, ctx.attempt, now());
+	const config = stepConfig(run.config.subtask);
+	const pageStep = STEP.subtaskPage(task.id);
+	const input: PageInput = {
+		runId: run.id,
+		subtask: task,
+		screenshot: run.options.screenshots,
+		browseTimeoutMs: run.config.browseTimeoutMs,
+		maxTextChars: run.config.maxStepOutputChars,
+	};
+	const page: PageRead = await run.step.do(pageStep, config, (ctx) =>
+		steps.work(
+			run,
+			{ name: pageStep, attempt: ctx.attempt },
+			() => steps.subtaskAttempt(run, task, { attempt: ctx.attempt, step: "page" }, () => readPage(deps, input)),
+			announce(ctx),
+		),
+	);
+	const question = { request: run.prompt, subtask: task, dependencies, maxOutputChars: run.config.maxStepOutputChars };
+	return steps.doAndRecord(run, {
+		name: STEP.subtask(task.id),
+		config,
+		announce,
+		body: (ctx) =>
+			steps.subtaskAttempt(run, task, { attempt: ctx.attempt }, async () => {
+				const output = await answerFromPage({ models: run.models, pages: deps.pages }, question, page);
+				return { ...output, attempts: ctx.attempt, startedAt: page.startedAt, finishedAt: now() };
+			}),
+		usage: (succeeded) => succeeded.usage,
+		recordStep: STEP.recordSubtask(task.id),
+		record: (succeeded, spent) =>
+			recordSubtaskOutcome(db, run.id, task.id, { status: "succeeded", ...succeeded }, spent),
+	});
+}
 
 export interface PageInput {
 	runId: string;

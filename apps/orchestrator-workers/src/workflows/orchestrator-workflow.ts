@@ -7,13 +7,7 @@
  * by a record step of its own, so it never makes a model call run again. Nothing outside a step has
  * side effects or depends on time.
  */
-import {
-	WorkflowEntrypoint,
-	type WorkflowEvent,
-	type WorkflowStep,
-	type WorkflowStepConfig,
-	type WorkflowStepContext,
-} from "cloudflare:workers";
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
 import {
 	EMPTY_TIMINGS,
@@ -22,7 +16,6 @@ import {
 	type ResolvedRunOptions,
 	type Subtask,
 	type Synthesis,
-	type Usage,
 } from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
@@ -42,9 +35,18 @@ import {
 	runStatusStatements,
 } from "../registry/run-registry";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
-import { answerFromPage, readPage, readsPageFirst, type PageRead } from "./browser-subtask";
+import { browserSubtaskSteps, readsPageFirst } from "./browser-subtask";
 import { forEachLimit } from "./concurrency";
-import { elapsedMs, now, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
+import {
+	elapsedMs,
+	now,
+	STEP,
+	type RecordedStep,
+	type Recorder,
+	type Run,
+	type SubtaskSteps,
+	type SubtaskStepResult,
+} from "./run-context";
 import { draftPlan, repairPlan, type PlanAttempt } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
@@ -64,7 +66,10 @@ export type OrchestratorWorkflowOutput = Synthesis;
 
 export { STEP } from "./run-context";
 
-export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams> implements Recorder {
+export class OrchestratorWorkflow
+	extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams>
+	implements Recorder, SubtaskSteps
+{
 	override async run(
 		event: WorkflowEvent<OrchestratorWorkflowParams>,
 		step: WorkflowStep,
@@ -121,21 +126,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	 * the attempt's model calls spent (`usage`) is added to the run's ledger in the same batch as the
 	 * outcome, keyed by attempt, so the redone write counts nothing twice.
 	 */
-	async doAndRecord<T extends Rpc.Serializable<T>>(
-		run: Run,
-		step: {
-			name: string;
-			config: WorkflowStepConfig;
-			body: (ctx: WorkflowStepContext) => Promise<T>;
-			/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
-			announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
-			/** What the attempt's model calls spent; none for a step without model calls. */
-			usage?: (result: T) => Usage;
-			recordStep: string;
-			/** Writes the outcome; `spent` (the usage statements) must join the same batch. */
-			record: (result: T, spent: D1PreparedStatement[]) => Promise<void>;
-		},
-	): Promise<T> {
+	async doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T> {
 		const spent = (result: T, attempt: number) =>
 			step.usage
 				? attemptUsageStatements(
@@ -298,7 +289,9 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		let result: SubtaskStepResult;
 		try {
 			result = readsPageFirst(task)
-				? await this.browserSubtask(run, task, done)
+				? await browserSubtaskSteps(this, { pages: this.env.PAGES, harness: harnessOf(this.env) }, run, task, {
+						dependencies: dependenciesOf(task, done),
+					})
 				: await this.doAndRecord(run, {
 						name: STEP.subtask(task.id),
 						config: stepConfig(run.config.subtask),
@@ -326,62 +319,6 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			output: result.output,
 			sourceUrl: result.source?.url ?? null,
 		};
-	}
-
-	/**
-	 * A browser subtask in two steps (browser-subtask.ts): `subtask:<id>:page` reads the page, then
-	 * `subtask:<id>` answers from it. A failed answer retries only its own step, which gets the page from
-	 * the engine's cache: the site sees one load. Each step's attempts count as the subtask's attempts.
-	 */
-	private async browserSubtask(
-		run: Run,
-		task: Subtask,
-		done: Map<string, SubtaskStepResult>,
-	): Promise<SubtaskStepResult> {
-		const db = this.env.DB;
-		const pages = this.env.PAGES;
-		const announce = (ctx: { attempt: number }) => attemptStartedStatements(db, run.id, task.id, ctx.attempt, now());
-		const pageStep = STEP.subtaskPage(task.id);
-		const page: PageRead = await run.step.do(pageStep, stepConfig(run.config.subtask), (ctx) =>
-			this.work(
-				run,
-				{ name: pageStep, attempt: ctx.attempt },
-				() =>
-					this.subtaskAttempt(run, task, { attempt: ctx.attempt, step: "page" }, () =>
-						readPage(
-							{ harness: harnessOf(this.env), pages },
-							{
-								runId: run.id,
-								subtask: task,
-								screenshot: run.options.screenshots,
-								browseTimeoutMs: run.config.browseTimeoutMs,
-								maxTextChars: run.config.maxStepOutputChars,
-							},
-						),
-					),
-				announce(ctx),
-			),
-		);
-		const input = {
-			request: run.prompt,
-			subtask: task,
-			dependencies: dependenciesOf(task, done),
-			maxOutputChars: run.config.maxStepOutputChars,
-		};
-		return this.doAndRecord(run, {
-			name: STEP.subtask(task.id),
-			config: stepConfig(run.config.subtask),
-			announce,
-			body: (ctx) =>
-				this.subtaskAttempt(run, task, { attempt: ctx.attempt }, async () => {
-					const output = await answerFromPage({ models: run.models, pages }, input, page);
-					return { ...output, attempts: ctx.attempt, startedAt: page.startedAt, finishedAt: now() };
-				}),
-			usage: (succeeded) => succeeded.usage,
-			recordStep: STEP.recordSubtask(task.id),
-			record: (succeeded, spent) =>
-				recordSubtaskOutcome(db, run.id, task.id, { status: "succeeded", ...succeeded }, spent),
-		});
 	}
 
 	/** An "llm" or agentic browser subtask: one step. */
@@ -418,7 +355,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	 * One attempt of one of a subtask's steps: a failure that will be retried is told to live clients
 	 * (`subtask.retried`, naming the step when the subtask has more than one).
 	 */
-	private async subtaskAttempt<T>(
+	async subtaskAttempt<T>(
 		run: Run,
 		task: Subtask,
 		at: { attempt: number; step?: string },
