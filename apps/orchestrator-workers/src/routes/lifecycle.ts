@@ -15,8 +15,7 @@ import { recordCancel, recordRestart, type RestartScope } from "../registry/life
 import { markRunStatus } from "../registry/run-registry";
 import { assertStatus, conflict, isTerminal, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
-import { firstStepOf } from "../workflows/browser-subtask";
-import { now, STEP } from "../workflows/run-context";
+import { firstStepOf, now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
 
 export const restartQuerySchema = z

@@ -39,16 +39,6 @@ export interface PageRead {
 	startedAt: string;
 }
 
-/** True for a browser subtask that reads its page in a step of its own (an agentic one does not). */
-export function readsPageFirst(task: Pick<Subtask, "executor" | "agentic">): boolean {
-	return task.executor === "browser" && task.agentic !== true;
-}
-
-/** The first step of a subtask: where redoing it (`?from=subtask:<id>`) starts. */
-export function firstStepOf(task: Pick<Subtask, "id" | "executor" | "agentic">): string {
-	return readsPageFirst(task) ? STEP.subtaskPage(task.id) : STEP.subtask(task.id);
-}
-
 /** Where a subtask's long page text is kept: one object per subtask, replaced when the page is read again. */
 export const pageTextKey = (runId: string, subtaskId: string) => `pages/${runId}/${subtaskId}.txt`;
 

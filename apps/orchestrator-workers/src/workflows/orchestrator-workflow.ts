@@ -35,11 +35,12 @@ import {
 	runStatusStatements,
 } from "../registry/run-registry";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
-import { browserSubtaskSteps, readsPageFirst } from "./browser-subtask";
+import { browserSubtaskSteps } from "./browser-subtask";
 import { forEachLimit } from "./concurrency";
 import {
 	elapsedMs,
 	now,
+	readsPageFirst,
 	STEP,
 	type RecordedStep,
 	type Recorder,

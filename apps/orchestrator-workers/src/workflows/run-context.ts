@@ -24,6 +24,16 @@ export const STEP = {
 	errored: "record:errored",
 } as const;
 
+/** True for a browser subtask that reads its page in a step of its own (an agentic one does not). */
+export function readsPageFirst(task: Pick<Subtask, "executor" | "agentic">): boolean {
+	return task.executor === "browser" && task.agentic !== true;
+}
+
+/** The first step of a subtask: where redoing it (`?from=subtask:<id>`) starts. */
+export function firstStepOf(task: Pick<Subtask, "id" | "executor" | "agentic">): string {
+	return readsPageFirst(task) ? STEP.subtaskPage(task.id) : STEP.subtask(task.id);
+}
+
 export type SubtaskStepResult = SubtaskOutput & { attempts: number; startedAt: string; finishedAt: string };
 
 /** Everything a run's steps share. Built from the event and env only, so replays build the same. */
