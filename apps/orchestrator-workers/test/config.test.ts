@@ -33,6 +33,18 @@ describe("models", () => {
 		});
 	});
 
+	it("should give each call its role's model and output limit", () => {
+		const models = createModels({ MODEL_BASE_URL: "http://127.0.0.1:9/v1", AGENT_MAX_OUTPUT_TOKENS: "300" });
+		const prompt = { instructions: "i", prompt: "p" };
+		const calls = (["plan", "subtask", "synthesise", "agent"] as const).map((role) => models.call(role, prompt));
+		expect(calls.map((c) => [c.modelId, c.maxOutputTokens])).toEqual([
+			["llama3.1:8b", 4096],
+			["llama3.2:3b", 4096],
+			["llama3.1:8b", 4096],
+			["llama3.2:3b", 300],
+		]);
+	});
+
 	it("should say what to configure when no provider can be built", () => {
 		expect(() => createModels({ MODEL_PROVIDER: "openai-compatible" })).toThrow(/MODEL_BASE_URL is not set/);
 		expect(() => createModels({ MODEL_PROVIDER: "workers-ai" })).toThrow(/no AI binding/);
