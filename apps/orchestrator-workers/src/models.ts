@@ -59,6 +59,10 @@ interface ModelEnv {
 	BIG_MODEL?: string;
 	SMALL_MODEL?: string;
 	MODEL_CALL_TIMEOUT_MS?: string;
+	PLAN_MAX_OUTPUT_TOKENS?: string;
+	SUBTASK_MAX_OUTPUT_TOKENS?: string;
+	SYNTHESISE_MAX_OUTPUT_TOKENS?: string;
+	AGENT_MAX_OUTPUT_TOKENS?: string;
 	AI?: Ai;
 }
 

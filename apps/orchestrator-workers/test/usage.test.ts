@@ -6,7 +6,14 @@ import { env, exports } from "cloudflare:workers";
 import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import type { Reply } from "@ow/testing";
 import { describe, expect, it } from "vitest";
+import { readConfig } from "../src/config";
 import { readEvents } from "../src/registry/event-log";
+import { recordRestart } from "../src/registry/lifecycle";
+import { insertRun } from "../src/registry/run-registry";
+import { readRunStatus } from "../src/registry/run-view";
+import { recordAttemptUsage } from "../src/registry/usage-ledger";
+import { newRunId } from "../src/routes/run-id";
+import { acceptRequest } from "../src/runs/start-runs";
 import { keepPageText, PAGE_TEXT_INLINE_BYTES, pageTextOf } from "../src/workflows/browser-subtask";
 import { STEP } from "../src/workflows/run-context";
 import { getStatus, runToEnd, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
@@ -80,6 +87,35 @@ describe("run usage", () => {
 		expect(status.error?.code).toBe("plan-invalid");
 		expect(status.usage).toMatchObject({ inputTokens: 20, outputTokens: 2, calls: 2 });
 		expect(Object.keys(status.usage.byStep ?? {})).toEqual([STEP.plan, STEP.repairPlan]);
+	});
+});
+
+describe("the usage ledger", () => {
+	it("should count an attempt once however often it is written, and again in a new generation", async () => {
+		const id = newRunId();
+		const at = new Date().toISOString();
+		const options = acceptRequest(readConfig(env), { prompt: "p" }).options;
+		const models = { provider: "openai-compatible" as const, big: "big", small: "small", baseURL: null };
+		await insertRun(env.DB, { id, prompt: "p", options, promptVersion: "v", models, createdAt: at });
+		const spent = {
+			inputTokens: 10,
+			outputTokens: 1,
+			calls: 1,
+			byModel: { big: { inputTokens: 10, outputTokens: 1, calls: 1 } },
+		};
+		const attempt = { step: "plan", attempt: 1, outcome: "succeeded" as const, usage: spent, unknownCalls: 0 };
+
+		// A replayed step, or a record step redoing a write that did land: the same attempt again.
+		await recordAttemptUsage(env.DB, id, attempt, at);
+		await recordAttemptUsage(env.DB, id, attempt, at);
+		expect((await readRunStatus(env.DB, id))?.usage).toMatchObject({ inputTokens: 10, calls: 1 });
+
+		// A restart is a new generation: its attempts are new spending.
+		await recordRestart(env.DB, id, { from: "start" }, at);
+		await recordAttemptUsage(env.DB, id, attempt, at);
+		const usage = (await readRunStatus(env.DB, id))?.usage;
+		expect(usage).toMatchObject({ inputTokens: 20, calls: 2 });
+		expect(usage?.byStep?.plan?.attempts).toHaveLength(2);
 	});
 });
 
