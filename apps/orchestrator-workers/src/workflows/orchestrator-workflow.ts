@@ -199,7 +199,10 @@ export class OrchestratorWorkflow
 			);
 			if (failure.spent) {
 				const spent = { step: step.name, attempt: step.attempt, outcome: "failed" as const, ...failure.spent };
-				await this.tryRecord(run, () => recordAttemptUsage(this.env.DB, run.id, spent, now()), gate?.watched ?? false);
+				// Best effort: the step's retry must not wait on bookkeeping, and a lost row only under-counts.
+				await recordAttemptUsage(this.env.DB, run.id, spent, now())
+					.then(() => (gate?.watched ? notifyProgress(this.env, run.id) : undefined))
+					.catch((e: unknown) => logEvent({ msg: "usage write failed", runId: run.id, error: String(e) }, "error"));
 			}
 			throw toStepError(failure);
 		}
