@@ -6,6 +6,9 @@
 import { BROWSE_LIMITS } from "@ow/schemas";
 import { OrchestratorError } from "./errors";
 
+/** What a model call is for; each role has its own output limit. */
+export type ModelRole = "plan" | "subtask" | "synthesise" | "agent";
+
 /** Retry and timeout policy of one kind of step. */
 export interface StepPolicy {
 	retryLimit: number;
@@ -45,6 +48,8 @@ export interface OrchestratorConfig {
 	modelCallTimeoutMs: number;
 	/** How long the harness waits for a page to load before the browse fails (and its step retries). */
 	browseTimeoutMs: number;
+	/** Most tokens one model call may generate, by the role of the call (sent as `max_tokens`). */
+	maxOutputTokens: Record<ModelRole, number>;
 	plan: StepPolicy;
 	subtask: StepPolicy;
 	synthesise: StepPolicy;
@@ -74,6 +79,13 @@ const DEFAULTS = {
 	PLAN_TIMEOUT_MS: 120_000,
 	SUBTASK_TIMEOUT_MS: 180_000,
 	SYNTHESISE_TIMEOUT_MS: 120_000,
+	// Output limits per call. The default models (Llama 3.x, 128k context) take these with room to spare;
+	// Workers AI otherwise stops at its own default of 256 tokens, too few for a plan or a synthesis.
+	PLAN_MAX_OUTPUT_TOKENS: 4_096,
+	SUBTASK_MAX_OUTPUT_TOKENS: 4_096,
+	SYNTHESISE_MAX_OUTPUT_TOKENS: 4_096,
+	// One agent action is a small JSON object.
+	AGENT_MAX_OUTPUT_TOKENS: 1_024,
 } as const;
 
 type ConfigVar = keyof typeof DEFAULTS;
@@ -132,6 +144,12 @@ export function readConfig(env: object): OrchestratorConfig {
 		runRetentionDays: days("RUN_RETENTION_DAYS", 0.0001, 3650),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
+		maxOutputTokens: {
+			plan: int("PLAN_MAX_OUTPUT_TOKENS", 16, 131_072),
+			subtask: int("SUBTASK_MAX_OUTPUT_TOKENS", 16, 131_072),
+			synthesise: int("SYNTHESISE_MAX_OUTPUT_TOKENS", 16, 131_072),
+			agent: int("AGENT_MAX_OUTPUT_TOKENS", 16, 131_072),
+		},
 		plan: policy("PLAN_TIMEOUT_MS"),
 		subtask: policy("SUBTASK_TIMEOUT_MS"),
 		synthesise: policy("SYNTHESISE_TIMEOUT_MS"),

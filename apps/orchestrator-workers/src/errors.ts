@@ -8,6 +8,10 @@
  * between a step retry and a NonRetryableError.
  */
 import { APICallError, NoObjectGeneratedError } from "ai";
+import type { AttemptUsage } from "@ow/schemas";
+
+/** What the model calls of a failed attempt spent, so the run counts it (see registry/usage-ledger.ts). */
+export type Spent = Pick<AttemptUsage, "usage" | "unknownCalls">;
 
 export type OrchestratorErrorCode =
 	| "invalid-request" // 400: the body or a query broke the schema
@@ -59,17 +63,26 @@ export class OrchestratorError extends Error {
 	/** Seconds the provider asked us to wait (429 Retry-After), when it said. */
 	readonly retryAfterSeconds: number | undefined;
 	readonly details: unknown;
+	/** Set when model calls were made before the failure: their usage, or how many went unreported. */
+	spent: Spent | undefined;
 
 	constructor(
 		code: OrchestratorErrorCode,
 		message: string,
-		options: { recoverable?: boolean; retryAfterSeconds?: number; details?: unknown; cause?: unknown } = {},
+		options: {
+			recoverable?: boolean;
+			retryAfterSeconds?: number;
+			details?: unknown;
+			cause?: unknown;
+			spent?: Spent;
+		} = {},
 	) {
 		super(message, { cause: options.cause });
 		this.code = code;
 		this.recoverable = options.recoverable ?? false;
 		this.retryAfterSeconds = options.retryAfterSeconds;
 		this.details = options.details;
+		this.spent = options.spent;
 	}
 
 	/** The HTTP status for this error at the API boundary. */

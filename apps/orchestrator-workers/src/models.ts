@@ -8,13 +8,21 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { BuiltPrompt } from "@ow/prompts";
-import { readConfig } from "./config";
+import { readConfig, type ModelRole } from "./config";
 import { createWorkersAI } from "workers-ai-provider";
 import { OrchestratorError } from "./errors";
 import { redactingFetch, secretsOf } from "./secrets";
 import type { ModelCall } from "./workflows/model-call";
 
 export type ModelProvider = "workers-ai" | "openai-compatible";
+
+/** Which model each role calls. */
+export const MODEL_OF_ROLE: Record<ModelRole, "big" | "small"> = {
+	plan: "big",
+	synthesise: "big",
+	subtask: "small",
+	agent: "small",
+};
 
 /** Current Workers AI defaults: a large instruction model that plans well, a fast small one. */
 export const DEFAULT_MODELS: Record<ModelProvider, { big: string; small: string }> = {
@@ -37,8 +45,11 @@ export interface Models {
 	small: LanguageModel;
 	/** The sentence a run's error carries when the model cannot be reached. */
 	fix: string;
-	/** A call of the big (planner, synthesiser) or small (subtask) model with `prompt`. */
-	call(size: "big" | "small", prompt: BuiltPrompt): ModelCall;
+	/**
+	 * A call with `prompt` for `role`: planning and synthesis use the big model, subtasks and agent
+	 * decisions the small one; each role has its own output limit.
+	 */
+	call(role: ModelRole, prompt: BuiltPrompt): ModelCall;
 }
 
 interface ModelEnv {
@@ -48,6 +59,10 @@ interface ModelEnv {
 	BIG_MODEL?: string;
 	SMALL_MODEL?: string;
 	MODEL_CALL_TIMEOUT_MS?: string;
+	PLAN_MAX_OUTPUT_TOKENS?: string;
+	SUBTASK_MAX_OUTPUT_TOKENS?: string;
+	SYNTHESISE_MAX_OUTPUT_TOKENS?: string;
+	AGENT_MAX_OUTPUT_TOKENS?: string;
 	AI?: Ai;
 }
 
@@ -117,9 +132,20 @@ export function createModels(env: ModelEnv): Models {
 }
 
 function withCalls(env: ModelEnv, models: Omit<Models, "call">): Models {
-	const timeoutMs = readConfig(env).modelCallTimeoutMs;
+	const { modelCallTimeoutMs: timeoutMs, maxOutputTokens } = readConfig(env);
 	return {
 		...models,
-		call: (size, prompt) => ({ model: models[size], modelId: models.ids[size], prompt, fix: models.fix, timeoutMs }),
+		call: (role, prompt) => {
+			const size = MODEL_OF_ROLE[role];
+			const limit = maxOutputTokens[role];
+			return {
+				model: models[size],
+				modelId: models.ids[size],
+				prompt,
+				fix: models.fix,
+				timeoutMs,
+				maxOutputTokens: limit,
+			};
+		},
 	};
 }

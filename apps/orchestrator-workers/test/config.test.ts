@@ -24,6 +24,15 @@ describe("readConfig", () => {
 			);
 		}
 	});
+
+	it("should give every model role an output limit, overridable and checked", () => {
+		expect(readConfig({}).maxOutputTokens).toEqual({ plan: 4096, subtask: 4096, synthesise: 4096, agent: 1024 });
+		expect(readConfig({ AGENT_MAX_OUTPUT_TOKENS: "300" }).maxOutputTokens.agent).toBe(300);
+		expect(() => readConfig({ SUBTASK_MAX_OUTPUT_TOKENS: "0" })).toThrow(
+			/SUBTASK_MAX_OUTPUT_TOKENS must be an integer from 16 to 131072, got "0"/,
+		);
+		expect(() => readConfig({ PLAN_MAX_OUTPUT_TOKENS: "1e9" })).toThrow(/PLAN_MAX_OUTPUT_TOKENS/);
+	});
 });
 
 describe("models", () => {
@@ -32,6 +41,18 @@ describe("models", () => {
 			provider: "workers-ai",
 			big: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
 		});
+	});
+
+	it("should give each call its role's model and output limit", () => {
+		const models = createModels({ MODEL_BASE_URL: "http://127.0.0.1:9/v1", AGENT_MAX_OUTPUT_TOKENS: "300" });
+		const prompt = { instructions: "i", prompt: "p" };
+		const calls = (["plan", "subtask", "synthesise", "agent"] as const).map((role) => models.call(role, prompt));
+		expect(calls.map((c) => [c.modelId, c.maxOutputTokens])).toEqual([
+			["llama3.1:8b", 4096],
+			["llama3.2:3b", 4096],
+			["llama3.1:8b", 4096],
+			["llama3.2:3b", 300],
+		]);
 	});
 
 	it("should say what to configure when no provider can be built", () => {

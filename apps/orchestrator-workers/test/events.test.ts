@@ -69,12 +69,7 @@ async function succeed(id: string, subtask: string) {
 
 async function complete(id: string) {
 	const timings = { planMs: 1, executeMs: 1, synthesiseMs: 1 };
-	await recordRunFinished(
-		env.DB,
-		id,
-		{ status: "complete", result: sampleSynthesis, usage: EMPTY_USAGE, timings },
-		now(),
-	);
+	await recordRunFinished(env.DB, id, { status: "complete", result: sampleSynthesis, timings }, now());
 }
 
 /** A finished run: the seeded events, b's start and success, then run.completed (eight events). */

@@ -11,6 +11,7 @@ import { STEP_DURATION_BUCKETS } from "../src/metrics/registry-metrics";
 import { insertRuns } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { newRunId } from "../src/routes/run-id";
+import { attemptUsageStatements } from "../src/registry/usage-ledger";
 
 interface Family {
 	name: string;
@@ -98,16 +99,22 @@ async function seedRun(usage?: Usage, model = "metrics-big") {
 		finishedAt: at(40_000),
 	});
 	if (usage) {
+		const spent = { ...usage, byModel: { [model]: usage.byModel.x! } };
 		await recordRunFinished(
 			env.DB,
 			id,
 			{
 				status: "complete",
 				result: { answer: "A", references: [] },
-				usage: { ...usage, byModel: { [model]: usage.byModel.x! } },
 				timings: { planMs: 300, executeMs: 1_500, synthesiseMs: 45_000 },
 			},
 			at(50_000),
+			attemptUsageStatements(
+				env.DB,
+				id,
+				{ step: "synthesise", attempt: 1, outcome: "succeeded", usage: spent, unknownCalls: 0 },
+				at(50_000),
+			),
 		);
 	}
 	return id;

@@ -7,6 +7,7 @@ import { llmSubtask } from "@ow/schemas/testing";
 import { describe, expect, it } from "vitest";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
+import { recordAttemptUsage } from "../src/registry/usage-ledger";
 import { newRunId } from "../src/routes/run-id";
 import { sweepRuns } from "../src/runs/recovery";
 
@@ -59,13 +60,14 @@ async function seedRun(endedDaysAgo: number | null, screenshots = false) {
 			calls: 2,
 			byModel: { "retention-big": { inputTokens: 10, outputTokens: 4, calls: 2 } },
 		};
+		const spent = { step: "synthesise", attempt: 1, outcome: "succeeded" as const, usage, unknownCalls: 0 };
+		await recordAttemptUsage(env.DB, id, spent, iso(start + 59_000));
 		await recordRunFinished(
 			env.DB,
 			id,
 			{
 				status: "complete",
 				result: { answer: "A", references: [] },
-				usage,
 				timings: { planMs: 200, executeMs: 800, synthesiseMs: 300 },
 			},
 			iso(start + 60_000),

@@ -138,7 +138,7 @@ describe("a provider that echoes the key it was sent", () => {
 			MODEL_BASE_URL: env.MODEL_BASE_URL,
 			MODEL_API_KEY: KEY,
 		});
-		const call = generateAnswer(models.call("small", { instructions: "i", prompt: s.prompt() }));
+		const call = generateAnswer(models.call("subtask", { instructions: "i", prompt: s.prompt() }));
 		const error = await call.then(
 			() => null,
 			(e: unknown) => e as Error & { code: string },

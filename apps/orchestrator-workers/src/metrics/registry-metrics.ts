@@ -20,14 +20,15 @@ const bucketColumns = STEP_DURATION_BUCKETS.map((le, i) => `SUM(ms <= ${Math.rou
 
 /**
  * The SQL conditions that limit the aggregates to some runs (the ones about to be deleted), or none.
- * `run` applies to the `runs` table, `subtask` to `subtasks`.
+ * `run` applies to the `runs` table, `subtask` to `subtasks`, `usage` to the usage ledger.
  */
 interface RunFilter {
 	run: string;
 	subtask: string;
+	usage: string;
 	params: string[];
 }
-const ALL_RUNS: RunFilter = { run: "", subtask: "", params: [] };
+const ALL_RUNS: RunFilter = { run: "", subtask: "", usage: "", params: [] };
 
 /**
  * A filter to the runs with these ids: numbered parameters, so the queries that repeat the filter
@@ -35,7 +36,12 @@ const ALL_RUNS: RunFilter = { run: "", subtask: "", params: [] };
  */
 export function runsFilter(ids: readonly string[]): RunFilter {
 	const list = ids.map((_id, i) => `?${i + 1}`).join(", ");
-	return { run: ` AND runs.id IN (${list})`, subtask: ` AND subtasks.run_id IN (${list})`, params: [...ids] };
+	return {
+		run: ` AND runs.id IN (${list})`,
+		subtask: ` AND subtasks.run_id IN (${list})`,
+		usage: ` AND u.run_id IN (${list})`,
+		params: [...ids],
+	};
 }
 
 // Phase timings are stored in ms on the run; a subtask's is the span between its first start and its end.
@@ -50,15 +56,18 @@ WITH durations(step, ms) AS (
 SELECT step, COUNT(*) AS count, TOTAL(ms) AS sum_ms, ${bucketColumns}
 FROM durations WHERE ms IS NOT NULL GROUP BY step`;
 
-// json_extract gives SQL NULL for a JSON null (a count the provider did not report); TOTAL skips NULLs.
+// From the usage ledger (one row per attempt of a model-calling step, failed ones included), so the
+// counters move while runs run. json_extract gives SQL NULL for a JSON null (a count the provider did
+// not report); TOTAL skips NULLs.
 const modelUsageSql = (f: RunFilter) => `
 SELECT m.key AS model,
 	TOTAL(json_extract(m.value, '$.calls')) AS calls,
 	TOTAL(json_extract(m.value, '$.inputTokens')) AS input_tokens,
 	TOTAL(json_extract(m.value, '$.outputTokens')) AS output_tokens,
-	SUM(json_extract(m.value, '$.inputTokens') IS NULL) + SUM(json_extract(m.value, '$.outputTokens') IS NULL) AS unknown
-FROM runs, json_each(CASE WHEN json_valid(runs.usage) THEN runs.usage ELSE '{}' END, '$.byModel') AS m
-WHERE runs.usage IS NOT NULL${f.run}
+	SUM(json_extract(m.value, '$.inputTokens') IS NULL) + SUM(json_extract(m.value, '$.outputTokens') IS NULL) AS unknown,
+	TOTAL(CASE WHEN u.unknown_calls > 0 THEN json_extract(m.value, '$.calls') ELSE 0 END) AS unknown_calls
+FROM step_usage AS u, json_each(CASE WHEN json_valid(u.usage) THEN u.usage ELSE '{}' END, '$.byModel') AS m
+WHERE true${f.usage}
 GROUP BY m.key ORDER BY m.key`;
 
 interface StatusCount {
@@ -77,6 +86,7 @@ interface ModelUsageRow {
 	input_tokens: number;
 	output_tokens: number;
 	unknown: number;
+	unknown_calls: number;
 }
 
 /** Counter values by key (see migration 0008 for the keys), summed over some runs. */
@@ -119,6 +129,7 @@ function countersOf(results: D1Result[]): Counters {
 		add(`model_input_tokens:${r.model}`, r.input_tokens);
 		add(`model_output_tokens:${r.model}`, r.output_tokens);
 		add(`model_tokens_unknown:${r.model}`, r.unknown);
+		add(`model_calls_unknown:${r.model}`, r.unknown_calls);
 	}
 	return counters;
 }
@@ -226,13 +237,13 @@ function modelFamilies(counters: Counters): MetricFamily[] {
 	return [
 		{
 			name: "orchestrator_model_calls_total",
-			help: "Model calls of finished runs, by model.",
+			help: "Model calls by model, counted as each step attempt ends (failed attempts too).",
 			type: "counter",
 			samples: byModel("model_calls:").map((m) => ({ labels: { model: m.model }, value: m.value })),
 		},
 		{
 			name: "orchestrator_model_tokens_total",
-			help: "Tokens of finished runs by model and kind (input, output); counts the provider did not report are left out.",
+			help: "Tokens by model and kind (input, output), failed attempts included; counts the provider did not report are left out.",
 			type: "counter",
 			samples: byModel("model_calls:").flatMap((m) => [
 				{ labels: { model: m.model, kind: "input" }, value: counters.get(`model_input_tokens:${m.model}`) ?? 0 },
@@ -241,11 +252,20 @@ function modelFamilies(counters: Counters): MetricFamily[] {
 		},
 		{
 			name: "orchestrator_model_tokens_unknown_total",
-			help: "Token counts (input or output, per run and model) the provider did not report, so not in orchestrator_model_tokens_total.",
+			help: "Token counts (input or output, per step attempt and model) the provider did not report, so not in orchestrator_model_tokens_total.",
 			type: "counter",
 			samples: byModel("model_calls:").map((m) => ({
 				labels: { model: m.model },
 				value: counters.get(`model_tokens_unknown:${m.model}`) ?? 0,
+			})),
+		},
+		{
+			name: "orchestrator_model_calls_unknown_total",
+			help: "Model calls that failed without the provider reporting usage (500, timeout): billed or not, their tokens are unknown.",
+			type: "counter",
+			samples: byModel("model_calls:").map((m) => ({
+				labels: { model: m.model },
+				value: counters.get(`model_calls_unknown:${m.model}`) ?? 0,
 			})),
 		},
 	];

@@ -18,7 +18,7 @@ import { readRunStatus } from "../registry/run-view";
 import { purgeRuns, readEndedRun } from "../runs/retention";
 import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
-import { now, STEP } from "../workflows/run-context";
+import { firstStepOf, now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
 
 export const restartQuerySchema = z
@@ -154,7 +154,7 @@ function restartScope(run: RunStatus, from: string | undefined): RestartScope {
  * was and the answer says so.
  */
 async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartScope, { from: "start" }>) {
-	const name = scope.from === "synthesise" ? STEP.synthesise : STEP.subtask(scope.id);
+	const name = scope.from === "synthesise" ? STEP.synthesise : await firstStepOfSubtask(env.DB, run.id, scope.id);
 	await recordRestart(env.DB, run.id, scope, now());
 	try {
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(run.id);
@@ -168,6 +168,17 @@ async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartS
 			{ details: { from: name } },
 		);
 	}
+}
+
+/**
+ * Where redoing a subtask starts: a browser subtask's page step, so its page is read again and then
+ * answered from, or the subtask's one step. Agentic is in the stored plan, not in the status.
+ */
+async function firstStepOfSubtask(db: D1Database, runId: string, subtaskId: string): Promise<string> {
+	const row = await db.prepare("SELECT plan FROM runs WHERE id = ?").bind(runId).first<{ plan: string | null }>();
+	const plan = row?.plan ? (JSON.parse(row.plan) as Plan) : null;
+	const task = plan?.subtasks.find((t) => t.id === subtaskId);
+	return task ? firstStepOf(task) : STEP.subtask(subtaskId);
 }
 
 /** Puts back what recordRestart changed when the platform refused the restart. */

@@ -2,22 +2,15 @@
  * Makes the registry and the Workflow engine agree about one run. The registry is written from
  * inside steps, so it can fall behind the engine (an end outside a step, a write that failed for
  * good, a dev server killed mid-run); the engine is the truth about whether a run still moves:
- * - registry open, engine complete: the registry takes the instance's output (result, usage);
+ * - registry open, engine complete: the registry takes the instance's output (the result; usage is
+ *   already in the registry, added by each step as it ended);
  * - registry open, engine errored or terminated: the run is errored with the engine's error;
  * - registry open, no instance: errored `instance-lost` (it can be restarted);
  * - registry open, engine running but its engine is gone: kicked with pause + resume, which makes
  *   the engine replay the run from its step cache (finished steps are not called again);
  * - registry ended, engine still running: the instance is terminated.
  */
-import {
-	EMPTY_USAGE,
-	runUsageSchema,
-	synthesisSchema,
-	type ErrorInfo,
-	type RunState,
-	type Synthesis,
-} from "@ow/schemas";
-import { messageOf } from "../errors";
+import { synthesisSchema, type ErrorInfo, type RunState, type Synthesis } from "@ow/schemas";
 import { notifyProgress } from "../progress/notify";
 import { markRunStatus, recordRunFinished, runStatusStatements } from "../registry/run-registry";
 import { claimRunStatement } from "./engine-boot";
@@ -37,7 +30,6 @@ export type RecoveryAction =
 export interface OpenRun {
 	id: string;
 	status: RunState;
-	usage: string | null;
 	plan_ms: number | null;
 	execute_ms: number | null;
 	synthesise_ms: number | null;
@@ -76,7 +68,7 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 	const { instance, status } = view;
 	switch (status.status) {
 		case "complete":
-			await finish(env, run, completion(run, status.output), at);
+			await finish(env, run, completion(status.output), at);
 			return "completed";
 		case "errored":
 		case "terminated":
@@ -132,10 +124,10 @@ async function kick(instance: WorkflowInstance): Promise<void> {
 	await instance.resume();
 }
 
-type Ending = { status: "complete"; result: Synthesis; usage: unknown } | { status: "errored"; error: ErrorInfo };
+type Ending = { status: "complete"; result: Synthesis } | { status: "errored"; error: ErrorInfo };
 
 /** What a complete instance's output says; an output the registry cannot use is an error instead. */
-function completion(run: OpenRun, output: unknown): Ending {
+function completion(output: unknown): Ending {
 	const result = synthesisSchema.safeParse(output);
 	if (!result.success) {
 		return {
@@ -143,8 +135,7 @@ function completion(run: OpenRun, output: unknown): Ending {
 			error: { code: "internal", message: "The Workflow completed without an answer the registry can read." },
 		};
 	}
-	const usage = (output as { usage?: unknown }).usage;
-	return { status: "complete", result: result.data, usage: usage ?? parseJson(run.usage) };
+	return { status: "complete", result: result.data };
 }
 
 /** The engine's error; the Workflow puts the run's error code in front of its message as `[code]`. */
@@ -158,24 +149,13 @@ function engineError(status: InstanceStatus): ErrorInfo {
 async function finish(env: Env, run: OpenRun, ending: Ending, at: string): Promise<void> {
 	// The phases the registry saw finish keep their timings (the instance's output has none).
 	const timings = { planMs: run.plan_ms, executeMs: run.execute_ms, synthesiseMs: run.synthesise_ms };
-	const parsedUsage = runUsageSchema.safeParse(ending.status === "complete" ? ending.usage : parseJson(run.usage));
-	const usage = parsedUsage.success ? parsedUsage.data : EMPTY_USAGE;
 	await recordRunFinished(
 		env.DB,
 		run.id,
 		ending.status === "complete"
-			? { status: "complete", result: ending.result, usage, timings }
-			: { status: "errored", error: ending.error, usage, timings },
+			? { status: "complete", result: ending.result, timings }
+			: { status: "errored", error: ending.error, timings },
 		at,
 	);
 	await notifyProgress(env, run.id);
-}
-
-function parseJson(text: string | null): unknown {
-	if (text === null) return null;
-	try {
-		return JSON.parse(text);
-	} catch (error) {
-		return { unreadable: messageOf(error) };
-	}
 }

@@ -91,7 +91,7 @@ export async function sweepRuns(env: Env, now = Date.now(), pageSize = SWEEP_PAG
 	return report;
 }
 
-const OPEN_PAGE_SQL = `SELECT id, status, usage, plan_ms, execute_ms, synthesise_ms, created_at, updated_at, engine_boot,
+const OPEN_PAGE_SQL = `SELECT id, status, plan_ms, execute_ms, synthesise_ms, created_at, updated_at, engine_boot,
 	COALESCE((SELECT MAX(at) FROM events e WHERE e.run_id = r.id), r.updated_at) AS last_event
 	FROM runs r WHERE ${NOT_TERMINAL} AND (created_at, id) > (?1, ?2)
 	ORDER BY created_at, id LIMIT ?3`;

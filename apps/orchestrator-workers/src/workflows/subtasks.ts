@@ -1,8 +1,9 @@
 /**
- * Step bodies of subtasks. An "llm" subtask is answered by the small model; a "browser" subtask has
- * the browser harness read its page first, then the small model answers from that page.
+ * Step bodies of subtasks. An "llm" subtask is answered by the small model; an agentic browser subtask
+ * is driven by the harness, which asks this side for each action. A plain "browser" subtask reads its
+ * page and answers from it in two steps of its own (browser-subtask.ts).
  */
-import { answerFromPagePrompt, browserAgentPrompt, runSubtaskPrompt, type DependencyOutput } from "@ow/prompts";
+import { browserAgentPrompt, runSubtaskPrompt, type DependencyOutput } from "@ow/prompts";
 import {
 	addUsage,
 	agentActionSchema,
@@ -46,43 +47,27 @@ export interface SubtaskDeps {
 	onAgentStep: (step: AgentStep & { maxIterations: number }) => Promise<void>;
 }
 
-/** Runs one subtask with the executor its plan names. */
+/**
+ * Runs one subtask that is a single step: an "llm" or an agentic browser subtask. A plain browser
+ * subtask is not one step (see browser-subtask.ts), so it never comes here.
+ */
 export async function runSubtask(deps: SubtaskDeps, input: SubtaskInput): Promise<SubtaskOutput> {
 	if (input.subtask.executor !== "browser") return runLlmSubtask(deps.models, input);
-	return input.subtask.agentic ? runAgenticSubtask(deps, input) : runBrowserSubtask(deps, input);
+	if (input.subtask.agentic) return runAgenticSubtask(deps, input);
+	throw new OrchestratorError("internal", `Subtask "${input.subtask.id}" reads its page in a step of its own.`);
 }
 
 async function runLlmSubtask(models: Models, input: SubtaskInput): Promise<SubtaskOutput> {
 	const prompt = runSubtaskPrompt({ request: input.request, subtask: input.subtask, dependencies: input.dependencies });
-	const answer = await generateAnswer(models.call("small", prompt));
+	const answer = await generateAnswer(models.call("subtask", prompt));
 	return { ...textOf(answer.text, input), source: null, usage: answer.usage };
 }
 
-async function runBrowserSubtask(deps: SubtaskDeps, input: SubtaskInput): Promise<SubtaskOutput> {
-	const page = await browse(deps.harness, {
-		url: input.subtask.url ?? "",
-		goal: input.subtask.instructions,
-		runId: input.runId,
-		screenshot: input.screenshot,
-		timeoutMs: input.browseTimeoutMs,
-	});
-	// Page text is cut before it reaches the prompt, so the prompt stays within the model's context.
-	const text = truncateText(page.text, input.maxOutputChars).text;
-	const prompt = answerFromPagePrompt({
-		request: input.request,
-		subtask: input.subtask,
-		page: { url: page.finalUrl, title: page.title, text },
-		dependencies: input.dependencies,
-	});
-	const answer = await generateAnswer(deps.models.call("small", prompt));
-	return {
-		...textOf(answer.text, input),
-		source: { url: page.finalUrl, title: page.title, screenshotKey: page.screenshotKey },
-		usage: answer.usage,
-	};
-}
-
-function textOf(text: string, input: SubtaskInput): { output: string; truncated: boolean } {
+/** A subtask's output text, cut to the step's size. */
+export function textOf(
+	text: string,
+	input: Pick<SubtaskInput, "maxOutputChars">,
+): { output: string; truncated: boolean } {
 	const cut = truncateText(text, input.maxOutputChars);
 	return { output: cut.text, truncated: cut.truncated };
 }
@@ -103,7 +88,7 @@ async function runAgenticSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 	let usage: Usage = EMPTY_USAGE;
 	const goal = input.subtask.instructions;
 	const decide = async (observation: AgentObservation): Promise<AgentAction | null> => {
-		const call = deps.models.call("small", browserAgentPrompt({ goal, observation }));
+		const call = deps.models.call("agent", browserAgentPrompt({ goal, observation }));
 		const answer = await generateStructured<AgentAction>(call, agentActionSchema);
 		usage = addUsage(usage, answer.usage);
 		return answer.ok ? answer.value : null; // the harness reports an unusable answer back to the model once
@@ -128,7 +113,7 @@ async function runAgenticSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 }
 
 /** Calls the harness and turns its answer into a page or a classified error. */
-async function browse(
+export async function browse(
 	harness: BrowserHarnessBinding,
 	request: BrowseRequest,
 	agent?: AgentCallbacks,
