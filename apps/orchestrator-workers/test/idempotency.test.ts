@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
 import { readKey } from "../src/registry/idempotency-keys";
-import { acceptRequest, idempotentRunId } from "../src/runs/start-runs";
+import { acceptRequest, idempotentRunId, requestHash } from "../src/runs/start-runs";
 import { getStatus, post, watchRuns } from "./run-helpers";
 import { scenario, text } from "./scenario";
 
@@ -77,5 +77,42 @@ describe("Idempotency-Key", () => {
 		expect(retried).toEqual({ status: 202, id: await idempotentRunId(key, 1) });
 		expect((await getStatus(retried.id!)).prompt).toBe(body.prompt);
 		expect(await runsWithPrompt(body.prompt)).toBe(1);
+	});
+
+	it("should answer 409 request-in-progress when another request with the key is still starting its run", async () => {
+		const key = crypto.randomUUID();
+		const body = { prompt: "Still starting.", options: { allowBrowser: false } };
+		// What a request that took the key a moment ago and is creating the run has written.
+		await env.DB.prepare(
+			"INSERT INTO idempotency_keys (key, request_hash, run_id, generation, state, created_at) VALUES (?, ?, ?, 0, 'creating', ?)",
+		)
+			.bind(key, await requestHash(body), await idempotentRunId(key, 0), new Date().toISOString())
+			.run();
+
+		const res = await post("/", body, { "Idempotency-Key": key });
+
+		expect(res.status).toBe(409);
+		expect(res.headers.get("retry-after")).toBe("1");
+		expect(await res.json()).toMatchObject({ error: { code: "request-in-progress" } });
+		expect(await runsWithPrompt(body.prompt)).toBe(0);
+	});
+
+	it("should take over a key whose request stopped before it created the run", async () => {
+		const s = await scenario([{ match: "", replies: [text("x")] }]);
+		await using watch = await watchRuns();
+		expect(watch).toBeDefined();
+		const key = crypto.randomUUID();
+		const body = { prompt: s.prompt(), options: { allowBrowser: false } };
+		const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+		await env.DB.prepare(
+			"INSERT INTO idempotency_keys (key, request_hash, run_id, generation, state, created_at) VALUES (?, ?, ?, 0, 'creating', ?)",
+		)
+			.bind(key, await requestHash(body), await idempotentRunId(key, 0), twoMinutesAgo)
+			.run();
+
+		const started = await answer(await post("/", body, { "Idempotency-Key": key }));
+
+		expect(started).toEqual({ status: 202, id: await idempotentRunId(key, 1) });
+		expect(await readKey(env.DB, key)).toMatchObject({ generation: 1, state: "started" });
 	});
 });

@@ -126,6 +126,10 @@ async function waitUntilReady(child: ChildProcess, output: () => string, timeout
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output()}`);
+		// A Worker that does not build is never served; wrangler waits for an edit instead of exiting.
+		// oxlint-disable-next-line no-control-regex -- colour codes may sit between "[ERROR]" and the message
+		if (/\[ERROR\] Build failed/.test(output().replace(/\x1b\[[\d;]*m/g, "")))
+			throw new Error(`wrangler dev could not build:\n${output()}`);
 		const ready = /Ready on (http:\/\/[\w.:[\]-]+)/.exec(output());
 		if (ready) return new URL(ready[1]!);
 		await new Promise((r) => setTimeout(r, 100));
