@@ -14,6 +14,8 @@ function render() {
 		usage && usage.inputTokens !== null && usage.inputTokens !== undefined
 			? "Tokens: " + usage.inputTokens + " in, " + (usage.outputTokens ?? "?") + " out"
 			: "";
+	// The demo model (picked by nx dev when no model is set up) must never pass for a real one.
+	$("run-demo").hidden = !(run.models && run.models.provider === "demo");
 	$("cancel-run").hidden = isTerminal(run.status);
 	$("approval").hidden = run.status !== "waiting" || view.decided;
 	if (run.error) showError($("run-failure"), "The run failed: " + run.error.message + " (" + run.error.code + ")");
