@@ -109,6 +109,7 @@ button:disabled { opacity: 0.6; cursor: progress; }
 	display: inline-block; margin-left: 1rem; padding: 0 0.5rem; font-size: 0.85rem; font-weight: 600;
 	border-radius: 999px; border: 1px dashed var(--warn); color: var(--warn);
 }
+.demo-badge[hidden] { display: none; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
 code { background: var(--code-bg); border-radius: 4px; padding: 0 0.25rem; }
 .status {
