@@ -50,7 +50,7 @@ describe("demoSynthesis", () => {
 Compare two pages
 
 Subtask results:
-${fence("[page-1] Read http://a.test/", 'Source: http://a.test/\n\nThe page says: "A costs 5."')}
+${fence("[page-1] Prices of A", 'Source: http://a.test/\n\nThe page says: "A costs 5."')}
 
 ${fence("[part-2] Other part", "Plain output")}
 
@@ -62,7 +62,7 @@ ${fence("[page-3] Read http://c.test/: FAILED (browse-failed)", "Timed out")}
 		const synthesis = demoSynthesis(prompt);
 		expect(synthesis.answer.split("\n")).toEqual([
 			'Scripted demo answer to "Compare two pages", combined from 2 of 4 subtask results:',
-			'- Read http://a.test/ [page-1] (http://a.test/): The page says: "A costs 5."',
+			'- Prices of A [page-1] (http://a.test/): The page says: "A costs 5."',
 			"- Other part [part-2]: Plain output",
 			"- Read http://c.test/ [page-3]: failed (browse-failed), so this part is missing.",
 			"- Skipped part [part-4]: skipped (a dependency failed), so this part is missing.",
@@ -91,5 +91,12 @@ describe("demoAgentAction", () => {
 			text: 'The page says: "Otters sleep."',
 			reason: "The demo model answers from the first page it sees.",
 		});
+	});
+});
+
+describe("demoSynthesis of a browser subtask", () => {
+	it("should not repeat a URL its title already names", () => {
+		const prompt = `User request:\nX\n\nSubtask results:\n${fence("[page-1] Read http://a.test/", "Source: http://a.test/\n\nA.")}`;
+		expect(demoSynthesis(prompt).answer.split("\n")[1]).toBe("- Read http://a.test/ [page-1]: A.");
 	});
 });

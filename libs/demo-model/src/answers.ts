@@ -95,7 +95,8 @@ export function demoSynthesis(prompt: string): Synthesis {
 	const outcomes = readResults(prompt);
 	const used = outcomes.filter((o) => o.status === "succeeded");
 	const lines = outcomes.map((o) => {
-		const where = o.url ? ` (${o.url})` : "";
+		// A browser subtask's title usually names its URL already.
+		const where = o.url && !o.title.includes(o.url) ? ` (${o.url})` : "";
 		if (o.status === "succeeded") return `- ${o.title} [${o.id}]${where}: ${excerpt(o.detail, RESULT_QUOTE_CHARS)}`;
 		if (o.status === "failed") return `- ${o.title} [${o.id}]: failed (${o.detail}), so this part is missing.`;
 		return `- ${o.title} [${o.id}]: skipped (${o.detail}), so this part is missing.`;
