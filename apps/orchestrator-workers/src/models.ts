@@ -1,7 +1,8 @@
 /**
  * Builds the big and small language models from the configuration:
  * - `workers-ai`: `env.AI` through workers-ai-provider (staging and production);
- * - `openai-compatible`: any OpenAI-compatible server (Ollama, vLLM, OpenAI, AI Gateway …).
+ * - `openai-compatible`: any OpenAI-compatible server (Ollama, vLLM, OpenAI, AI Gateway …);
+ * - `demo`: the built-in scripted demo model (./demo), which `nx dev` picks when nothing else is set up.
  *
  * Building a model has no side effects, so it may happen outside a step; calls happen inside steps.
  */
@@ -10,11 +11,13 @@ import type { LanguageModel } from "ai";
 import type { BuiltPrompt } from "@ow/prompts";
 import { readConfig, type ModelRole } from "./config";
 import { createWorkersAI } from "workers-ai-provider";
+import { DEMO_MODEL_IDS } from "@ow/demo-model";
+import { createDemoModel } from "./demo/demo-language-model";
 import { OrchestratorError } from "./errors";
 import { redactingFetch, secretsOf } from "./secrets";
 import type { ModelCall } from "./workflows/model-call";
 
-export type ModelProvider = "workers-ai" | "openai-compatible";
+export type ModelProvider = "workers-ai" | "openai-compatible" | "demo";
 
 /** Which model each role calls. */
 export const MODEL_OF_ROLE: Record<ModelRole, "big" | "small"> = {
@@ -28,6 +31,7 @@ export const MODEL_OF_ROLE: Record<ModelRole, "big" | "small"> = {
 export const DEFAULT_MODELS: Record<ModelProvider, { big: string; small: string }> = {
 	"workers-ai": { big: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", small: "@cf/meta/llama-3.1-8b-instruct-fast" },
 	"openai-compatible": { big: "llama3.1:8b", small: "llama3.2:3b" },
+	demo: DEMO_MODEL_IDS,
 };
 
 /** What a run records about its models. */
@@ -69,10 +73,11 @@ interface ModelEnv {
 /** Reads which provider and models the configuration names, without building anything. */
 export function modelIds(env: ModelEnv): ModelIds {
 	const provider = env.MODEL_PROVIDER || (env.AI ? "workers-ai" : "openai-compatible");
+	if (provider === "demo") return { provider, ...DEMO_MODEL_IDS, baseURL: null };
 	if (provider !== "workers-ai" && provider !== "openai-compatible") {
 		throw new OrchestratorError(
 			"model-not-configured",
-			`MODEL_PROVIDER must be "workers-ai" or "openai-compatible", got "${provider}".`,
+			`MODEL_PROVIDER must be "workers-ai" or "openai-compatible" (or "demo", the scripted demo model), got "${provider}".`,
 		);
 	}
 	return {
@@ -86,6 +91,15 @@ export function modelIds(env: ModelEnv): ModelIds {
 /** Builds the models, or throws `model-not-configured` saying exactly what to set. */
 export function createModels(env: ModelEnv): Models {
 	const ids = modelIds(env);
+	if (ids.provider === "demo") {
+		// BIG_MODEL and SMALL_MODEL name real models; the demo reports its own ids instead.
+		return withCalls(env, {
+			ids,
+			big: createDemoModel(ids.big),
+			small: createDemoModel(ids.small),
+			fix: "The demo model answers by itself; this error is a bug.",
+		});
+	}
 	if (ids.provider === "workers-ai") {
 		if (!env.AI) {
 			throw new OrchestratorError(

@@ -157,11 +157,13 @@ async function killProcessTree(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Stops wrangler, workerd and every browser they launched. Chromium runs in a session of its own, so
+ * Stops a child spawned with `detached: true` (wrangler, or a command that runs it) and everything it
+ * started: workerd and every browser. Chromium runs in a session of its own, so
  * the process group does not reach it: the tree is collected first (while the browsers' parent is
  * still alive) and whatever of it outlives wrangler is killed, so no browser is left spinning.
  */
-async function stopProcessGroup(child: ChildProcess): Promise<void> {
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+	// A child ended by a signal has no exit code, only a signal code; its "exit" has fired either way.
 	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
 	const pid = child.pid;
 	const tree = descendantsOf([pid]).map((p) => p.pid);

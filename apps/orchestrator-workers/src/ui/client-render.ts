@@ -12,6 +12,8 @@ function render() {
 	const usage = run.usage;
 	// Live: every step adds its usage as it ends (run.usage events bring a re-read of the status).
 	$("run-usage").textContent = usage && usage.calls > 0 ? usageText(usage, run.cost) : "";
+	// The demo model (picked by nx dev when no model is set up) must never pass for a real one.
+	$("run-demo").hidden = !(run.models && run.models.provider === "demo");
 	$("cancel-run").hidden = isTerminal(run.status);
 	$("approval").hidden = run.status !== "waiting" || view.decided;
 	if (run.error) showError($("run-failure"), "The run failed: " + run.error.message + " (" + run.error.code + ")");

@@ -35,6 +35,7 @@ async function openRun(id, focus) {
 	$("run-id").textContent = id;
 	$("run-prompt").textContent = "";
 	$("run-usage").textContent = "";
+	$("run-demo").hidden = true;
 	setStatus($("run-status"), "loading");
 	$("subtasks").replaceChildren();
 	$("plan-empty").hidden = false;
