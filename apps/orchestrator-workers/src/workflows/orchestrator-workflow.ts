@@ -19,7 +19,6 @@ import {
 	addUsage,
 	EMPTY_TIMINGS,
 	EMPTY_USAGE,
-	type AgentStep,
 	type Plan,
 	type ResolvedRunOptions,
 	type Subtask,
@@ -35,7 +34,6 @@ import { createModels } from "../models";
 import {
 	type SubtaskOutcome,
 	attemptStartedStatements,
-	recordAgentStep,
 	recordAttemptRetried,
 	recordPlan,
 	recordRunFinished,
@@ -48,6 +46,7 @@ import { draftPlan, repairPlan, type PlanAttempt } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
 import { fromStepError, stepConfig, toStepError } from "./step-policy";
+import { runAgenticSubtask } from "./agentic-subtask";
 import { runSubtask } from "./subtasks";
 import { synthesise } from "./synthesise";
 
@@ -278,17 +277,23 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			await record({ status: "skipped", reason, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "skipped", reason };
 		}
+		const agentic = task.executor === "browser" && task.agentic === true;
 		let result: SubtaskStepResult;
 		try {
-			result = await this.doAndRecord(run, {
-				name: STEP.subtask(task.id),
-				config: stepConfig(run.config.subtask),
-				announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
-				body: (ctx) => this.subtaskAttempt(run, task, done, ctx.attempt),
-				recordStep: STEP.recordSubtask(task.id),
-				record: (succeeded) =>
-					recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }),
-			});
+			result = agentic
+				? await runAgenticSubtask(this, run, task, {
+						harness: harnessOf(this.env),
+						notify: () => notifyProgress(this.env, run.id),
+					})
+				: await this.doAndRecord(run, {
+						name: STEP.subtask(task.id),
+						config: stepConfig(run.config.subtask),
+						announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
+						body: (ctx) => this.subtaskAttempt(run, task, done, ctx.attempt),
+						recordStep: STEP.recordSubtask(task.id),
+						record: (succeeded) =>
+							recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }),
+					});
 		} catch (error) {
 			const info = fromStepError(error);
 			// attempts 0: each attempt already counted itself when it started.
@@ -296,7 +301,8 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			return { id: task.id, title: task.title, status: "failed", error: info };
 		}
 		done.set(task.id, result);
-		spend(run, STEP.subtask(task.id), result.usage);
+		// An agentic subtask spent each decision's usage as its step finished.
+		if (!agentic) spend(run, STEP.subtask(task.id), result.usage);
 		return {
 			id: task.id,
 			title: task.title,
@@ -317,13 +323,8 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		const startedAt = now();
 		const dependencies = task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
 		try {
-			// Progress only: a failed write must not fail the attempt (the actions are in the result too).
-			const onAgentStep = (step: AgentStep & { maxIterations: number }) =>
-				recordAgentStep(db, run.id, task.id, attempt, step, now())
-					.then(() => notifyProgress(this.env, run.id))
-					.catch((e: unknown) => logEvent({ msg: "progress write failed", runId: run.id, error: String(e) }, "error"));
 			const output = await runSubtask(
-				{ models: run.models, harness: harnessOf(this.env), onAgentStep },
+				{ models: run.models, harness: harnessOf(this.env) },
 				{
 					runId: run.id,
 					request: run.prompt,
@@ -331,7 +332,6 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 					dependencies,
 					maxOutputChars: run.config.maxStepOutputChars,
 					screenshot: run.options.screenshots,
-					maxIterations: run.config.agentMaxIterations,
 					browseTimeoutMs: run.config.browseTimeoutMs,
 				},
 			);

@@ -23,6 +23,11 @@ export const STEP = {
 	approval: "plan-approval",
 	recordApproved: "record:plan-approved",
 	subtask: (id: string) => `subtask:${id}`,
+	/** Agentic browser subtasks: lease a session and open the start URL; one model call per decision; one action per act. */
+	agentOpen: (id: string) => `subtask:${id}:open`,
+	agentDecide: (id: string, k: number) => `subtask:${id}:decide:${k}`,
+	agentAct: (id: string, k: number) => `subtask:${id}:act:${k}`,
+	agentRelease: (id: string) => `subtask:${id}:release`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
 	synthesise: "synthesise",
 	complete: "record:complete",
