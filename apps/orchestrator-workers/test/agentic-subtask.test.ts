@@ -4,7 +4,7 @@ import type { AgentAction, AgentPageView, AgentStep, BrowsedPage } from "@ow/sch
 import { agenticSubtask } from "@ow/schemas/testing";
 import type { Reply } from "@ow/testing";
 import { describe, expect, it } from "vitest";
-import { getStatus, post } from "./run-helpers";
+import { getStatus, post, waitForRunStatus } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis } from "./scenario";
 
 // The Workflow's side of an agentic subtask: the loop of decide and act steps. The harness's steps
@@ -29,8 +29,11 @@ const finalPage: BrowsedPage = {
 	blocked: null,
 };
 
-/** Runs one agentic subtask whose decisions the model answers with `decisions`, the harness's steps mocked. */
-async function runAgentic(decisions: Reply[]) {
+/**
+ * Runs one agentic subtask whose decisions the model answers with `decisions`, the harness's steps
+ * mocked; `then` acts on the finished run while its instance is still watched.
+ */
+async function runAgentic(decisions: Reply[], then?: (id: string) => Promise<void>) {
 	const task = agenticSubtask("form", START, "Send the contact form as Ada.");
 	const s = await scenario([
 		{ match: CALL.plan, replies: [plan({ subtasks: [task] })] },
@@ -65,6 +68,7 @@ async function runAgentic(decisions: Reply[]) {
 	const { id } = await res.json<{ id: string }>();
 	const instance = (await watch.get()).at(-1)!;
 	await instance.waitForStatus("complete");
+	await then?.(id);
 	return { status: await getStatus(id), calls: await s.callsOf(AGENT) };
 }
 
@@ -95,5 +99,17 @@ describe("an agentic subtask in the Workflow", () => {
 		expect(status.subtasks[0]).toMatchObject({ status: "failed", error: { code: "agent-invalid-action" } });
 		expect(status.subtasks[0]?.error?.message).toMatch(/twice in a row/);
 		expect(calls).toBe(2);
+	});
+
+	it("should redo a failed agentic subtask from its open step with ?from=subtask:<id>", async () => {
+		const unusable: Reply = { kind: "json", value: { type: "teleport" } };
+		const { status, calls } = await runAgentic([unusable, unusable, decision(typed), decision(done)], async (id) => {
+			const res = await post(`/${id}/restart?from=subtask:form`, {});
+			expect(await res.json()).toMatchObject({ restartedFrom: "subtask:form" });
+			await waitForRunStatus(id, "complete");
+		});
+
+		expect(status.subtasks[0]).toMatchObject({ status: "succeeded", output: "Thanks, Ada" });
+		expect(calls).toBe(4); // the failed loop's two decisions, then the redone loop's two
 	});
 });

@@ -4,7 +4,7 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { PLAN_APPROVAL_EVENT, planApprovalSchema, type Plan, type RunStatus } from "@ow/schemas";
+import { PLAN_APPROVAL_EVENT, planApprovalSchema, planSchema, type Plan, type RunStatus } from "@ow/schemas";
 import { z } from "zod";
 import { messageOf, OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app";
@@ -132,7 +132,7 @@ function restartScope(run: RunStatus, from: string | undefined): RestartScope {
  * was and the answer says so.
  */
 async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartScope, { from: "start" }>) {
-	const name = scope.from === "synthesise" ? STEP.synthesise : STEP.subtask(scope.id);
+	const name = scope.from === "synthesise" ? STEP.synthesise : await firstStepOf(env.DB, run.id, scope.id);
 	await recordRestart(env.DB, run.id, scope, now());
 	try {
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(run.id);
@@ -146,6 +146,14 @@ async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartS
 			{ details: { from: name } },
 		);
 	}
+}
+
+/** The first step of a subtask: an agentic one (the stored plan says) begins by opening its page. */
+async function firstStepOf(db: D1Database, runId: string, id: string): Promise<string> {
+	const row = await db.prepare("SELECT plan FROM runs WHERE id = ?").bind(runId).first<{ plan: string | null }>();
+	const plan = planSchema.safeParse(row?.plan ? JSON.parse(row.plan) : null);
+	const task = plan.success ? plan.data.subtasks.find((t) => t.id === id) : undefined;
+	return task?.executor === "browser" && task.agentic ? STEP.agentOpen(id) : STEP.subtask(id);
 }
 
 /** Puts back what recordRestart changed when the platform refused the restart. */
