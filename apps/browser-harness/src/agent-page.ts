@@ -1,5 +1,5 @@
 /**
- * `AgentPage` over a puppeteer page opened by `withOpenedPage`: observing marks elements with
+ * `AgentPage` over a guarded puppeteer page of an agent session: observing marks elements with
  * references, acting uses real input events (mouse clicks, inserted text) so the page's own scripts
  * see what a person would do. Each action re-checks the page-side rules and reads what the request
  * guard saw while it ran: a main-frame navigation to another origin or a refused address was

@@ -3,8 +3,8 @@
  * browses), every request checked against the URL policy (a refused main-frame navigation or
  * redirect aborts the browse with `url-refused`; refused subresources are just dropped), downloads
  * denied, then title, text, links, block detection and an optional screenshot. The context, and
- * with it the page, is closed in `finally`. Agent mode opens pages the same way (`withOpenedPage`)
- * and reads the final page with `readContent`.
+ * with it the page, is closed in `finally`. Agent sessions open their page the same way
+ * (`loadInContext`, in a context kept across steps) and read the final page with `readContent`.
  */
 import type { Browser, BrowserContext, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
 import type { BrowsedPage } from "@ow/schemas";

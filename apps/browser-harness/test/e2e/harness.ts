@@ -15,7 +15,7 @@ export interface AgentDrive {
 	repeats: Array<{ k: number; first: AgentSessionResult; again: AgentSessionResult }>;
 }
 
-/** The harness behind the agent driver Worker (`agent-driver/`), which calls its RPC in agent mode. */
+/** The harness behind the agent driver Worker (`agent-driver/`), which drives agent sessions over its RPC. */
 export interface AgentHarness {
 	dev: WranglerDev;
 	/** Drives an agent session from `request.url`; the model answers with `script`, one entry per decision. */

@@ -9,6 +9,7 @@
  * every recorded step and the answers to the repeats. `GET /pool` passes the pool's state through.
  */
 import {
+	AGENT_DEFAULT_MAX_ITERATIONS,
 	afterAgentStep,
 	agentObservationOf,
 	startAgentLoop,
@@ -50,7 +51,7 @@ async function drive(env: DriverEnv, body: DriveRequest) {
 	const observations: AgentObservation[] = [];
 	const progress: Array<AgentStep & { maxIterations: number }> = [];
 	const repeats: Array<{ k: number; first: AgentSessionResult; again: AgentSessionResult }> = [];
-	const maxIterations = body.request.maxIterations ?? 10;
+	const maxIterations = body.request.maxIterations ?? AGENT_DEFAULT_MAX_ITERATIONS;
 	const leaseId = `drive-${crypto.randomUUID()}`;
 	const { url, allowedOrigins } = body.request;
 	const opened = await env.HARNESS.openSession({ leaseId, url, ...(allowedOrigins ? { allowedOrigins } : {}) });
