@@ -31,6 +31,7 @@ export type OrchestratorErrorCode =
 	| "page-blocked" // the page is a bot challenge or block page, not content
 	| "agent-max-iterations" // an agentic browser subtask used all its iterations without finishing
 	| "agent-invalid-action" // the agent's model chose a refused or unusable action twice in a row
+	| "session-lost" // an agentic subtask's browser session was lost, and rebuilding its page could repeat an action
 	| "subtask-failed" // a subtask failed after its retries (failFast ends the run with this)
 	| "cancelled" // DELETE /:id: no new model or browser work starts
 	| "plan-rejected" // POST /:id/approve with approved: false

@@ -9,14 +9,7 @@
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
-import {
-	EMPTY_TIMINGS,
-	type AgentStep,
-	type Plan,
-	type ResolvedRunOptions,
-	type Subtask,
-	type Synthesis,
-} from "@ow/schemas";
+import { EMPTY_TIMINGS, type Plan, type ResolvedRunOptions, type Subtask, type Synthesis } from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
@@ -27,7 +20,6 @@ import { createModels } from "../models";
 import {
 	type SubtaskOutcome,
 	attemptStartedStatements,
-	recordAgentStep,
 	recordAttemptRetried,
 	recordPlan,
 	recordRunFinished,
@@ -53,6 +45,7 @@ import { draftPlan, repairPlan, type PlanAttempt } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
 import { fromStepError, stepConfig, toStepError } from "./step-policy";
+import { runAgenticSubtask } from "./agentic-subtask";
 import { runSubtask } from "./subtasks";
 import { synthesise } from "./synthesise";
 
@@ -292,25 +285,31 @@ export class OrchestratorWorkflow
 			await record({ status: "skipped", reason, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "skipped", reason };
 		}
+		const agentic = task.executor === "browser" && task.agentic === true;
 		let result: SubtaskStepResult;
 		try {
-			result = readsPageFirst(task)
-				? await browserSubtaskSteps(this, { pages: this.env.PAGES, harness: harnessOf(this.env) }, run, task, {
-						dependencies: dependenciesOf(task, done),
+			result = agentic
+				? await runAgenticSubtask(this, run, task, {
+						harness: harnessOf(this.env),
+						notify: () => notifyProgress(this.env, run.id),
 					})
-				: await this.doAndRecord(run, {
-						name: STEP.subtask(task.id),
-						config: stepConfig(run.config.subtask),
-						announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
-						body: (ctx) =>
-							this.subtaskAttempt(run, task, { attempt: ctx.attempt }, () =>
-								this.oneStepSubtask(run, task, done, ctx.attempt),
-							),
-						usage: (succeeded) => succeeded.usage,
-						recordStep: STEP.recordSubtask(task.id),
-						record: (succeeded, spent) =>
-							recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }, spent),
-					});
+				: readsPageFirst(task)
+					? await browserSubtaskSteps(this, { pages: this.env.PAGES, harness: harnessOf(this.env) }, run, task, {
+							dependencies: dependenciesOf(task, done),
+						})
+					: await this.doAndRecord(run, {
+							name: STEP.subtask(task.id),
+							config: stepConfig(run.config.subtask),
+							announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
+							body: (ctx) =>
+								this.subtaskAttempt(run, task, { attempt: ctx.attempt }, () =>
+									this.oneStepSubtask(run, task, done, ctx.attempt),
+								),
+							usage: (succeeded) => succeeded.usage,
+							recordStep: STEP.recordSubtask(task.id),
+							record: (succeeded, spent) =>
+								recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }, spent),
+						});
 		} catch (error) {
 			if (isEngineAbort(error)) throw error; // paused mid-subtask: the replay runs it again
 			const info = fromStepError(error);
@@ -328,22 +327,16 @@ export class OrchestratorWorkflow
 		};
 	}
 
-	/** An "llm" or agentic browser subtask: one step. */
+	/** An "llm" subtask: one step. */
 	private async oneStepSubtask(
 		run: Run,
 		task: Subtask,
 		done: Map<string, SubtaskStepResult>,
 		attempt: number,
 	): Promise<SubtaskStepResult> {
-		const db = this.env.DB;
 		const startedAt = now();
-		// Progress only: a failed write must not fail the attempt (the actions are in the result too).
-		const onAgentStep = (step: AgentStep & { maxIterations: number }) =>
-			recordAgentStep(db, run.id, task.id, attempt, step, now())
-				.then(() => notifyProgress(this.env, run.id))
-				.catch((e: unknown) => logEvent({ msg: "progress write failed", runId: run.id, error: String(e) }, "error"));
 		const output = await runSubtask(
-			{ models: run.models, harness: harnessOf(this.env), onAgentStep },
+			{ models: run.models, harness: harnessOf(this.env) },
 			{
 				runId: run.id,
 				request: run.prompt,
@@ -351,7 +344,6 @@ export class OrchestratorWorkflow
 				dependencies: dependenciesOf(task, done),
 				maxOutputChars: run.config.maxStepOutputChars,
 				screenshot: run.options.screenshots,
-				maxIterations: run.config.agentMaxIterations,
 				browseTimeoutMs: run.config.browseTimeoutMs,
 			},
 		);

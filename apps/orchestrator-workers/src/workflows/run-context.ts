@@ -5,6 +5,7 @@
 import type { WorkflowStep, WorkflowStepConfig, WorkflowStepContext } from "cloudflare:workers";
 import type { ResolvedRunOptions, Subtask, SubtaskOutput, Timings, Usage } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
+import type { RunGate } from "../registry/lifecycle";
 import type { Models } from "../models";
 
 /** Step names. Replay matches steps by name, so these never change between runs of the same plan. */
@@ -18,6 +19,13 @@ export const STEP = {
 	subtask: (id: string) => `subtask:${id}`,
 	/** A browser subtask's page read, before `subtask:<id>` answers from it (browser-subtask.ts). */
 	subtaskPage: (id: string) => `subtask:${id}:page`,
+	/** Agentic browser subtasks: lease a session and open the start URL; one model call per decision; one action per act. */
+	agentOpen: (id: string) => `subtask:${id}:open`,
+	agentDecide: (id: string, k: number) => `subtask:${id}:decide:${k}`,
+	agentAct: (id: string, k: number) => `subtask:${id}:act:${k}`,
+	agentRelease: (id: string) => `subtask:${id}:release`,
+	/** Redoes a decision's usage write when the one inside its step failed. */
+	recordAgentDecide: (id: string, k: number) => `record:subtask:${id}:decide:${k}`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
 	synthesise: "synthesise",
 	complete: "record:complete",
@@ -31,7 +39,8 @@ export function readsPageFirst(task: Pick<Subtask, "executor" | "agentic">): boo
 
 /** The first step of a subtask: where redoing it (`?from=subtask:<id>`) starts. */
 export function firstStepOf(task: Pick<Subtask, "id" | "executor" | "agentic">): string {
-	return readsPageFirst(task) ? STEP.subtaskPage(task.id) : STEP.subtask(task.id);
+	if (readsPageFirst(task)) return STEP.subtaskPage(task.id);
+	return task.executor === "browser" && task.agentic ? STEP.agentOpen(task.id) : STEP.subtask(task.id);
 }
 
 export type SubtaskStepResult = SubtaskOutput & { attempts: number; startedAt: string; finishedAt: string };
@@ -70,7 +79,7 @@ export interface SubtaskSteps extends Recorder {
 	work<T>(
 		run: Pick<Run, "id">,
 		step: { name: string; attempt: number },
-		body: () => Promise<T>,
+		body: (gate: RunGate) => Promise<T>,
 		announce?: D1PreparedStatement[],
 	): Promise<T>;
 	/** One attempt of one of a subtask's steps; a failure that will be retried is told to live clients. */
