@@ -43,7 +43,7 @@ import {
 	runStatusStatements,
 } from "../registry/run-registry";
 import { forEachLimit } from "./concurrency";
-import { isEngineAbort } from "./engine-abort";
+import { engineAbortIn } from "./engine-abort";
 import { elapsedMs, now, runUsage, spend, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
 import { draftPlan, repairPlan, type PlanAttempt } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
@@ -100,7 +100,8 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			ready.timings = outcome.timings;
 			return { ...answer.synthesis, usage: runUsage(ready) };
 		} catch (error) {
-			if (isEngineAbort(error)) throw error; // paused, not failed: see engine-abort.ts
+			const abort = engineAbortIn(error);
+			if (abort) throw abort; // paused, not failed: see engine-abort.ts
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, usage: runUsage(run), timings: run.timings };
 			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
@@ -292,7 +293,8 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 					recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }),
 			});
 		} catch (error) {
-			if (isEngineAbort(error)) throw error; // paused mid-subtask: the replay runs it again
+			const abort = engineAbortIn(error);
+			if (abort) throw abort; // paused mid-subtask: the replay runs it again
 			const info = fromStepError(error);
 			// attempts 0: each attempt already counted itself when it started.
 			await record({ status: "failed", error: info, attempts: 0, finishedAt: now() });
