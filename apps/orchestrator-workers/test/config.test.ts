@@ -35,6 +35,23 @@ describe("readConfig", () => {
 	});
 });
 
+describe("recovery and retention settings", () => {
+	it("should default to the timer alone and 30 days", () => {
+		expect(readConfig({})).toMatchObject({ recoveryBootCheck: false, runRetentionDays: 30 });
+	});
+
+	it("should read a boolean boot check and fractional days, and refuse anything else", () => {
+		expect(readConfig({ RECOVERY_BOOT_CHECK: "true", RUN_RETENTION_DAYS: "0.5" })).toMatchObject({
+			recoveryBootCheck: true,
+			runRetentionDays: 0.5,
+		});
+		expect(() => readConfig({ RECOVERY_BOOT_CHECK: "yes" })).toThrow(/RECOVERY_BOOT_CHECK must be "true" or "false"/);
+		expect(() => readConfig({ RUN_RETENTION_DAYS: "0" })).toThrow(/RUN_RETENTION_DAYS must be a number of days/);
+		expect(() => readConfig({ RUN_RETENTION_DAYS: "-1" })).toThrow(/RUN_RETENTION_DAYS/);
+		expect(() => readConfig({ RUN_RETENTION_DAYS: "forever" })).toThrow(/RUN_RETENTION_DAYS/);
+	});
+});
+
 describe("models", () => {
 	it("should default to current Workers AI models when the AI binding is there", () => {
 		expect(modelIds({ AI: {} as Ai })).toMatchObject({

@@ -9,7 +9,7 @@ import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { newRunId } from "../src/routes/run-id";
 import { currentBoot } from "../src/runs/engine-boot";
 import { ENDED_GRACE_MS, QUIET_CHECK_MS, sweepRuns } from "../src/runs/recovery";
-import { getStatus, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
+import { getStatus, post, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
 const insertRun = (db: D1Database, run: NewRun) => insertRuns(db, [run]);
@@ -130,6 +130,34 @@ describe("registry open, engine ended", () => {
 
 		expect(await eventKeys(id)).toEqual(before);
 		expect((await row(id))!.status).toBe("waiting");
+	});
+});
+
+describe("registry open, engine paused or resumed", () => {
+	it("should follow the engine's pause and resume, and the pause must not end the run", async () => {
+		const s = await scenario([
+			{ match: CALL.plan, replies: [plan({ subtasks: [llmSubtask("a")] })] },
+			{ match: CALL.subtask("a"), replies: [text("x")] },
+			{ match: CALL.synthesise, replies: [done] },
+		]);
+		await using watch = await watchRuns();
+		const { id, instance } = await startRun(watch, { prompt: s.prompt(), options: { approvePlan: true } });
+		await waitForRunStatus(id, "waiting");
+		// Straight at the engine, as a lifecycle call whose registry write was lost would leave it.
+		const engine = await env.ORCHESTRATOR_WORKFLOW.get(id);
+		await engine.pause();
+		await expect.poll(async () => (await engine.status()).status).toBe("paused");
+
+		expect((await sweepRuns(env, later())).actions.paused).toBe(1);
+		expect((await row(id))!.status).toBe("paused");
+
+		await engine.resume();
+		await expect.poll(async () => (await engine.status()).status).not.toMatch(/paused|waitingForPause/);
+		expect((await sweepRuns(env, later())).actions.resumed).toBe(1);
+		expect((await row(id))!.status).toBe("waiting");
+		expect((await post(`/${id}/approve`, { approved: true })).status).toBe(202);
+		await instance.waitForStatus("complete");
+		expect(await s.callsOf(CALL.plan)).toBe(1);
 	});
 });
 

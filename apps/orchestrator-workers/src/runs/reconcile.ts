@@ -22,6 +22,7 @@ export type RecoveryAction =
 	| "completed" // the engine had finished: the registry took its output
 	| "errored" // the engine had failed or was terminated: the registry took its error
 	| "paused" // the engine had paused the run: so does the registry
+	| "resumed" // the engine runs a run the registry calls paused: the registry follows
 	| "terminated" // the registry had ended it: the engine's instance was terminated
 	| "agreed" // nothing to do
 	| "failed"; // the engine or the registry did not answer; the next sweep tries again
@@ -82,7 +83,14 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 		case "queued":
 		case "running":
 		case "waiting":
-			if (!mayKick || run.status === "paused") return "agreed";
+			if (run.status === "paused") {
+				// Resumed by someone whose registry write was lost (or by a kick racing this sweep): back to
+				// what it was before the pause (the engine calls a run waiting for its approval "running").
+				await markRunStatus(env.DB, run.id, await statusBeforePause(env.DB, run.id), at, `:reconciled:${at}`);
+				await notifyProgress(env, run.id);
+				return "resumed";
+			}
+			if (!mayKick) return "agreed";
 			await kick(instance);
 			// An event, so the run does not look stale again before the replay has had its chance; and the
 			// run is this boot's now, so this process does not take it for orphaned again.
@@ -101,6 +109,19 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 		default:
 			return "agreed"; // waitingForPause, unknown: in motion, look again next sweep
 	}
+}
+
+/** The run's last status other than paused, from its event log. */
+async function statusBeforePause(db: D1Database, runId: string): Promise<RunState> {
+	const row = await db
+		.prepare(
+			`SELECT json_extract(data, '$.status') AS status FROM events
+			 WHERE run_id = ? AND type = 'run.status' AND json_extract(data, '$.status') IN ('running', 'waiting')
+			 ORDER BY seq DESC LIMIT 1`,
+		)
+		.bind(runId)
+		.first<{ status: RunState }>();
+	return row?.status ?? "running";
 }
 
 /** Terminates the instance of a run the registry says has ended, if the engine still runs it. */

@@ -53,7 +53,7 @@ export async function sweepRuns(env: Env, now = Date.now(), pageSize = SWEEP_PAG
 	const config = readConfig(env);
 	const report: SweepReport = { actions: {}, deleted: 0 };
 	const count = (action: RecoveryAction) => (report.actions[action] = (report.actions[action] ?? 0) + 1);
-	const at = new Date(now).toISOString();
+	const at = new Date().toISOString(); // what the sweep writes happens now, whatever `now` it judges by
 	const staleBefore = new Date(now - config.recoveryStaleMs).toISOString();
 	const quietBefore = new Date(now - Math.min(QUIET_CHECK_MS, config.recoveryStaleMs)).toISOString();
 	const boot = config.recoveryBootCheck ? currentBoot() : null;

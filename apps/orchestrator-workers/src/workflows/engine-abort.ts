@@ -4,9 +4,18 @@
  * from its step cache. A Workflow that caught it as a failure would record the run as errored (its
  * record steps still run), so recovery's pause + resume would end the very run it rescues.
  */
-export function isEngineAbort(error: unknown): boolean {
-	for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-		if (e.message.startsWith("Aborting engine:")) return true;
+
+/**
+ * The engine's abort error inside `error` (itself or a cause), or undefined. Rethrow that one, not
+ * a wrapper: the engine recognises its own error and pauses the instance instead of failing it.
+ */
+export function engineAbortIn(error: unknown): unknown {
+	// By shape: the error comes from the engine's isolate, so it may not be this isolate's Error.
+	let e: unknown = error;
+	for (let depth = 0; typeof e === "object" && e !== null && depth < 5; depth++) {
+		const { message, cause } = e as { message?: unknown; cause?: unknown };
+		if (typeof message === "string" && message.startsWith("Aborting engine:")) return e;
+		e = cause;
 	}
-	return false;
+	return undefined;
 }

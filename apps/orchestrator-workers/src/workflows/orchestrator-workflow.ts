@@ -29,7 +29,7 @@ import {
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
 import { browserSubtaskSteps } from "./browser-subtask";
 import { forEachLimit } from "./concurrency";
-import { isEngineAbort } from "./engine-abort";
+import { engineAbortIn } from "./engine-abort";
 import {
 	elapsedMs,
 	now,
@@ -93,7 +93,8 @@ export class OrchestratorWorkflow
 			ready.timings = completeOutcome(ready, answer).timings;
 			return answer.synthesis;
 		} catch (error) {
-			if (isEngineAbort(error)) throw error; // paused, not failed: see engine-abort.ts
+			const abort = engineAbortIn(error);
+			if (abort) throw abort; // paused, not failed: see engine-abort.ts
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, timings: run.timings };
 			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
@@ -311,7 +312,8 @@ export class OrchestratorWorkflow
 								recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }, spent),
 						});
 		} catch (error) {
-			if (isEngineAbort(error)) throw error; // paused mid-subtask: the replay runs it again
+			const abort = engineAbortIn(error);
+			if (abort) throw abort; // paused mid-subtask: the replay runs it again
 			const info = fromStepError(error);
 			// attempts 0: each attempt already counted itself when it started.
 			await record({ status: "failed", error: info, attempts: 0, finishedAt: now() });

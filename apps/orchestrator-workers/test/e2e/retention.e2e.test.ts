@@ -148,5 +148,5 @@ it("should delete a run older than RUN_RETENTION_DAYS by itself, keeping the cou
 	const after = await counters();
 	for (const [series, value] of Object.entries(before)) expect(after[series]).toBeGreaterThanOrEqual(value);
 	expect(after.orchestrator_runs_deleted_total).toBeGreaterThan(before.orchestrator_runs_deleted_total!);
-	await expect(readRun(dev.url, runId)).rejects.toThrow(/404/);
+	await expect(readRun(dev.url, runId)).rejects.toMatchObject({ status: 404 });
 });
