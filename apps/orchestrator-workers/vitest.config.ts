@@ -17,6 +17,13 @@ export default defineConfig({
 					MODEL_BASE_URL: inject("modelBaseURL"),
 					BIG_MODEL: "big",
 					SMALL_MODEL: "small",
+					// Tests seed runs with old dates; the sweep's tests pass their own settings.
+					RUN_RETENTION_DAYS: "3650",
+					RECOVERY_BOOT_CHECK: "false",
+					// Distinct output limits per role, so a test can tell which one each call was sent.
+					PLAN_MAX_OUTPUT_TOKENS: "3001",
+					SUBTASK_MAX_OUTPUT_TOKENS: "2002",
+					SYNTHESISE_MAX_OUTPUT_TOKENS: "5005",
 					MODEL_PRICES: JSON.stringify({
 						big: { inputPerMTok: 3, outputPerMTok: 15 },
 						small: { inputPerMTok: 0.5, outputPerMTok: 1 },

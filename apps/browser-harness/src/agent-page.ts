@@ -1,5 +1,5 @@
 /**
- * `AgentPage` over a puppeteer page opened by `withOpenedPage`: observing marks elements with
+ * `AgentPage` over a guarded puppeteer page of an agent session: observing marks elements with
  * references, acting uses real input events (mouse clicks, inserted text) so the page's own scripts
  * see what a person would do. Each action re-checks the page-side rules and reads what the request
  * guard saw while it ran: a main-frame navigation to another origin or a refused address was
@@ -8,9 +8,8 @@
  * can hang the loop.
  */
 import type { Dialog, HTTPResponse, Page, Target } from "@cloudflare/puppeteer";
-import { AGENT_LIMITS, type AgentAction } from "@ow/schemas";
+import { AGENT_LIMITS, type AgentAction, type AgentPageView, type AgentStep } from "@ow/schemas";
 import { z } from "zod";
-import type { ActOutcome, AgentPage, PageView } from "./agent-loop";
 import { observeScript, prepareScript, type Preparation, MAX_NAME_CHARS, MAX_VALUE_CHARS } from "./agent-scripts";
 import { withTimeout } from "./browser-client";
 import { BrowserHarnessError } from "./errors";
@@ -18,11 +17,33 @@ import { tidyText, truncateText } from "./page-content";
 import { assertPublicResponse, type OpenedPage, type RequestGuard } from "./page-reader";
 import type { UrlPolicy } from "./url-safety";
 
+/** The page as the model sees it. */
+export type PageView = AgentPageView;
+
+/** How performing an action went, and the writing requests (`METHOD url`) the page sent meanwhile. */
+export interface ActOutcome {
+	outcome: AgentStep["outcome"];
+	detail: string | null;
+	sent: string[];
+}
+
+/** A page an agent session drives; `createAgentPage` implements it over puppeteer. */
+export interface AgentPage {
+	observe(): Promise<PageView>;
+	/** Performs a checked action (`target`: navigate's resolved URL). Refuses what the page-side checks catch. */
+	perform(action: AgentAction, target: URL | null): Promise<ActOutcome>;
+	/** The next element reference this page would hand out (kept by the session between steps). */
+	nextRef(): number;
+}
+
 /** Options of `createAgentPage`. */
 export interface AgentPageOptions {
 	/** Epoch ms by which everything must be done. */
 	deadline: number;
 	policy: UrlPolicy;
+	/** The session's reference attribute, and the next reference to hand out. */
+	attr: string;
+	nextRef: number;
 	now?: () => number;
 }
 
@@ -64,9 +85,9 @@ const preparedSchema = z.object({ ok: z.boolean(), reason: z.string().nullable()
 export function createAgentPage(opened: OpenedPage, options: AgentPageOptions): AgentPage {
 	const { page, guard } = opened;
 	const now = options.now ?? Date.now;
-	// A per-browse attribute name: a page cannot plant references the agent would trust.
-	const attr = `data-ow-ref-${crypto.randomUUID().slice(0, 8)}`;
-	let nextRef = 1;
+	// A per-session attribute name: a page cannot plant references the agent would trust.
+	const { attr } = options;
+	let nextRef = options.nextRef;
 	const events: string[] = [];
 	const budget = (cap: number) => Math.max(1, Math.min(cap, options.deadline - now()));
 
@@ -93,7 +114,7 @@ export function createAgentPage(opened: OpenedPage, options: AgentPageOptions): 
 		return parsed.data;
 	};
 
-	const act = async (action: AgentAction, target: URL | null): Promise<ActOutcome> => {
+	const act = async (action: AgentAction, target: URL | null): Promise<Omit<ActOutcome, "sent">> => {
 		switch (action.type) {
 			case "click": {
 				const ready = await prepare(action.ref, { op: "click" });
@@ -157,11 +178,14 @@ export function createAgentPage(opened: OpenedPage, options: AgentPageOptions): 
 			return { url: page.url(), title: observed.title, elements: observed.elements, text };
 		},
 
+		nextRef: () => nextRef,
+
 		async perform(action, target): Promise<ActOutcome> {
 			const before = page.url();
 			const seenResponse = guard.lastResponse;
 			guard.refused = null;
 			guard.download = null;
+			guard.sent.length = 0;
 			events.length = 0;
 			let outcome = await act(action, target);
 			if (action.type !== "extract" && action.type !== "done") await settle(page, budget(SETTLE_MS));
@@ -179,7 +203,7 @@ export function createAgentPage(opened: OpenedPage, options: AgentPageOptions): 
 				const noted = events.join("; ");
 				outcome = { ...outcome, detail: outcome.detail ? `${outcome.detail}; ${noted}` : noted };
 			}
-			return outcome;
+			return { ...outcome, sent: [...guard.sent] };
 		},
 	};
 }

@@ -1,21 +1,12 @@
 /**
  * The browse operation behind `BrowserHarness.browse` and `POST /browse`: validate, check the URL
  * (before any session is touched, so a refused address sees no traffic), borrow a pooled session,
- * read the page (or, given agent callbacks, run the agent from it and read where it ended), give the
- * session back, then store the screenshot. Expected failures come back as `{ok: false, error}`
- * values (in agent mode with the steps taken so far); nothing here throws.
+ * read the page, give the session back, then store the screenshot. Expected failures come back as
+ * `{ok: false, error}` values; nothing here throws. (Agentic browses are agent sessions, driven
+ * step by step: `agent-session.ts`.)
  */
-import {
-	AGENT_DEFAULT_MAX_ITERATIONS,
-	BROWSE_LIMITS,
-	browseRequestSchema,
-	type AgentCallbacks,
-	type BrowseResult,
-} from "@ow/schemas";
+import { BROWSE_LIMITS, browseRequestSchema, type BrowseResult } from "@ow/schemas";
 import { z } from "zod";
-import { browseAsAgent } from "./agent-browse";
-import { newTrace, type AgentTrace } from "./agent-loop";
-import { allowedOriginsOf } from "./agent-rules";
 import { connectSession } from "./browser-client";
 import { readConfig } from "./config";
 import { BrowserHarnessError, toBrowseError } from "./errors";
@@ -27,45 +18,27 @@ import { assertUrlAllowed } from "./url-safety";
 /** Longest a browse waits in the pool's queue for a session. */
 export const QUEUE_WAIT_MS = 60_000;
 
-/**
- * Agent mode's timeout when the request gives none: the whole loop (model calls included) must fit,
- * which the read path's 30 s default rarely allows.
- */
-export const AGENT_DEFAULT_TIMEOUT_MS = BROWSE_LIMITS.maxTimeoutMs;
-
-/**
- * Reads the page a request names; with `agent`, runs the agent loop from it (its callbacks decide
- * each action). Never throws for expected failures.
- */
-export async function browse(env: Env, input: unknown, agent?: AgentCallbacks): Promise<BrowseResult> {
+/** Reads the page a request names. Never throws for expected failures. */
+export async function browse(env: Env, input: unknown): Promise<BrowseResult> {
 	const parsed = browseRequestSchema.safeParse(input);
 	if (!parsed.success) return failure(new BrowserHarnessError("invalid-request", z.prettifyError(parsed.error)));
 	const request = parsed.data;
-	if (agent !== undefined && typeof agent?.decide !== "function") {
-		return failure(new BrowserHarnessError("invalid-request", "agent mode needs a decide callback"));
-	}
 	const config = readConfig(env);
-	const trace = agent ? newTrace() : null;
 	try {
 		const policy = { allowPrivate: config.allowPrivateUrls, allowedHosts: config.allowedHosts };
 		const url = assertUrlAllowed(request.url, policy);
-		const origins = agent ? allowedOriginsOf(url, request.allowedOrigins ?? []) : null;
 		const pool = env.SESSION_POOL.getByName(POOL_NAME);
 		const options = {
-			timeoutMs: request.timeoutMs ?? (agent ? AGENT_DEFAULT_TIMEOUT_MS : BROWSE_LIMITS.defaultTimeoutMs),
+			timeoutMs: request.timeoutMs ?? BROWSE_LIMITS.defaultTimeoutMs,
 			maxTextChars: config.maxTextChars,
 			screenshot: request.screenshot ?? false,
 			screenshotMaxBytes: config.screenshotMaxBytes,
 			policy,
 		};
-		const maxIterations = request.maxIterations ?? AGENT_DEFAULT_MAX_ITERATIONS;
 		const reading = await withLeasedBrowser(
 			{ pool, connect: (sessionId) => connectSession(env.BROWSER, sessionId) },
 			{ priority: request.priority ?? 0, waitMs: QUEUE_WAIT_MS },
-			(browser) =>
-				agent && trace && origins
-					? browseAsAgent(browser, url, { ...options, maxIterations, origins }, agent, trace)
-					: readPage(browser, url, options),
+			(browser) => readPage(browser, url, options),
 		);
 		const { screenshot, ...page } = reading;
 		const screenshotKey = screenshot
@@ -73,16 +46,15 @@ export async function browse(env: Env, input: unknown, agent?: AgentCallbacks): 
 			: null;
 		return { ok: true, page: { requestedUrl: request.url, ...page, screenshotKey } };
 	} catch (error) {
-		return failure(BrowserHarnessError.fromUnknown(error), trace);
+		return failure(BrowserHarnessError.fromUnknown(error));
 	}
 }
 
-function failure(error: BrowserHarnessError, trace: AgentTrace | null = null): BrowseResult {
+function failure(error: BrowserHarnessError): BrowseResult {
 	if (error.code === "internal") {
 		console.error(JSON.stringify({ msg: "browse failed", error: error.message, stack: error.stack }));
 	}
-	if (!trace) return { ok: false, error: toBrowseError(error) };
-	return { ok: false, error: toBrowseError(error, trace.acted), actions: trace.steps };
+	return { ok: false, error: toBrowseError(error) };
 }
 
 /** The R2 folder of a run's screenshots; run ids are reduced to a safe key segment. */
@@ -91,7 +63,8 @@ export function screenshotPrefix(runId: string | undefined): string {
 	return `screenshots/${segment || "adhoc"}/`;
 }
 
-async function storeScreenshot(
+/** Stores a screenshot in R2 under the run's folder and returns its key. */
+export async function storeScreenshot(
 	bucket: R2Bucket,
 	shot: Screenshot,
 	runId: string | undefined,
@@ -119,4 +92,22 @@ export async function readArtifact(
 		contentType: object.httpMetadata?.contentType ?? "application/octet-stream",
 		body: await object.arrayBuffer(),
 	};
+}
+
+/**
+ * Deletes every screenshot stored for a run (the orchestrator's retention and purge); returns how
+ * many objects were deleted. Pages through the run's folder, so a run with many keeps memory flat.
+ */
+export async function deleteRunArtifacts(bucket: R2Bucket, runId: string): Promise<number> {
+	if (!/^[A-Za-z0-9_-]{1,128}$/.test(runId)) return 0; // never the shared "adhoc" folder or a wider prefix
+	const prefix = screenshotPrefix(runId);
+	let deleted = 0;
+	for (;;) {
+		// Listed from the start each time: the previous page is gone, so no cursor is needed.
+		const page = await bucket.list({ prefix, limit: 1000 });
+		if (page.objects.length === 0) return deleted;
+		await bucket.delete(page.objects.map((o) => o.key));
+		deleted += page.objects.length;
+		if (!page.truncated) return deleted;
+	}
 }

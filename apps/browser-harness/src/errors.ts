@@ -18,10 +18,8 @@ export type BrowserHarnessErrorCode =
 	| "navigation-timeout" // 504: the page did not load within the request's timeout
 	| "rate-limited" // 429 from Browser Rendering on launch (new browsers per second / concurrency)
 	| "session-lost" // a pooled session could not be connected to or stopped answering
+	| "session-unreplayable" // 409: an agent session's page is gone and rebuilding it could repeat a side effect
 	| "browser-unavailable" // 503: no session could be had (limits, queue wait, pool closed)
-	| "agent-max-iterations" // 422: agent mode used all its iterations without `done`
-	| "agent-invalid-action" // 422: agent mode got two invalid or refused actions in a row
-	| "agent-callback-failed" // 502: the caller's `decide` callback threw (its model call failed)
 	| "internal"; // 500: anything else
 
 const STATUS: Record<BrowserHarnessErrorCode, number> = {
@@ -32,10 +30,8 @@ const STATUS: Record<BrowserHarnessErrorCode, number> = {
 	"navigation-timeout": 504,
 	"rate-limited": 429,
 	"session-lost": 503,
+	"session-unreplayable": 409,
 	"browser-unavailable": 503,
-	"agent-max-iterations": 422,
-	"agent-invalid-action": 422,
-	"agent-callback-failed": 502,
 	internal: 500,
 };
 
@@ -45,7 +41,6 @@ const RECOVERABLE: ReadonlySet<BrowserHarnessErrorCode> = new Set([
 	"rate-limited",
 	"session-lost",
 	"browser-unavailable",
-	"agent-callback-failed",
 ]);
 
 /** Chromium network errors that mean "the host could not be reached", not "we gave up waiting". */
@@ -109,15 +104,8 @@ export class BrowserHarnessError extends Error {
 	}
 }
 
-/**
- * The `BrowseResult` error a caller sees: internal codes fold into the public ones. `acted` (agent
- * mode: something was clicked, typed, selected or navigated) makes every error non-retryable, so a
- * retry never repeats what the agent already did on a site (a submitted form).
- */
-export function toBrowseError(
-	error: BrowserHarnessError,
-	acted = false,
-): {
+/** The `BrowseResult` error a caller sees: internal codes fold into the public ones. */
+export function toBrowseError(error: BrowserHarnessError): {
 	code: BrowseErrorCode;
 	message: string;
 	retryable: boolean;
@@ -125,8 +113,10 @@ export function toBrowseError(
 	const code: BrowseErrorCode =
 		error.code === "rate-limited" || error.code === "session-lost"
 			? "browser-unavailable"
-			: error.code === "not-found" || error.code === "agent-callback-failed"
-				? "internal"
-				: error.code;
-	return { code, message: error.message, retryable: error.recoverable && !acted };
+			: error.code === "session-unreplayable"
+				? "session-lost"
+				: error.code === "not-found"
+					? "internal"
+					: error.code;
+	return { code, message: error.message, retryable: error.recoverable };
 }

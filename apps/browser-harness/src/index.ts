@@ -2,34 +2,67 @@
  * The browser harness Worker. The orchestrator calls `BrowserHarness` through a service binding
  * (RPC); the default export is a small HTTP surface for status, scaling and direct use.
  */
-import type { AgentCallbacks, BrowseRequest, BrowseResult, PoolStats } from "@ow/schemas";
+import type {
+	AgentActRequest,
+	AgentOpenRequest,
+	AgentSessionResult,
+	BrowseRequest,
+	BrowseResult,
+	PoolStats,
+} from "@ow/schemas";
 import { poolScaleRequestSchema } from "@ow/schemas";
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "zod";
-import { browse, readArtifact } from "./browse";
+import { actInAgentSession, openAgentSession, releaseAgentSession } from "./agent-session";
+import { browse, deleteRunArtifacts, readArtifact } from "./browse";
 import { BrowserHarnessError } from "./errors";
 import { createApp } from "./http/app";
 import { POOL_NAME } from "./session-pool";
 
 export { SessionPool } from "./session-pool";
-export type { AgentCallbacks } from "@ow/schemas";
 
 /** The RPC entrypoint (service binding `BROWSER_HARNESS` with `entrypoint: "BrowserHarness"`). */
 export class BrowserHarness extends WorkerEntrypoint<Env> {
 	/**
 	 * Opens `request.url` and returns its content, or `{ok: false, error}`; never throws for expected
-	 * failures. With `agent` (agent mode), the harness observes the page and asks `agent.decide` for
-	 * each action (RPC passes the functions as stubs, so the model stays with the caller), reports
-	 * each step to `agent.progress`, and returns the final page with `page.agent` (answer and steps);
-	 * a failed agent run keeps its steps in `actions`.
+	 * failures.
 	 */
-	async browse(request: BrowseRequest, agent?: AgentCallbacks): Promise<BrowseResult> {
-		return browse(this.env, request, agent);
+	async browse(request: BrowseRequest): Promise<BrowseResult> {
+		return browse(this.env, request);
+	}
+
+	/**
+	 * Agent sessions, one durable step of the caller at a time. `openSession` leases a browser
+	 * session for the agent (`leaseId`, the caller's), loads the start URL and answers what the model
+	 * sees; a retry with the same id observes the same page.
+	 */
+	async openSession(request: AgentOpenRequest): Promise<AgentSessionResult> {
+		return openAgentSession(this.env, request);
+	}
+
+	/**
+	 * Performs action k the model picked, at most once: a retry of the same k is answered from the
+	 * record of what was done, never by acting again. A page whose session was lost is rebuilt by
+	 * replaying the recorded actions that are safe to replay; when one is not (it sent a form), the
+	 * answer is `session-lost`, naming it. `done` answers the final page.
+	 */
+	async act(request: AgentActRequest): Promise<AgentSessionResult> {
+		return actInAgentSession(this.env, request);
+	}
+
+	/** Ends an agent session: closes its page and gives the session back. False when it was already gone. */
+	async releaseSession(leaseId: string): Promise<boolean> {
+		return releaseAgentSession(this.env, leaseId);
 	}
 
 	/** A screenshot stored by `browse`, by its `screenshotKey`; null when there is none. */
 	async artifact(key: string): Promise<{ contentType: string; body: ArrayBuffer } | null> {
 		return readArtifact(this.env.ARTIFACTS, key);
+	}
+
+	/** Deletes the screenshots `browse` stored for a run (its retention ended or it was purged); returns how many. */
+	async deleteRunArtifacts(runId: string): Promise<number> {
+		return deleteRunArtifacts(this.env.ARTIFACTS, runId);
 	}
 
 	/** The session pool's state. */

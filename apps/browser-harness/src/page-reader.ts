@@ -3,8 +3,8 @@
  * browses), every request checked against the URL policy (a refused main-frame navigation or
  * redirect aborts the browse with `url-refused`; refused subresources are just dropped), downloads
  * denied, then title, text, links, block detection and an optional screenshot. The context, and
- * with it the page, is closed in `finally`. Agent mode opens pages the same way (`withOpenedPage`)
- * and reads the final page with `readContent`.
+ * with it the page, is closed in `finally`. Agent sessions open their page the same way
+ * (`loadInContext`, in a context kept across steps) and read the final page with `readContent`.
  */
 import type { Browser, BrowserContext, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
 import type { BrowsedPage } from "@ow/schemas";
@@ -93,21 +93,47 @@ async function openAndWork<T>(
 ): Promise<T> {
 	const context = await withTimeout(browser.createBrowserContext(), STEP_TIMEOUT_MS, "opening a browser context");
 	try {
-		const page = await context.newPage();
-		await page.setViewport(VIEWPORT);
-		await denyDownloads(page, context.id);
-		const guard = await guardRequests(page, options.policy);
-		const response = await navigate(page, url, options.timeoutMs, guard);
-		assertPublicResponse(guard.lastResponse ?? response, page.url(), options.policy);
-		return await work({ page, context, guard, response });
+		return await work(await loadInContext(context, url, options));
 	} catch (error) {
 		throw BrowserHarnessError.fromUnknown(error);
 	} finally {
-		await withTimeout(context.close(), STEP_TIMEOUT_MS, "closing the browser context").catch((error: unknown) => {
-			// A context that will not close means the session is unusable: the lease goes back unhealthy.
-			throw new BrowserHarnessError("session-lost", "the browser context did not close", { cause: error });
-		});
+		await closeContext(context);
 	}
+}
+
+/**
+ * Opens a page in `context`, guarded (see `withOpenedPage`), and loads `url` in it. Agent sessions
+ * use it directly: their context outlives the connection, and is closed when the session ends.
+ */
+export async function loadInContext(
+	context: BrowserContext,
+	url: URL,
+	options: Pick<ReadOptions, "timeoutMs" | "policy">,
+): Promise<OpenedPage> {
+	const page = await context.newPage();
+	const guard = await guardPage(page, context, options.policy);
+	const response = await navigate(page, url, options.timeoutMs, guard);
+	assertPublicResponse(guard.lastResponse ?? response, page.url(), options.policy);
+	return { page, context, guard, response };
+}
+
+/**
+ * Sets a page up the way every browse needs it: the viewport, downloads denied, every request
+ * checked. These live in this connection's DevTools session, so an agent session that connects
+ * again to a page it left open calls this again.
+ */
+export async function guardPage(page: Page, context: BrowserContext, policy: UrlPolicy): Promise<RequestGuard> {
+	await page.setViewport(VIEWPORT);
+	await denyDownloads(page, context.id);
+	return guardRequests(page, policy);
+}
+
+/** Closes a browser context, and its pages; one that will not close makes the session unhealthy. */
+export async function closeContext(context: BrowserContext): Promise<void> {
+	await withTimeout(context.close(), STEP_TIMEOUT_MS, "closing the browser context").catch((error: unknown) => {
+		// A context that will not close means the session is unusable: the lease goes back unhealthy.
+		throw new BrowserHarnessError("session-lost", "the browser context did not close", { cause: error });
+	});
 }
 
 /**
@@ -163,13 +189,22 @@ export interface RequestGuard {
 	download: string | null;
 	/** The latest main-frame document response. */
 	lastResponse: HTTPResponse | null;
+	/**
+	 * Requests the page sent, as `METHOD url`, other than GET and HEAD (a form POST, a fetch PUT):
+	 * agent mode resets it around each action to tell whether the action wrote to a site.
+	 */
+	sent: string[];
 }
 
 /** Intercepts every request and applies `decideRequest`; redirects arrive here as new requests too. */
 async function guardRequests(page: Page, policy: UrlPolicy): Promise<RequestGuard> {
-	const guard: RequestGuard = { refused: null, navigationRule: null, download: null, lastResponse: null };
+	const guard: RequestGuard = { refused: null, navigationRule: null, download: null, lastResponse: null, sent: [] };
 	await page.setRequestInterception(true);
 	page.on("request", (request: HTTPRequest) => {
+		const method = request.method().toUpperCase();
+		if (method !== "GET" && method !== "HEAD" && guard.sent.length < 20) {
+			guard.sent.push(`${method} ${request.url().slice(0, 200)}`);
+		}
 		if (request.isInterceptResolutionHandled()) return;
 		const mainFrame = request.isNavigationRequest() && request.frame() === page.mainFrame();
 		const decision = decideRequest(request.url(), mainFrame, policy);

@@ -26,7 +26,7 @@ export interface PoolCoreOptions {
 	defaultSize: number;
 	/** Idle sessions older than this are closed by `sweep`. */
 	idleMs: number;
-	/** A lease older than this belongs to a browse that died without releasing it. */
+	/** A lease not renewed for this long belongs to a browse that died without releasing it. */
 	leaseTtlMs: number;
 	now: () => number;
 	newId: () => string;
@@ -112,6 +112,18 @@ export class PoolCore {
 		}
 		this.#saveMeta();
 		this.#pump();
+		return true;
+	}
+
+	/**
+	 * Extends a lease's time to live from now (an agent session holds its lease across steps). False
+	 * when the lease is unknown: released, or reclaimed by `sweep` after it expired.
+	 */
+	renew(leaseId: string): boolean {
+		const record = [...this.#sessions.values()].find((r) => r.leaseId === leaseId);
+		if (!record) return false;
+		record.leasedAt = this.#options.now();
+		this.#options.store.saveSession(record);
 		return true;
 	}
 

@@ -23,6 +23,7 @@ export interface SessionRecord {
 	leaseId: string | null;
 	launchedAt: number;
 	lastUsedAt: number;
+	/** When the lease was given or last renewed; it expires `leaseTtlMs` later. */
 	leasedAt: number | null;
 }
 

@@ -46,4 +46,12 @@ describe("toBrowseError", () => {
 			retryable: false,
 		});
 	});
+
+	it("should show an agent page that cannot be rebuilt as session-lost, not retryable", () => {
+		expect(toBrowseError(new BrowserHarnessError("session-unreplayable", "z"))).toEqual({
+			code: "session-lost",
+			message: "z",
+			retryable: false,
+		});
+	});
 });

@@ -1,6 +1,5 @@
-/** Fakes that record calls, for the pool, the lease loop and the agent loop. */
-import type { AgentAction, AgentCallbacks, AgentObservation, AgentStep } from "@ow/schemas";
-import type { ActOutcome, AgentPage, PageView } from "../src/agent-loop";
+/** Fakes that record calls, for the pool and the lease loop; an action builder for the agent's rules. */
+import type { AgentAction } from "@ow/schemas";
 import type { PoolCounters, PoolStore, SessionDriver, SessionRecord } from "../src/pool-types";
 
 /** A driver whose launches and closes are recorded; launches can be made to fail or wait. */
@@ -70,49 +69,6 @@ export function deferred(): { promise: Promise<void>; resolve: () => void } {
 /** Lets queued microtasks and promise callbacks run. */
 export async function flush(): Promise<void> {
 	for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-}
-
-/** A page for the agent loop: serves scripted views and records what it was asked to perform. */
-export class FakeAgentPage implements AgentPage {
-	readonly performed: AgentAction[] = [];
-	/** Outcomes of the next performs, in order; `ok` when none is left. */
-	readonly outcomes: ActOutcome[] = [];
-	observations = 0;
-
-	constructor(public view: PageView) {}
-
-	async observe(): Promise<PageView> {
-		this.observations++;
-		return structuredClone(this.view);
-	}
-
-	async perform(performed: AgentAction): Promise<ActOutcome> {
-		this.performed.push(performed);
-		return this.outcomes.shift() ?? { outcome: "ok", detail: null };
-	}
-}
-
-/** A scripted model: `decide` answers with `script` in order (null when it runs out) and records what it saw. */
-export function scriptedAgent(script: Array<AgentAction | null | Error | Record<string, unknown>>): AgentCallbacks & {
-	seen: AgentObservation[];
-	reported: Array<AgentStep & { maxIterations: number }>;
-} {
-	const seen: AgentObservation[] = [];
-	const reported: Array<AgentStep & { maxIterations: number }> = [];
-	let next = 0;
-	return {
-		seen,
-		reported,
-		async decide(observation) {
-			seen.push(structuredClone(observation));
-			const entry = script[next++] ?? null;
-			if (entry instanceof Error) throw entry;
-			return entry as AgentAction | null;
-		},
-		async progress(step) {
-			reported.push(step);
-		},
-	};
 }
 
 /** An action with the unused fields null. */

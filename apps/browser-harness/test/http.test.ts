@@ -105,6 +105,23 @@ describe("RPC entrypoint", () => {
 		await expect(exports.BrowserHarness.artifact("screenshots/adhoc/nope.jpg")).resolves.toBeNull();
 	});
 
+	it("should delete every screenshot of one run and nothing of another", async () => {
+		const key = (run: string, n: number) =>
+			`screenshots/${run}/${String(n).padStart(8, "0")}-2222-3333-4444-555555555555.jpg`;
+		const gone = [1, 2, 3].map((n) => key("run_purged", n));
+		const kept = key("run_purged2", 1);
+		for (const k of [...gone, kept]) await env.ARTIFACTS.put(k, new Uint8Array([1]));
+
+		await expect(exports.BrowserHarness.deleteRunArtifacts("run_purged")).resolves.toBe(3);
+
+		expect((await env.ARTIFACTS.list({ prefix: "screenshots/run_purged/" })).objects).toEqual([]);
+		expect(await env.ARTIFACTS.head(kept)).not.toBeNull();
+		// A run id that is not one key segment deletes nothing (never a wider folder).
+		await expect(exports.BrowserHarness.deleteRunArtifacts("run_purged2/..")).resolves.toBe(0);
+		await expect(exports.BrowserHarness.deleteRunArtifacts("")).resolves.toBe(0);
+		expect(await env.ARTIFACTS.head(kept)).not.toBeNull();
+	});
+
 	it("should reject an out-of-range scale", async () => {
 		// Called on an instance: a rejection through the test pool's loopback RPC is also reported as unhandled.
 		const harness = new BrowserHarness(createExecutionContext(), env);

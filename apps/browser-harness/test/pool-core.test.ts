@@ -147,6 +147,25 @@ describe("PoolCore scale and sweep", () => {
 		expect(pool.nextSweepAt()).toBeNull();
 	});
 
+	it("should keep a renewed lease past its first time to live and reclaim it once renewals stop", async () => {
+		const { pool, driver, clock } = makePool(2);
+		const held = await pool.acquire({ priority: 0, waitMs: 1_000 });
+		clock.advance(200_000);
+		expect(pool.renew(held.leaseId)).toBe(true);
+		expect(pool.nextSweepAt()).toBe(clock.ms + 300_000);
+		clock.advance(200_000); // 400 s after the lease was given, 200 s after its renewal
+		await pool.sweep();
+		expect(driver.closes).toEqual([]);
+		expect(pool.stats()).toMatchObject({ busy: 1 });
+		clock.advance(100_000);
+		await pool.sweep();
+		expect(driver.closes).toEqual(["s1"]);
+		expect(pool.stats()).toMatchObject({ busy: 0, available: 0 });
+		// The holder finds out at its next renewal: the lease is gone, its session with it.
+		expect(pool.renew(held.leaseId)).toBe(false);
+		expect(pool.release(held.leaseId, true)).toBe(false);
+	});
+
 	it("should keep size, sessions and counters across a restart", async () => {
 		const first = makePool(2);
 		const lease = await first.pool.acquire({ priority: 0, waitMs: 1_000 });

@@ -51,7 +51,7 @@ function run(over: Partial<RunStatus>): RunStatus {
 		subtasks: [],
 		result: null,
 		error: null,
-		usage: { inputTokens: 120, outputTokens: 30, calls: 3, byModel: {} },
+		usage: { inputTokens: 120, outputTokens: 30, calls: 3, unknownCalls: 0, byModel: {} },
 		cost: null,
 		timings: { planMs: null, executeMs: null, synthesiseMs: null },
 		links: { self: "/run_x", events: "/run_x/events" },
@@ -140,9 +140,9 @@ describe("finalReport", () => {
 
 describe("usageLine and planLines", () => {
 	it("should show unknown token counts as ?", () => {
-		expect(usageLine(run({ usage: { inputTokens: null, outputTokens: 5, calls: 1, byModel: {} } }))).toBe(
-			"Usage: ? in / 5 out tokens, 1 model calls",
-		);
+		expect(
+			usageLine(run({ usage: { inputTokens: null, outputTokens: 5, calls: 1, unknownCalls: 0, byModel: {} } })),
+		).toBe("Usage: ? in / 5 out tokens, 1 model calls");
 	});
 
 	it("should list the plan with executors, URLs and dependencies", () => {

@@ -6,6 +6,9 @@
 import { BROWSE_LIMITS } from "@ow/schemas";
 import { OrchestratorError } from "./errors";
 
+/** What a model call is for; each role has its own output limit. */
+export type ModelRole = "plan" | "subtask" | "synthesise" | "agent";
+
 /** Retry and timeout policy of one kind of step. */
 export interface StepPolicy {
 	retryLimit: number;
@@ -28,14 +31,25 @@ export interface OrchestratorConfig {
 	agentMaxIterations: number;
 	/** Most runs in flight (queued, running, waiting, paused); beyond it POST / answers 429. */
 	maxActiveRuns: number;
+	/** How long an Idempotency-Key names its run; after that the key starts a new run. */
+	idempotencyTtlMs: number;
 	/** How long a run waits for its plan's approval unless its options say otherwise. */
 	approvalTimeoutMinutes: number;
 	/** A running run with no event for this long is kicked by the recovery sweep. */
 	recoveryStaleMs: number;
+	/**
+	 * The API and the Workflow engine run in one process (`wrangler dev`), so a run whose last step was
+	 * started by an earlier process has lost its engine for certain and is recovered at once.
+	 */
+	recoveryBootCheck: boolean;
+	/** Finished runs older than this many days are deleted, with their events, subtasks and artifacts. */
+	runRetentionDays: number;
 	/** Longest a single model call may take before it is abandoned (and its step retried). */
 	modelCallTimeoutMs: number;
 	/** How long the harness waits for a page to load before the browse fails (and its step retries). */
 	browseTimeoutMs: number;
+	/** Most tokens one model call may generate, by the role of the call (sent as `max_tokens`). */
+	maxOutputTokens: Record<ModelRole, number>;
 	plan: StepPolicy;
 	subtask: StepPolicy;
 	synthesise: StepPolicy;
@@ -52,9 +66,12 @@ const DEFAULTS = {
 	MAX_BODY_BYTES: 256 * 1024,
 	MAX_STEP_OUTPUT_CHARS: 32_000,
 	MAX_ACTIVE_RUNS: 100,
+	IDEMPOTENCY_TTL_HOURS: 24,
 	AGENT_MAX_ITERATIONS: 10,
 	APPROVAL_TIMEOUT_MINUTES: 24 * 60,
 	RECOVERY_STALE_MS: 10 * 60_000,
+	RECOVERY_BOOT_CHECK: false,
+	RUN_RETENTION_DAYS: 30,
 	MODEL_CALL_TIMEOUT_MS: 90_000,
 	BROWSE_TIMEOUT_MS: BROWSE_LIMITS.defaultTimeoutMs,
 	STEP_RETRY_LIMIT: 3,
@@ -62,6 +79,13 @@ const DEFAULTS = {
 	PLAN_TIMEOUT_MS: 120_000,
 	SUBTASK_TIMEOUT_MS: 180_000,
 	SYNTHESISE_TIMEOUT_MS: 120_000,
+	// Output limits per call. The default models (Llama 3.x, 128k context) take these with room to spare;
+	// Workers AI otherwise stops at its own default of 256 tokens, too few for a plan or a synthesis.
+	PLAN_MAX_OUTPUT_TOKENS: 4_096,
+	SUBTASK_MAX_OUTPUT_TOKENS: 4_096,
+	SYNTHESISE_MAX_OUTPUT_TOKENS: 4_096,
+	// One agent action is a small JSON object.
+	AGENT_MAX_OUTPUT_TOKENS: 1_024,
 } as const;
 
 type ConfigVar = keyof typeof DEFAULTS;
@@ -69,18 +93,34 @@ type ConfigVar = keyof typeof DEFAULTS;
 /** Reads and checks the configuration from the Worker's variables. */
 export function readConfig(env: object): OrchestratorConfig {
 	const vars = env as Partial<Record<ConfigVar, unknown>>;
-	const int = (name: ConfigVar, min: number, max: number): number => {
+	const number = (
+		name: ConfigVar,
+		min: number,
+		max: number,
+		kind: "an integer" | "a number" | "a number of days",
+	): number => {
 		const raw = vars[name];
-		if (raw === undefined || raw === "") return DEFAULTS[name];
+		if (raw === undefined || raw === "") return Number(DEFAULTS[name]);
 		const value = Number(raw);
-		if (!Number.isInteger(value) || value < min || value > max) {
+		const valid = kind === "an integer" ? Number.isInteger(value) : Number.isFinite(value);
+		if (!valid || value < min || value > max) {
 			throw new OrchestratorError(
 				"config-invalid",
-				`${name} must be an integer from ${min} to ${max}, got "${String(raw)}".`,
+				`${name} must be ${kind} from ${min} to ${max}, got "${String(raw)}".`,
 			);
 		}
 		return value;
 	};
+	const int = (name: ConfigVar, min: number, max: number) => number(name, min, max, "an integer");
+	const bool = (name: ConfigVar): boolean => {
+		const raw = vars[name];
+		if (raw === undefined || raw === "") return Boolean(DEFAULTS[name]);
+		if (raw === true || raw === "true") return true;
+		if (raw === false || raw === "false") return false;
+		throw new OrchestratorError("config-invalid", `${name} must be "true" or "false", got "${String(raw)}".`);
+	};
+	// Days may be fractional (0.5 is twelve hours); a deployment keeps runs at most ten years.
+	const days = (name: ConfigVar, min: number, max: number) => number(name, min, max, "a number of days");
 	const retryLimit = int("STEP_RETRY_LIMIT", 0, 10);
 	const retryDelayMs = int("STEP_RETRY_DELAY_MS", 0, 600_000);
 	const policy = (timeout: ConfigVar): StepPolicy => ({
@@ -95,11 +135,21 @@ export function readConfig(env: object): OrchestratorConfig {
 		maxBodyBytes: int("MAX_BODY_BYTES", 1_024, 10 * 1024 * 1024),
 		maxStepOutputChars: int("MAX_STEP_OUTPUT_CHARS", 1_000, 500_000),
 		maxActiveRuns: int("MAX_ACTIVE_RUNS", 1, 1_000_000),
+		// Fractions are fine (0.5 is half an hour); a year at most.
+		idempotencyTtlMs: number("IDEMPOTENCY_TTL_HOURS", 0.001, 24 * 365, "a number") * 3_600_000,
 		agentMaxIterations: int("AGENT_MAX_ITERATIONS", 1, 25),
 		approvalTimeoutMinutes: int("APPROVAL_TIMEOUT_MINUTES", 1, 7 * 24 * 60),
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
+		recoveryBootCheck: bool("RECOVERY_BOOT_CHECK"),
+		runRetentionDays: days("RUN_RETENTION_DAYS", 0.0001, 3650),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
+		maxOutputTokens: {
+			plan: int("PLAN_MAX_OUTPUT_TOKENS", 16, 131_072),
+			subtask: int("SUBTASK_MAX_OUTPUT_TOKENS", 16, 131_072),
+			synthesise: int("SYNTHESISE_MAX_OUTPUT_TOKENS", 16, 131_072),
+			agent: int("AGENT_MAX_OUTPUT_TOKENS", 16, 131_072),
+		},
 		plan: policy("PLAN_TIMEOUT_MS"),
 		subtask: policy("SUBTASK_TIMEOUT_MS"),
 		synthesise: policy("SYNTHESISE_TIMEOUT_MS"),

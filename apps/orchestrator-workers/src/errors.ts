@@ -8,6 +8,10 @@
  * between a step retry and a NonRetryableError.
  */
 import { APICallError, NoObjectGeneratedError } from "ai";
+import type { AttemptUsage } from "@ow/schemas";
+
+/** What the model calls of a failed attempt spent, so the run counts it (see registry/usage-ledger.ts). */
+export type Spent = Pick<AttemptUsage, "usage" | "unknownCalls">;
 
 export type OrchestratorErrorCode =
 	| "invalid-request" // 400: the body or a query broke the schema
@@ -27,12 +31,15 @@ export type OrchestratorErrorCode =
 	| "page-blocked" // the page is a bot challenge or block page, not content
 	| "agent-max-iterations" // an agentic browser subtask used all its iterations without finishing
 	| "agent-invalid-action" // the agent's model chose a refused or unusable action twice in a row
+	| "session-lost" // an agentic subtask's browser session was lost, and rebuilding its page could repeat an action
 	| "subtask-failed" // a subtask failed after its retries (failFast ends the run with this)
 	| "cancelled" // DELETE /:id: no new model or browser work starts
 	| "plan-rejected" // POST /:id/approve with approved: false
 	| "approval-timeout" // nobody approved the plan in time
 	| "conflict" // 409: the transition is impossible in the run's state, or an idempotency key was reused
 	| "too-many-runs" // 429: MAX_ACTIVE_RUNS runs are in flight
+	| "request-in-progress" // 409: another request with the same Idempotency-Key is still starting its run
+	| "run-not-started" // 503: the Workflow engine did not create the run's instance; nothing was started
 	| "not-supported" // 501: the platform does not offer this here (e.g. restart from a step locally)
 	| "internal"; // a bug: anything not classified above
 
@@ -43,6 +50,8 @@ const HTTP_STATUS: Partial<Record<OrchestratorErrorCode, number>> = {
 	"method-not-allowed": 405,
 	conflict: 409,
 	"too-many-runs": 429,
+	"request-in-progress": 409,
+	"run-not-started": 503,
 	"not-supported": 501,
 	"browser-unavailable": 503,
 };
@@ -55,17 +64,26 @@ export class OrchestratorError extends Error {
 	/** Seconds the provider asked us to wait (429 Retry-After), when it said. */
 	readonly retryAfterSeconds: number | undefined;
 	readonly details: unknown;
+	/** Set when model calls were made before the failure: their usage, or how many went unreported. */
+	spent: Spent | undefined;
 
 	constructor(
 		code: OrchestratorErrorCode,
 		message: string,
-		options: { recoverable?: boolean; retryAfterSeconds?: number; details?: unknown; cause?: unknown } = {},
+		options: {
+			recoverable?: boolean;
+			retryAfterSeconds?: number;
+			details?: unknown;
+			cause?: unknown;
+			spent?: Spent;
+		} = {},
 	) {
 		super(message, { cause: options.cause });
 		this.code = code;
 		this.recoverable = options.recoverable ?? false;
 		this.retryAfterSeconds = options.retryAfterSeconds;
 		this.details = options.details;
+		this.spent = options.spent;
 	}
 
 	/** The HTTP status for this error at the API boundary. */

@@ -1,25 +1,37 @@
 /**
  * Builds the big and small language models from the configuration:
  * - `workers-ai`: `env.AI` through workers-ai-provider (staging and production);
- * - `openai-compatible`: any OpenAI-compatible server (Ollama, vLLM, OpenAI, AI Gateway …).
+ * - `openai-compatible`: any OpenAI-compatible server (Ollama, vLLM, OpenAI, AI Gateway …);
+ * - `demo`: the built-in scripted demo model (./demo), which `nx dev` picks when nothing else is set up.
  *
  * Building a model has no side effects, so it may happen outside a step; calls happen inside steps.
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { BuiltPrompt } from "@ow/prompts";
-import { readConfig } from "./config";
+import { readConfig, type ModelRole } from "./config";
 import { createWorkersAI } from "workers-ai-provider";
+import { DEMO_MODEL_IDS } from "@ow/demo-model";
+import { createDemoModel } from "./demo/demo-language-model";
 import { OrchestratorError } from "./errors";
 import { redactingFetch, secretsOf } from "./secrets";
 import type { ModelCall } from "./workflows/model-call";
 
-export type ModelProvider = "workers-ai" | "openai-compatible";
+export type ModelProvider = "workers-ai" | "openai-compatible" | "demo";
+
+/** Which model each role calls. */
+export const MODEL_OF_ROLE: Record<ModelRole, "big" | "small"> = {
+	plan: "big",
+	synthesise: "big",
+	subtask: "small",
+	agent: "small",
+};
 
 /** Current Workers AI defaults: a large instruction model that plans well, a fast small one. */
 export const DEFAULT_MODELS: Record<ModelProvider, { big: string; small: string }> = {
 	"workers-ai": { big: "@cf/meta/llama-3.3-70b-instruct-fp8-fast", small: "@cf/meta/llama-3.1-8b-instruct-fast" },
 	"openai-compatible": { big: "llama3.1:8b", small: "llama3.2:3b" },
+	demo: DEMO_MODEL_IDS,
 };
 
 /** What a run records about its models. */
@@ -37,8 +49,11 @@ export interface Models {
 	small: LanguageModel;
 	/** The sentence a run's error carries when the model cannot be reached. */
 	fix: string;
-	/** A call of the big (planner, synthesiser) or small (subtask) model with `prompt`. */
-	call(size: "big" | "small", prompt: BuiltPrompt): ModelCall;
+	/**
+	 * A call with `prompt` for `role`: planning and synthesis use the big model, subtasks and agent
+	 * decisions the small one; each role has its own output limit.
+	 */
+	call(role: ModelRole, prompt: BuiltPrompt): ModelCall;
 }
 
 interface ModelEnv {
@@ -48,16 +63,21 @@ interface ModelEnv {
 	BIG_MODEL?: string;
 	SMALL_MODEL?: string;
 	MODEL_CALL_TIMEOUT_MS?: string;
+	PLAN_MAX_OUTPUT_TOKENS?: string;
+	SUBTASK_MAX_OUTPUT_TOKENS?: string;
+	SYNTHESISE_MAX_OUTPUT_TOKENS?: string;
+	AGENT_MAX_OUTPUT_TOKENS?: string;
 	AI?: Ai;
 }
 
 /** Reads which provider and models the configuration names, without building anything. */
 export function modelIds(env: ModelEnv): ModelIds {
 	const provider = env.MODEL_PROVIDER || (env.AI ? "workers-ai" : "openai-compatible");
+	if (provider === "demo") return { provider, ...DEMO_MODEL_IDS, baseURL: null };
 	if (provider !== "workers-ai" && provider !== "openai-compatible") {
 		throw new OrchestratorError(
 			"model-not-configured",
-			`MODEL_PROVIDER must be "workers-ai" or "openai-compatible", got "${provider}".`,
+			`MODEL_PROVIDER must be "workers-ai" or "openai-compatible" (or "demo", the scripted demo model), got "${provider}".`,
 		);
 	}
 	return {
@@ -71,6 +91,15 @@ export function modelIds(env: ModelEnv): ModelIds {
 /** Builds the models, or throws `model-not-configured` saying exactly what to set. */
 export function createModels(env: ModelEnv): Models {
 	const ids = modelIds(env);
+	if (ids.provider === "demo") {
+		// BIG_MODEL and SMALL_MODEL name real models; the demo reports its own ids instead.
+		return withCalls(env, {
+			ids,
+			big: createDemoModel(ids.big),
+			small: createDemoModel(ids.small),
+			fix: "The demo model answers by itself; this error is a bug.",
+		});
+	}
 	if (ids.provider === "workers-ai") {
 		if (!env.AI) {
 			throw new OrchestratorError(
@@ -117,9 +146,20 @@ export function createModels(env: ModelEnv): Models {
 }
 
 function withCalls(env: ModelEnv, models: Omit<Models, "call">): Models {
-	const timeoutMs = readConfig(env).modelCallTimeoutMs;
+	const { modelCallTimeoutMs: timeoutMs, maxOutputTokens } = readConfig(env);
 	return {
 		...models,
-		call: (size, prompt) => ({ model: models[size], modelId: models.ids[size], prompt, fix: models.fix, timeoutMs }),
+		call: (role, prompt) => {
+			const size = MODEL_OF_ROLE[role];
+			const limit = maxOutputTokens[role];
+			return {
+				model: models[size],
+				modelId: models.ids[size],
+				prompt,
+				fix: models.fix,
+				timeoutMs,
+				maxOutputTokens: limit,
+			};
+		},
 	};
 }

@@ -5,7 +5,14 @@
  * and providers echo it back: "Incorrect API key provided: sk-…" is a common 401 body. Such a
  * message becomes a run's error, which is written to the registry, sent as progress events, shown
  * by `GET /:id` and logged. So every provider answer is redacted as it arrives, before any of that.
+ *
+ * Only secrets of at least SECRET_MIN_CHARS characters are redacted. A short one ("k", "ollama",
+ * "test", common for local servers that want any key) is also a piece of ordinary text: replacing it
+ * would turn `"subtasks"` into `"subtas[redacted]s"` and break every answer. Such a secret is named in
+ * one warning when the Worker starts, and answers are left alone. An answer that contains no secret
+ * comes back byte for byte as the provider sent it.
  */
+import { logEvent } from "./log";
 
 /** What a secret is replaced with. */
 export const REDACTED = "[redacted]";
@@ -13,28 +20,66 @@ export const REDACTED = "[redacted]";
 /** The Worker secrets whose values must never leave the Worker. */
 export const SECRET_NAMES = ["API_KEY", "MODEL_API_KEY"] as const;
 
+/** Secrets shorter than this are not redacted (see above); 8 is the shortest real API keys go. */
+export const SECRET_MIN_CHARS = 8;
+
 /**
  * Echoes are often cut short ("sk-abc123…"): a run of at least this many leading characters of a
  * secret is redacted too, as far as it matches. Shorter runs are too likely to be ordinary text.
  */
 export const SECRET_PREFIX_CHARS = 8;
 
-/** The values of the configured secrets; unset and blank ones are left out. */
-export function secretsOf(env: object): string[] {
+/** The configured secrets by name; unset and blank ones are left out. */
+function configuredSecrets(env: object): { name: string; value: string }[] {
 	const vars = env as Partial<Record<(typeof SECRET_NAMES)[number], unknown>>;
-	return SECRET_NAMES.map((name) => vars[name])
-		.filter((value): value is string => typeof value === "string" && value.trim() !== "")
-		.map((value) => value.trim());
+	return SECRET_NAMES.flatMap((name) => {
+		const value = vars[name];
+		return typeof value === "string" && value.trim() !== "" ? [{ name, value: value.trim() }] : [];
+	});
+}
+
+/** The values of the configured secrets that are long enough to redact. */
+export function secretsOf(env: object): string[] {
+	return configuredSecrets(env)
+		.filter((s) => s.value.length >= SECRET_MIN_CHARS)
+		.map((s) => s.value);
+}
+
+/** Names of the configured secrets too short to redact. */
+export function shortSecretNames(env: object): string[] {
+	return configuredSecrets(env)
+		.filter((s) => s.value.length < SECRET_MIN_CHARS)
+		.map((s) => s.name);
+}
+
+let warned = false;
+
+/**
+ * Says once per isolate (the Worker's start-up) which secrets are too short to be redacted, so an
+ * operator who relies on redaction learns that it does not cover them. The value is never logged.
+ */
+export function warnAboutShortSecrets(env: object): void {
+	const names = shortSecretNames(env);
+	if (warned || names.length === 0) return;
+	warned = true;
+	logEvent(
+		{
+			msg: `${names.join(" and ")} ${names.length === 1 ? "is" : "are"} shorter than ${SECRET_MIN_CHARS} characters: not redacted from model answers`,
+			secrets: names,
+		},
+		"warn",
+	);
 }
 
 /**
  * Replaces every occurrence of each secret in `text`, and every run of its first SECRET_PREFIX_CHARS
  * or more characters, with REDACTED. A secret written inside a JSON string (with `"` or `\` escaped)
- * is found too.
+ * is found too. Secrets shorter than SECRET_MIN_CHARS are skipped.
  */
 export function redact(text: string, secrets: readonly string[]): string {
 	let result = text;
 	for (const secret of secrets) {
+		if (secret.length < SECRET_MIN_CHARS) continue;
 		for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) {
 			result = redactPrefixes(result.replaceAll(form, REDACTED), form);
 		}
@@ -59,18 +104,24 @@ function redactPrefixes(text: string, secret: string): string {
 
 /**
  * Wraps a `fetch` so that every answer's body comes back with the secrets redacted, whatever its
- * status: an error body echoing the key and a completion quoting it are both caught. Streams
- * (`text/event-stream`) pass through untouched; the orchestrator makes no streaming calls.
+ * status: an error body echoing the key and a completion quoting it are both caught. A body without
+ * a secret is passed on as the very bytes that arrived. Streams (`text/event-stream`) pass through
+ * untouched; the orchestrator makes no streaming calls.
  */
 export function redactingFetch(secrets: readonly string[], fetchImpl: typeof fetch = fetch): typeof fetch {
-	if (secrets.length === 0) return fetchImpl;
+	const redacted = secrets.filter((s) => s.length >= SECRET_MIN_CHARS);
+	if (redacted.length === 0) return fetchImpl;
 	return async (input, init) => {
 		const res = await fetchImpl(input, init);
 		if (res.body === null || res.headers.get("content-type")?.includes("text/event-stream")) return res;
+		const bytes = await res.arrayBuffer();
+		const text = new TextDecoder().decode(bytes);
+		const clean = redact(text, redacted);
 		const headers = new Headers(res.headers);
-		// The body is re-encoded, so its old length and encoding no longer describe it.
+		// The body was read (and decompressed), so its old length and encoding no longer describe it.
 		headers.delete("content-length");
 		headers.delete("content-encoding");
-		return new Response(redact(await res.text(), secrets), { status: res.status, statusText: res.statusText, headers });
+		// Decoding and re-encoding could alter bytes that are not UTF-8: only a body that held a secret is re-encoded.
+		return new Response(clean === text ? bytes : clean, { status: res.status, statusText: res.statusText, headers });
 	};
 }

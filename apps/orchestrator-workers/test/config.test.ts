@@ -14,6 +14,42 @@ describe("readConfig", () => {
 		);
 		expect(() => readConfig({ MAX_SUBTASKS: "0" })).toThrow(/MAX_SUBTASKS/);
 	});
+
+	it("should read IDEMPOTENCY_TTL_HOURS in hours, fractions included, and refuse what is not a duration", () => {
+		expect(readConfig({}).idempotencyTtlMs).toBe(24 * 3_600_000);
+		expect(readConfig({ IDEMPOTENCY_TTL_HOURS: "0.5" }).idempotencyTtlMs).toBe(1_800_000);
+		for (const bad of ["0", "-1", "soon", "Infinity", "100000"]) {
+			expect(() => readConfig({ IDEMPOTENCY_TTL_HOURS: bad })).toThrow(
+				`IDEMPOTENCY_TTL_HOURS must be a number from 0.001 to 8760, got "${bad}".`,
+			);
+		}
+	});
+
+	it("should give every model role an output limit, overridable and checked", () => {
+		expect(readConfig({}).maxOutputTokens).toEqual({ plan: 4096, subtask: 4096, synthesise: 4096, agent: 1024 });
+		expect(readConfig({ AGENT_MAX_OUTPUT_TOKENS: "300" }).maxOutputTokens.agent).toBe(300);
+		expect(() => readConfig({ SUBTASK_MAX_OUTPUT_TOKENS: "0" })).toThrow(
+			/SUBTASK_MAX_OUTPUT_TOKENS must be an integer from 16 to 131072, got "0"/,
+		);
+		expect(() => readConfig({ PLAN_MAX_OUTPUT_TOKENS: "1e9" })).toThrow(/PLAN_MAX_OUTPUT_TOKENS/);
+	});
+});
+
+describe("recovery and retention settings", () => {
+	it("should default to the timer alone and 30 days", () => {
+		expect(readConfig({})).toMatchObject({ recoveryBootCheck: false, runRetentionDays: 30 });
+	});
+
+	it("should read a boolean boot check and fractional days, and refuse anything else", () => {
+		expect(readConfig({ RECOVERY_BOOT_CHECK: "true", RUN_RETENTION_DAYS: "0.5" })).toMatchObject({
+			recoveryBootCheck: true,
+			runRetentionDays: 0.5,
+		});
+		expect(() => readConfig({ RECOVERY_BOOT_CHECK: "yes" })).toThrow(/RECOVERY_BOOT_CHECK must be "true" or "false"/);
+		expect(() => readConfig({ RUN_RETENTION_DAYS: "0" })).toThrow(/RUN_RETENTION_DAYS must be a number of days/);
+		expect(() => readConfig({ RUN_RETENTION_DAYS: "-1" })).toThrow(/RUN_RETENTION_DAYS/);
+		expect(() => readConfig({ RUN_RETENTION_DAYS: "forever" })).toThrow(/RUN_RETENTION_DAYS/);
+	});
 });
 
 describe("models", () => {
@@ -22,6 +58,18 @@ describe("models", () => {
 			provider: "workers-ai",
 			big: "@cf/meta/llama-3.3-70b-instruct-fp8-fast",
 		});
+	});
+
+	it("should give each call its role's model and output limit", () => {
+		const models = createModels({ MODEL_BASE_URL: "http://127.0.0.1:9/v1", AGENT_MAX_OUTPUT_TOKENS: "300" });
+		const prompt = { instructions: "i", prompt: "p" };
+		const calls = (["plan", "subtask", "synthesise", "agent"] as const).map((role) => models.call(role, prompt));
+		expect(calls.map((c) => [c.modelId, c.maxOutputTokens])).toEqual([
+			["llama3.1:8b", 4096],
+			["llama3.2:3b", 4096],
+			["llama3.1:8b", 4096],
+			["llama3.2:3b", 300],
+		]);
 	});
 
 	it("should say what to configure when no provider can be built", () => {

@@ -50,7 +50,7 @@ describe("an unreachable model server", () => {
 	it("should fail with model-unreachable and say what to configure", async () => {
 		// Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
 		const models = createModels({ MODEL_PROVIDER: "openai-compatible", MODEL_BASE_URL: "http://127.0.0.1:9/v1" });
-		const call = generateAnswer(models.call("small", { instructions: "i", prompt: "p" }));
+		const call = generateAnswer(models.call("subtask", { instructions: "i", prompt: "p" }));
 		await expect(call).rejects.toMatchObject({ code: "model-unreachable", recoverable: true });
 		await expect(call).rejects.toThrow(/Start an OpenAI-compatible server at http:\/\/127\.0\.0\.1:9\/v1/);
 	});
@@ -65,7 +65,7 @@ describe("a model that never answers", () => {
 			MODEL_CALL_TIMEOUT_MS: "1000",
 		});
 		const started = Date.now();
-		const call = generateAnswer(models.call("small", { instructions: "i", prompt: s.prompt() }));
+		const call = generateAnswer(models.call("subtask", { instructions: "i", prompt: s.prompt() }));
 
 		await expect(call).rejects.toMatchObject({ code: "model-unreachable", recoverable: true });
 		await expect(call).rejects.toThrow(/did not answer within 1000 ms \(MODEL_CALL_TIMEOUT_MS\)/);

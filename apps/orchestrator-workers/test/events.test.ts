@@ -8,8 +8,8 @@ import { modelIds } from "../src/models";
 import { cancelledElseBegin } from "../src/registry/lifecycle";
 import { notifyProgress } from "../src/progress/notify";
 import { RUN_ENDED } from "../src/progress/run-events";
+import { insertRuns } from "../src/registry/run-admission";
 import {
-	insertRun,
 	markRunStatus,
 	attemptStartedStatements,
 	recordPlan,
@@ -30,14 +30,16 @@ const now = () => new Date().toISOString();
 /** A running run with five events: queued, running, plan.ready (a, b), a started, a succeeded. */
 async function seedRun(): Promise<string> {
 	const id = newRunId();
-	await insertRun(env.DB, {
-		id,
-		prompt: "Compare A and B.",
-		options: acceptRequest(readConfig(env), { prompt: "Compare A and B." }).options,
-		promptVersion: "test",
-		models: modelIds(env),
-		createdAt: now(),
-	});
+	await insertRuns(env.DB, [
+		{
+			id,
+			prompt: "Compare A and B.",
+			options: acceptRequest(readConfig(env), { prompt: "Compare A and B." }).options,
+			promptVersion: "test",
+			models: modelIds(env),
+			createdAt: now(),
+		},
+	]);
 	await markRunStatus(env.DB, id, "running", now());
 	await recordPlan(
 		env.DB,
@@ -67,12 +69,7 @@ async function succeed(id: string, subtask: string) {
 
 async function complete(id: string) {
 	const timings = { planMs: 1, executeMs: 1, synthesiseMs: 1 };
-	await recordRunFinished(
-		env.DB,
-		id,
-		{ status: "complete", result: sampleSynthesis, usage: EMPTY_USAGE, timings },
-		now(),
-	);
+	await recordRunFinished(env.DB, id, { status: "complete", result: sampleSynthesis, timings }, now());
 }
 
 /** A finished run: the seeded events, b's start and success, then run.completed (eight events). */

@@ -8,8 +8,10 @@ import { estimateCost, readPriceTable } from "../src/metrics/cost";
 import { escapeLabelValue } from "../src/metrics/exposition";
 import { poolFamilies } from "../src/metrics/pool-metrics";
 import { STEP_DURATION_BUCKETS } from "../src/metrics/registry-metrics";
-import { insertRun, recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
+import { insertRuns } from "../src/registry/run-admission";
+import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { newRunId } from "../src/routes/run-id";
+import { attemptUsageStatements } from "../src/registry/usage-ledger";
 
 interface Family {
 	name: string;
@@ -70,7 +72,9 @@ const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
 /** Registers a run as the Workflow would; finished with `usage` when given. */
 async function seedRun(usage?: Usage, model = "metrics-big") {
 	const id = newRunId();
-	await insertRun(env.DB, { id, prompt: "p", options: OPTIONS, promptVersion: "v", models: MODELS, createdAt: at(0) });
+	await insertRuns(env.DB, [
+		{ id, prompt: "p", options: OPTIONS, promptVersion: "v", models: MODELS, createdAt: at(0) },
+	]);
 	await recordPlan(
 		env.DB,
 		id,
@@ -95,16 +99,22 @@ async function seedRun(usage?: Usage, model = "metrics-big") {
 		finishedAt: at(40_000),
 	});
 	if (usage) {
+		const spent = { ...usage, byModel: { [model]: usage.byModel.x! } };
 		await recordRunFinished(
 			env.DB,
 			id,
 			{
 				status: "complete",
 				result: { answer: "A", references: [] },
-				usage: { ...usage, byModel: { [model]: usage.byModel.x! } },
 				timings: { planMs: 300, executeMs: 1_500, synthesiseMs: 45_000 },
 			},
 			at(50_000),
+			attemptUsageStatements(
+				env.DB,
+				id,
+				{ step: "synthesise", attempt: 1, outcome: "succeeded", usage: spent, unknownCalls: 0 },
+				at(50_000),
+			),
 		);
 	}
 	return id;

@@ -45,6 +45,9 @@ describe("OrchestratorWorkflow", () => {
 		expect(status.timings.planMs).toBeTypeOf("number");
 		expect(status.promptVersion).toMatch(/^\d{4}-/);
 		expect(status.models).toEqual({ provider: "openai-compatible", big: "big", small: "small" });
+		// Every call carried its role's output limit (set per role in vitest.config.ts).
+		const maxTokens = (await s.stats()).rules.map((r) => (r.lastBody as { max_tokens?: number }).max_tokens);
+		expect(maxTokens).toEqual([3001, 2002, 2002, 2002, 5005]);
 	});
 
 	it("should repair an invalid plan once, showing the model its problems", async () => {

@@ -12,6 +12,7 @@ import type {
 	BatchRequest,
 	ListRunsQuery,
 	PlanApproval,
+	PurgedRun,
 	RestartedRun,
 	RestartFrom,
 	RunAccepted,
@@ -68,7 +69,14 @@ export function createOwClient({ baseUrl, apiKey, fetch: fetchImpl = globalThis.
 		},
 
 		cancelRun(id: string): Promise<Result<RunStatus>> {
-			return settle(api.DELETE("/{id}", byId(id)));
+			// Without ?purge the answer is always the run's status.
+			return settle(api.DELETE("/{id}", byId(id))) as Promise<Result<RunStatus>>;
+		},
+
+		/** Deletes a finished run's data now (409 while it runs). */
+		purgeRun(id: string): Promise<Result<PurgedRun>> {
+			const params = { path: { id }, query: { purge: "true" as const } };
+			return settle(api.DELETE("/{id}", { params })) as Promise<Result<PurgedRun>>;
 		},
 
 		pauseRun(id: string): Promise<Result<RunStatus>> {

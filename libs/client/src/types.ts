@@ -16,6 +16,7 @@ export type RunList = Schemas["RunList"];
 export type ListedRun = RunList["runs"][number];
 export type RunInstance = Schemas["RunInstance"];
 export type RestartedRun = Schemas["RestartedRun"];
+export type PurgedRun = Schemas["PurgedRun"];
 export type PlanApproval = Schemas["PlanApproval"];
 export type ApprovalAnswer = Schemas["ApprovalAnswer"];
 export type ProgressEvent = Schemas["ProgressEvent"];

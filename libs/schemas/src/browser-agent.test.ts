@@ -4,12 +4,12 @@ import {
 	AGENT_LIMITS,
 	agentActionSchema,
 	agentObservationSchema,
-	agentResultSchema,
 	type AgentAction,
 	type AgentObservation,
 	type AgentStep,
 } from "./browser-agent";
-import { browsedPageSchema, browseRequestSchema, browseResultSchema, type BrowsedPage } from "./browser-task";
+import { agentActRequestSchema, agentOpenRequestSchema, agentSessionResultSchema } from "./browser-agent-session";
+import type { BrowsedPage } from "./browser-task";
 
 const click: AgentAction = { type: "click", ref: "e3", text: null, url: null, reason: "Open the form." };
 const step: AgentStep = { iteration: 1, action: click, outcome: "ok", detail: null };
@@ -93,34 +93,26 @@ describe("agentObservationSchema", () => {
 	});
 });
 
-describe("agent fields of the browse schemas", () => {
-	it("should accept a page carrying the agent's result", () => {
-		const agent = { answer: "Thanks, Ada!", actions: [step], iterations: 1 };
-		expect(browsedPageSchema.parse({ ...page, agent })).toEqual({ ...page, agent });
-		expect(agentResultSchema.parse(agent)).toEqual(agent);
+describe("the agent session schemas", () => {
+	it("should accept an act answer with the step, the page after it and the final page", () => {
+		const view = { url: page.finalUrl, title: page.title, elements: [], text: "Thanks" };
+		const answer = { ok: true, step, view, page, replayed: 2 };
+		expect(agentSessionResultSchema.parse(answer)).toEqual(answer);
+		const failure = { ok: false, error: { code: "session-lost", message: "action 4 sent POST", retryable: false } };
+		expect(agentSessionResultSchema.parse(failure)).toEqual(failure);
 	});
 
-	it("should still accept a page without agent", () => {
-		expect(browsedPageSchema.parse(page)).toEqual(page);
+	it("should take only lease ids that are safe as storage keys", () => {
+		const open = { leaseId: "run_1.contact.3f2a", url: "https://example.com" };
+		expect(agentOpenRequestSchema.safeParse(open).success).toBe(true);
+		expect(agentOpenRequestSchema.safeParse({ ...open, leaseId: "a/b" }).success).toBe(false);
+		expect(agentOpenRequestSchema.safeParse({ ...open, extra: 1 }).success).toBe(false);
 	});
 
-	it("should accept a failure carrying the partial actions and an agent code", () => {
-		const failure = {
-			ok: false,
-			error: { code: "agent-max-iterations", message: "10 iterations without done", retryable: false },
-			actions: [step],
-		};
-		expect(browseResultSchema.parse(failure)).toEqual(failure);
-	});
-
-	it("should accept allowedOrigins on a request, and still refuse unknown keys", () => {
-		const request = { url: "https://example.com", allowedOrigins: ["https://docs.example.com"] };
-		expect(browseRequestSchema.safeParse(request).success).toBe(true);
-		expect(browseRequestSchema.safeParse({ ...request, origins: [] }).success).toBe(false);
-	});
-
-	it("should refuse more than 20 allowed origins", () => {
-		const allowedOrigins = Array.from({ length: 21 }, (_, i) => `https://s${i}.example.com`);
-		expect(browseRequestSchema.safeParse({ url: "https://example.com", allowedOrigins }).success).toBe(false);
+	it("should refuse an act beyond the iteration bound or without the observation it answers", () => {
+		const act = { leaseId: "l1", k: 1, action: click, observed: { url: "https://example.com", elements: [] } };
+		expect(agentActRequestSchema.safeParse(act).success).toBe(true);
+		expect(agentActRequestSchema.safeParse({ ...act, k: 26 }).success).toBe(false);
+		expect(agentActRequestSchema.safeParse({ ...act, observed: undefined }).success).toBe(false);
 	});
 });

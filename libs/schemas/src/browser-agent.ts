@@ -6,8 +6,6 @@
  * - `agentElementSchema`: one visible interactive element of the page, with its stable reference.
  * - `agentObservationSchema`: what the model sees before it picks (harness output).
  * - `agentStepSchema`: one action taken (or refused), as recorded and reported as progress.
- * - `agentResultSchema`: the agent's answer and every step, on `BrowsedPage.agent`.
- * - `AgentCallbacks`: what the caller hands to `BrowserHarness.browse` to drive the loop over RPC.
  */
 import { z } from "zod";
 
@@ -109,25 +107,3 @@ export const agentObservationSchema = z.object({
 	history: z.array(agentStepSchema).max(AGENT_LIMITS.maxHistory).optional(),
 });
 export type AgentObservation = z.infer<typeof agentObservationSchema>;
-
-/** The outcome of an agentic browse that finished with `done`, on `BrowsedPage.agent`. */
-export const agentResultSchema = z.object({
-	/** `done`'s text, else what `extract` recorded; null when neither gave any. */
-	answer: z.string().nullable(),
-	actions: z.array(agentStepSchema),
-	/** Iterations used, including refused ones. */
-	iterations: z.int().min(1),
-});
-export type AgentResult = z.infer<typeof agentResultSchema>;
-
-/**
- * What the caller of `BrowserHarness.browse(request, agent)` passes to run agent mode. Over Workers
- * RPC the functions arrive as stubs, so the model stays on the caller's side.
- * - `decide`: the next action for an observation; null when the model gave no usable action (this is
- *   reported back to the model once, like a refused action).
- * - `progress`: hears every step as it is recorded; its failures are logged and ignored.
- */
-export interface AgentCallbacks {
-	decide(observation: AgentObservation): Promise<AgentAction | null>;
-	progress?(step: AgentStep & { maxIterations: number }): Promise<void>;
-}

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { agentResultSchema, agentStepSchema } from "./browser-agent";
 
 /** Bounds of a browse request; the harness enforces them. */
 export const BROWSE_LIMITS = Object.freeze({
@@ -17,16 +16,10 @@ export const browseRequestSchema = z
 		goal: z.string().max(4000).optional(),
 		screenshot: z.boolean().optional(),
 		timeoutMs: z.int().min(BROWSE_LIMITS.minTimeoutMs).max(BROWSE_LIMITS.maxTimeoutMs).optional(),
-		maxIterations: z.int().min(1).max(BROWSE_LIMITS.maxIterations).optional(),
 		/** Higher is served first when every session is busy. */
 		priority: z.int().min(0).max(BROWSE_LIMITS.maxPriority).optional(),
 		/** Groups stored artifacts (screenshots) under the run that made them. */
 		runId: z.string().max(128).optional(),
-		/**
-		 * Agent mode: origins (`https://docs.example.com`) the agent may go to besides the start URL's;
-		 * anything else is refused. Read mode ignores it.
-		 */
-		allowedOrigins: z.array(z.string().max(200)).max(20).optional(),
 	})
 	.strict();
 export type BrowseRequest = z.infer<typeof browseRequestSchema>;
@@ -48,8 +41,6 @@ export const browsedPageSchema = z.object({
 	screenshotKey: z.string().nullable(),
 	/** Set when the page is a bot challenge or a block page rather than content. */
 	blocked: z.object({ kind: z.enum(["challenge", "blocked"]), reason: z.string() }).nullable(),
-	/** Agent mode only: the answer and the actions taken; the other fields describe the final page. */
-	agent: agentResultSchema.nullable().optional(),
 });
 export type BrowsedPage = z.infer<typeof browsedPageSchema>;
 
@@ -60,8 +51,7 @@ export const browseErrorCodeSchema = z.enum([
 	"navigation-failed", // unreachable host, DNS, connection refused
 	"navigation-timeout", // the page did not load in time
 	"browser-unavailable", // no session could be had (launch limits, pool closed)
-	"agent-max-iterations", // agent mode: maxIterations used up without done (retryable false)
-	"agent-invalid-action", // agent mode: two invalid or refused actions in a row (retryable false)
+	"session-lost", // agent mode: the session was lost and replaying could repeat a side effect (retryable false)
 	"internal", // anything else
 ]);
 export type BrowseErrorCode = z.infer<typeof browseErrorCodeSchema>;
@@ -75,8 +65,6 @@ export const browseResultSchema = z.discriminatedUnion("ok", [
 	z.object({
 		ok: z.literal(false),
 		error: z.object({ code: browseErrorCodeSchema, message: z.string(), retryable: z.boolean() }),
-		/** Agent mode: the steps taken before the failure. */
-		actions: z.array(agentStepSchema).optional(),
 	}),
 ]);
 export type BrowseResult = z.infer<typeof browseResultSchema>;

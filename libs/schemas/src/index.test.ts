@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as apiError from "./api-error";
 import * as browserAgent from "./browser-agent";
+import * as browserAgentLoop from "./browser-agent-loop";
+import * as browserAgentSession from "./browser-agent-session";
 import * as browserPool from "./browser-pool";
 import * as browserTask from "./browser-task";
 import * as schemas from "./index";
@@ -27,7 +29,13 @@ const EXPECTED_EXPORTS = [
 	"agentElementSchema",
 	"agentObservationSchema",
 	"agentStepSchema",
-	"agentResultSchema",
+	"agentPageViewSchema",
+	"agentOpenRequestSchema",
+	"agentActRequestSchema",
+	"agentSessionResultSchema",
+	"startAgentLoop",
+	"agentObservationOf",
+	"afterAgentStep",
 	"BROWSER_POOL_LIMITS",
 	"poolStatsSchema",
 	"poolScaleRequestSchema",
@@ -65,6 +73,8 @@ const EXPECTED_EXPORTS = [
 const MODULES = {
 	"api-error": apiError,
 	"browser-agent": browserAgent,
+	"browser-agent-loop": browserAgentLoop,
+	"browser-agent-session": browserAgentSession,
 	"browser-pool": browserPool,
 	"plan-approval": planApproval,
 	"browser-task": browserTask,

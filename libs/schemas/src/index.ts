@@ -4,6 +4,8 @@
  */
 export * from "./api-error";
 export * from "./browser-agent";
+export * from "./browser-agent-loop";
+export * from "./browser-agent-session";
 export * from "./browser-pool";
 export * from "./browser-task";
 export * from "./plan-approval";

@@ -10,6 +10,7 @@ export const progressEventTypeSchema = z.enum([
 	"subtask.succeeded",
 	"subtask.failed",
 	"subtask.skipped", // never started: a dependency failed or the run ended
+	"run.usage", // a step attempt that called a model finished (or failed): what it spent
 	"run.completed", // carries the result
 	"run.errored", // carries the error
 ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addUsage, EMPTY_USAGE, usageSchema, type Usage } from "./usage";
+import { addUsage, EMPTY_USAGE, runUsageSchema, summariseAttempts, usageSchema, type Usage } from "./usage";
 
 function usage(inputTokens: number | null, outputTokens: number | null, model = "big"): Usage {
 	return { inputTokens, outputTokens, calls: 1, byModel: { [model]: { inputTokens, outputTokens, calls: 1 } } };
@@ -64,5 +64,58 @@ describe("usageSchema", () => {
 
 	it("should reject a negative token count", () => {
 		expect(usageSchema.safeParse(usage(-1, 0)).success).toBe(false);
+	});
+});
+
+describe("summariseAttempts", () => {
+	const attempt = (step: string, n: number, outcome: "succeeded" | "failed", u: Usage, unknownCalls = 0) => ({
+		step,
+		attempt: n,
+		outcome,
+		usage: u,
+		unknownCalls,
+	});
+	const unknownCall = {
+		inputTokens: 0,
+		outputTokens: 0,
+		calls: 1,
+		byModel: { big: { inputTokens: 0, outputTokens: 0, calls: 1 } },
+	};
+
+	it("should be empty without attempts", () => {
+		expect(summariseAttempts([])).toEqual({ ...EMPTY_USAGE, unknownCalls: 0, byStep: {} });
+	});
+
+	it("should count the tokens of failed attempts in the total, by model and by step", () => {
+		const sum = summariseAttempts([
+			attempt("plan", 1, "succeeded", usage(10, 5)),
+			attempt("synthesise", 1, "failed", usage(7, 3)),
+			attempt("synthesise", 2, "succeeded", usage(8, 4)),
+		]);
+		expect(sum).toMatchObject({ inputTokens: 25, outputTokens: 12, calls: 3, unknownCalls: 0 });
+		expect(sum.byModel.big).toEqual({ inputTokens: 25, outputTokens: 12, calls: 3 });
+		expect(sum.byStep?.synthesise).toMatchObject({ inputTokens: 15, outputTokens: 7, calls: 2 });
+		expect(sum.byStep?.synthesise?.attempts).toEqual([
+			{ attempt: 1, outcome: "failed", inputTokens: 7, outputTokens: 3, calls: 1, unknownCalls: 0 },
+			{ attempt: 2, outcome: "succeeded", inputTokens: 8, outputTokens: 4, calls: 1, unknownCalls: 0 },
+		]);
+	});
+
+	it("should count calls without usage as unknown, leaving the known tokens known", () => {
+		const sum = summariseAttempts([
+			attempt("subtask:a", 1, "failed", unknownCall, 1),
+			attempt("subtask:a", 2, "succeeded", usage(4, 2)),
+		]);
+		expect(sum).toMatchObject({ inputTokens: 4, outputTokens: 2, calls: 2, unknownCalls: 1 });
+		expect(sum.byStep?.["subtask:a"]).toMatchObject({ unknownCalls: 1, calls: 2 });
+	});
+
+	it("should return a usage that parses with runUsageSchema", () => {
+		const sum = summariseAttempts([
+			attempt("plan", 1, "failed", unknownCall, 1),
+			attempt("plan", 2, "succeeded", usage(null, 2)),
+		]);
+		expect(runUsageSchema.safeParse(sum).success).toBe(true);
+		expect(sum.inputTokens).toBeNull();
 	});
 });

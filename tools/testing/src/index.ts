@@ -8,3 +8,4 @@ export * from "./events-client.ts";
 export * from "./static-site.ts";
 export * from "./process-tree.ts";
 export * from "./otlp-receiver.ts";
+export * from "./refusing-port.ts";

@@ -46,18 +46,12 @@ export function descendantsOf(roots: number[], all = listProcesses()): ProcessIn
 }
 
 /**
- * Pids of the Chromium browser processes under the `wrangler dev` listening on `port`: the wrangler
- * processes are the ones started with `--port <port>`, the browsers their descendants that run
- * Chromium without a `--type=` flag (renderers, GPU and utility processes have one). Other wrangler
- * instances on the machine, and their browsers, are never touched.
+ * Pids of the Chromium browser processes under the `wrangler dev` whose process id is `wranglerPid`:
+ * its descendants that run Chromium without a `--type=` flag (renderers, GPU and utility processes
+ * have one). Other wrangler instances on the machine, and their browsers, are never touched.
  */
-export function chromiumBrowsersOf(port: number): number[] {
-	const all = listProcesses();
-	const roots = all.filter((p) => / dev /.test(p.command) && new RegExp(`--port ${port}( |$)`).test(p.command));
-	return descendantsOf(
-		roots.map((p) => p.pid),
-		all,
-	)
+export function chromiumBrowsersOf(wranglerPid: number): number[] {
+	return descendantsOf([wranglerPid])
 		.filter((p) => /chrom/i.test(p.command.split(" ")[0] ?? "") && !p.command.includes(" --type="))
 		.map((p) => p.pid);
 }

@@ -1,12 +1,14 @@
 /**
  * Starts a real `wrangler dev` for end-to-end tests and stops it again.
  *
- * Each launch gets its own free port and its own persistence folder, so tests never share local D1,
- * Durable Object or Workflow state by accident; pass `persistTo` to keep state across a restart.
+ * Each launch gets its own persistence folder, so tests never share local D1, Durable Object or
+ * Workflow state by accident; pass `persistTo` to keep state across a restart. Ports are never picked
+ * ahead: wrangler is started with `--port 0` (and `--inspector-port 0`), the OS assigns free ports
+ * when workerd binds them, and the port is read from wrangler's "Ready on" line. Probing for a free
+ * port and handing it to wrangler would race with every other process binding ports meanwhile.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { descendantsOf } from "./process-tree.ts";
 import path from "node:path";
@@ -23,7 +25,7 @@ export interface WranglerDevOptions {
 	vars?: Record<string, string>;
 	/** Folder for local state; a fresh temporary folder unless given. */
 	persistTo?: string;
-	/** Port to listen on; a free one unless given. */
+	/** Port to listen on; one the OS assigns unless given. */
 	port?: number;
 	/** D1 binding whose migrations to apply to the local database first (the first config's). */
 	migrateD1?: string;
@@ -41,19 +43,8 @@ export interface WranglerDev {
 	output(): string;
 	/** Stops wrangler and every process it started (workerd, Chromium). */
 	stop(): Promise<void>;
-}
-
-/** Asks the OS for a free port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
+	/** Kills wrangler and every process under it with SIGKILL, as a crash would: nothing gets to clean up. */
+	crash(): Promise<void>;
 }
 
 /** Runs a wrangler command from the repo root with metrics off; resolves with its output or rejects. */
@@ -74,7 +65,6 @@ export function runWrangler(args: string[], timeoutMs = 120_000): Promise<string
 
 /** Starts `wrangler dev` with the given configs and waits until it serves requests. */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
-	const port = options.port ?? (await freePort());
 	const persistTo = options.persistTo ?? mkdtempSync(path.join(tmpdir(), "ow-wrangler-"));
 	const env = options.env ?? "development";
 	if (options.migrateD1) {
@@ -92,8 +82,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 			persistTo,
 		]);
 	}
-	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo];
-	args.push("--inspector-port", String(await freePort()), "-e", env);
+	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(options.port ?? 0)];
+	args.push("--inspector-port", "0", "--persist-to", persistTo, "-e", env);
 	for (const config of options.configs) args.push("-c", config);
 	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
 
@@ -102,22 +92,23 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 	let output = "";
 	child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
 	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-	const url = `http://127.0.0.1:${port}`;
-	const dev: WranglerDev = {
-		url,
-		port,
+	const stop = () => stopProcessGroup(child);
+	let url: URL;
+	try {
+		url = await waitUntilReady(child, () => output, options.readyTimeoutMs ?? 90_000);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {
+		url: url.origin,
+		port: Number(url.port),
 		pid: child.pid ?? 0,
 		persistTo,
 		output: () => output,
-		stop: () => stopProcessGroup(child),
+		stop,
+		crash: () => killProcessTree(child),
 	};
-	try {
-		await waitUntilReady(child, () => output, options.readyTimeoutMs ?? 90_000);
-	} catch (error) {
-		await dev.stop();
-		throw error;
-	}
-	return dev;
 }
 
 function wranglerBin(): string {
@@ -130,11 +121,17 @@ function wranglerEnv(): NodeJS.ProcessEnv {
 	return { ...process.env, ...quiet, CI: process.env.CI ?? "true" };
 }
 
-async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+/** Waits for wrangler's "Ready on http://127.0.0.1:<port>" and returns that address. */
+async function waitUntilReady(child: ChildProcess, output: () => string, timeoutMs: number): Promise<URL> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output()}`);
-		if (/Ready on http/.test(output())) return;
+		// A Worker that does not build is never served; wrangler waits for an edit instead of exiting.
+		// oxlint-disable-next-line no-control-regex -- colour codes may sit between "[ERROR]" and the message
+		if (/\[ERROR\] Build failed/.test(output().replace(/\x1b\[[\d;]*m/g, "")))
+			throw new Error(`wrangler dev could not build:\n${output()}`);
+		const ready = /Ready on (http:\/\/[\w.:[\]-]+)/.exec(output());
+		if (ready) return new URL(ready[1]!);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	throw new Error(`wrangler dev was not ready after ${timeoutMs} ms:\n${output()}`);
@@ -148,13 +145,26 @@ function kill(target: number, sig: NodeJS.Signals) {
 	}
 }
 
+/** SIGKILL to wrangler's whole tree at once (collected first, while every parent is still alive). */
+async function killProcessTree(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+	const pid = child.pid;
+	const tree = descendantsOf([pid]).map((p) => p.pid);
+	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+	kill(-pid, "SIGKILL");
+	for (const p of tree) kill(p, "SIGKILL");
+	await exited;
+}
+
 /**
- * Stops wrangler, workerd and every browser they launched. Chromium runs in a session of its own, so
+ * Stops a child spawned with `detached: true` (wrangler, or a command that runs it) and everything it
+ * started: workerd and every browser. Chromium runs in a session of its own, so
  * the process group does not reach it: the tree is collected first (while the browsers' parent is
  * still alive) and whatever of it outlives wrangler is killed, so no browser is left spinning.
  */
-async function stopProcessGroup(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null || child.pid === undefined) return;
+export async function stopProcessGroup(child: ChildProcess): Promise<void> {
+	// A child ended by a signal has no exit code, only a signal code; its "exit" has fired either way.
+	if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
 	const pid = child.pid;
 	const tree = descendantsOf([pid]).map((p) => p.pid);
 	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -16,9 +16,8 @@ const STATUS: Record<BrowseErrorCode, ContentfulStatusCode> = {
 	"navigation-failed": 502,
 	"navigation-timeout": 504,
 	"browser-unavailable": 503,
-	// Agent mode only, which HTTP cannot start (its callbacks are functions); listed for completeness.
-	"agent-max-iterations": 422,
-	"agent-invalid-action": 422,
+	// Agent sessions only, which are driven over RPC; listed for completeness.
+	"session-lost": 409,
 	internal: 500,
 };
 

@@ -11,9 +11,10 @@ function act(type: AgentAction["type"], fields: Partial<Omit<AgentAction, "type"
 const named = (observation: AgentObservation | undefined, name: string) =>
 	observation?.elements.find((e) => e.name === name);
 
-// Agent mode through the real RPC path: a driver Worker calls `browse(request, {decide, progress})`
-// on the harness over a service binding, as the orchestrator does; the harness drives real Chromium
-// on local pages. The "model" is a script, so every test states exactly which actions it takes.
+// Agent sessions through the real RPC path: a driver Worker calls `openSession`, `act` and
+// `releaseSession` on the harness over a service binding, as the orchestrator's Workflow does; the
+// harness drives real Chromium on local pages. The "model" is a script, so every test states exactly
+// which actions it takes.
 describe("agent mode with real Chromium, over RPC", () => {
 	let harness: AgentHarness;
 	let site: PageServer;
@@ -205,13 +206,25 @@ describe("agent mode with real Chromium, over RPC", () => {
 		});
 	});
 
-	it("should turn a failing decide into a retryable error while nothing was done yet", async () => {
-		const { result } = await harness.drive({ url: `${site.url}/page?id=throw` }, ["throw"]);
-		expect(result).toMatchObject({
-			ok: false,
-			error: { code: "internal", message: expect.stringMatching(/scripted model failure/), retryable: true },
-			actions: [],
-		});
+	it("should answer a repeated act from its record, never sending the form twice", async () => {
+		const posts = () => site.log.filter((line) => line === "POST /form").length;
+		const before = posts();
+		const { result, repeats } = await harness.drive(
+			{ url: `${site.url}/form` },
+			[act("type", { ref: "@Name", text: "Grace" }), act("click", { ref: "@Send" }), act("done", { text: "sent" })],
+			{ repeat: [1, 2] },
+		);
+		expect(result).toMatchObject({ ok: true, page: { title: "Message sent" } });
+		expect(posts()).toBe(before + 1);
+		for (const { first, again } of repeats) {
+			if (!first.ok || !again.ok) throw new Error(JSON.stringify({ first, again }));
+			expect(again.step).toEqual(first.step);
+			expect(again.view?.url).toBe(first.view?.url);
+		}
+		expect(repeats.map((r) => r.k)).toEqual([1, 2]);
+		const [, click] = repeats;
+		if (!click?.again.ok) throw new Error("the repeated click failed");
+		expect(click.again.view?.text).toContain("Thank you, Grace!");
 	});
 
 	it("should have closed every page and given every session back", async () => {

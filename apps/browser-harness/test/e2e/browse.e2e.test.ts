@@ -95,10 +95,10 @@ describe("browse with real Chromium", () => {
 
 	it("should replace a session whose browser was killed underneath", async () => {
 		const before = await harness.pool();
-		const browsers = chromiumBrowsersOf(harness.dev.port);
+		const browsers = chromiumBrowsersOf(harness.dev.pid);
 		expect(browsers).toHaveLength(1);
 		for (const pid of browsers) process.kill(pid, "SIGKILL");
-		await waitFor("the browser to die", () => chromiumBrowsersOf(harness.dev.port).length === 0);
+		await waitFor("the browser to die", () => chromiumBrowsersOf(harness.dev.pid).length === 0);
 
 		const { result } = await harness.browse({ url: `${site.url}/page?id=after-kill` });
 		expect(result).toMatchObject({ ok: true, page: { title: "Page after-kill" } });

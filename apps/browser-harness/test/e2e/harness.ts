@@ -1,20 +1,29 @@
 /** The harness behind the agent driver Worker, for the agent e2e tests (the plain harness is @ow/testing's). */
-import type { AgentAction, AgentObservation, AgentStep, BrowseResult, PoolStats } from "@ow/schemas";
+import type { AgentAction, AgentObservation, AgentSessionResult, AgentStep, PoolStats } from "@ow/schemas";
 import { startWranglerDev, type WranglerDev } from "@ow/testing";
+import type { DriveResult } from "./agent-driver/index";
 
-/** What the agent driver answers: the browse's result, what the scripted model saw, the progress reports. */
+/**
+ * What the agent driver answers: how the drive ended, what the scripted model saw, the recorded
+ * steps, and the answers to the repeated acts.
+ */
 export interface AgentDrive {
 	status: number;
-	result: BrowseResult;
+	result: DriveResult;
 	observations: AgentObservation[];
 	progress: Array<AgentStep & { maxIterations: number }>;
+	repeats: Array<{ k: number; first: AgentSessionResult; again: AgentSessionResult }>;
 }
 
-/** The harness behind the agent driver Worker (`agent-driver/`), which calls its RPC in agent mode. */
+/** The harness behind the agent driver Worker (`agent-driver/`), which drives agent sessions over its RPC. */
 export interface AgentHarness {
 	dev: WranglerDev;
-	/** Runs `browse(request, {decide, progress})`; `decide` answers with `script`, one entry per call. */
-	drive(request: Record<string, unknown>, script: Array<AgentAction | null | "throw">): Promise<AgentDrive>;
+	/** Drives an agent session from `request.url`; the model answers with `script`, one entry per decision. */
+	drive(
+		request: Record<string, unknown>,
+		script: Array<AgentAction | null>,
+		options?: { repeat?: number[] },
+	): Promise<AgentDrive>;
 	pool(): Promise<PoolStats>;
 	stop(): Promise<void>;
 }
@@ -27,11 +36,11 @@ export async function startAgentHarness(): Promise<AgentHarness> {
 	});
 	return {
 		dev,
-		async drive(request, script) {
+		async drive(request, script, options = {}) {
 			const res = await fetch(`${dev.url}/agent`, {
 				method: "POST",
 				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ request, script }),
+				body: JSON.stringify({ request, script, ...options }),
 			});
 			if (res.status !== 200) throw new Error(`POST /agent answered ${res.status}: ${await res.text()}`);
 			return { status: res.status, ...((await res.json()) as Omit<AgentDrive, "status">) };

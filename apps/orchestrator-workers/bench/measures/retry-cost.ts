@@ -3,12 +3,14 @@
  * 10 % (the model server's seeded faults); the figure is the calls per completed run over the calls
  * a failure-free run makes (plan + one per subtask + synthesis). The same workload runs through a
  * baseline Workflow that puts the whole wave in one step (the reference demo's shape), where one
- * failed call repeats every call of the wave.
+ * failed call repeats every call of the wave. Then browser subtasks under the same faults, counting
+ * page loads instead of calls (page-loads.ts).
  */
 import { startRun, waitForRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import type { Measurement } from "../figures.ts";
 import { runOneStepBaseline } from "../one-step-baseline/index.ts";
 import { BENCH_WAIT, mustComplete, waveScenario } from "../product.ts";
+import { measurePageLoads } from "./page-loads.ts";
 
 export const FAULT_RATE = 0.1;
 
@@ -45,6 +47,7 @@ export async function measureRetryCost(
 		retryDelayMs: 50,
 	});
 	const baselineRatio = baseline.callsPerCompletedRun / baseline.failureFreeCallsPerRun;
+	const pages = await measurePageLoads(dev, models, { runs: Math.ceil(runs / 2), rate: FAULT_RATE });
 	return {
 		title: "retry cost",
 		figures: [
@@ -61,7 +64,8 @@ export async function measureRetryCost(
 				unit: "×",
 				detail: `${baseline.calls} calls (${baseline.faultsInjected} faulted), ${baseline.completedRuns}/${runs} runs complete, ${baseline.failureFreeCallsPerRun} calls each without faults`,
 			},
+			pages.figure,
 		],
-		raw: { width, runs, failureFree, product: { calls, faults, completed }, baseline },
+		raw: { width, runs, failureFree, product: { calls, faults, completed }, baseline, pages: pages.raw },
 	};
 }

@@ -32,9 +32,15 @@ export const BASELINE_STEP = { plan: "plan", subtasks: "subtasks", synthesise: "
  * The baseline plans without browsing, so no subtask reaches for a browser; should one ever do, it
  * fails for good instead of retrying.
  */
+const noBrowser = () =>
+	Promise.reject(new OrchestratorError("browser-unavailable", "the one-step baseline has no browser"));
 const NO_BROWSER: BrowserHarnessBinding = {
-	browse: () => Promise.reject(new OrchestratorError("browser-unavailable", "the one-step baseline has no browser")),
+	browse: noBrowser,
+	openSession: noBrowser,
+	act: noBrowser,
+	releaseSession: () => Promise.resolve(false),
 	artifact: () => Promise.resolve(null),
+	deleteRunArtifacts: () => Promise.resolve(0),
 	poolStats: () => Promise.resolve(null),
 	scalePool: () => Promise.resolve(null),
 };
@@ -52,7 +58,6 @@ export class OneStepBaselineWorkflow extends WorkflowEntrypoint<BaselineEnv, One
 		const { subtasks } = draft.check.plan;
 		const limits = {
 			maxOutputChars: config.maxStepOutputChars,
-			maxIterations: config.agentMaxIterations,
 			browseTimeoutMs: config.browseTimeoutMs,
 		};
 		const results = await step.do(BASELINE_STEP.subtasks, stepConfig(config.subtask), () =>
@@ -68,9 +73,9 @@ export class OneStepBaselineWorkflow extends WorkflowEntrypoint<BaselineEnv, One
 /** One subtask through the product's executor, as the result synthesis reads. */
 async function answer(
 	models: Models,
-	input: Pick<SubtaskInput, "request" | "subtask" | "maxOutputChars" | "maxIterations" | "browseTimeoutMs">,
+	input: Pick<SubtaskInput, "request" | "subtask" | "maxOutputChars" | "browseTimeoutMs">,
 ): Promise<SynthesisInput> {
-	const deps = { models, harness: NO_BROWSER, onAgentStep: async () => {} };
+	const deps = { models, harness: NO_BROWSER };
 	const output = await runSubtask(deps, { ...input, runId: "baseline", dependencies: [], screenshot: false });
 	const { id, title } = input.subtask;
 	return { id, title, status: "succeeded", output: output.output, sourceUrl: null };

@@ -26,7 +26,7 @@ export function createApp() {
 	app.use(limitHeaders);
 	app.use(requireApiKey);
 	app.use(async (c, next) => {
-		recovery.onFirstRequest(c.env, c.executionCtx);
+		recovery.onRequest(c.env, c.executionCtx);
 		await next();
 	});
 	app.get("/health", (c) => c.json({ status: "ok" }));

@@ -1,10 +1,11 @@
 /**
  * Metrics computed from the D1 run registry at scrape time. A Worker keeps no process-wide counters
  * (isolates come and go), so the registry is the source of truth: every family below is an
- * aggregate over its `runs` and `subtasks` rows, computed in SQL in one batch.
+ * aggregate over its `runs` and `subtasks` rows, computed in SQL in one batch, plus the totals that
+ * deleted runs left in `metric_totals` (retention and purges fold a run's counts in there as they
+ * delete it), so counters never go down when rows go away.
  *
- * Counters here are counts of rows. They only drop when rows go away (a run restarted from the start
- * forgets its subtasks), which Prometheus treats as a counter reset.
+ * A run restarted from the start forgets its subtasks, which Prometheus treats as a counter reset.
  */
 import { executorSchema, runStateSchema, subtaskStateSchema } from "@ow/schemas";
 import { histogramSamples, type MetricFamily, type Sample } from "./exposition";
@@ -17,27 +18,56 @@ export const DURATION_STEPS = ["plan", "execute", "synthesise", "subtask"] as co
 
 const bucketColumns = STEP_DURATION_BUCKETS.map((le, i) => `SUM(ms <= ${Math.round(le * 1000)}) AS b${i}`).join(", ");
 
+/**
+ * The SQL conditions that limit the aggregates to some runs (the ones about to be deleted), or none.
+ * `run` applies to the `runs` table, `subtask` to `subtasks`, `usage` to the usage ledger.
+ */
+interface RunFilter {
+	run: string;
+	subtask: string;
+	usage: string;
+	params: string[];
+}
+const ALL_RUNS: RunFilter = { run: "", subtask: "", usage: "", params: [] };
+
+/**
+ * A filter to the runs with these ids: numbered parameters, so the queries that repeat the filter
+ * bind each id once (D1 binds at most 100 parameters).
+ */
+export function runsFilter(ids: readonly string[]): RunFilter {
+	const list = ids.map((_id, i) => `?${i + 1}`).join(", ");
+	return {
+		run: ` AND runs.id IN (${list})`,
+		subtask: ` AND subtasks.run_id IN (${list})`,
+		usage: ` AND u.run_id IN (${list})`,
+		params: [...ids],
+	};
+}
+
 // Phase timings are stored in ms on the run; a subtask's is the span between its first start and its end.
-const DURATIONS_SQL = `
+const durationsSql = (f: RunFilter) => `
 WITH durations(step, ms) AS (
-	SELECT 'plan', plan_ms FROM runs WHERE plan_ms IS NOT NULL
-	UNION ALL SELECT 'execute', execute_ms FROM runs WHERE execute_ms IS NOT NULL
-	UNION ALL SELECT 'synthesise', synthesise_ms FROM runs WHERE synthesise_ms IS NOT NULL
+	SELECT 'plan', plan_ms FROM runs WHERE plan_ms IS NOT NULL${f.run}
+	UNION ALL SELECT 'execute', execute_ms FROM runs WHERE execute_ms IS NOT NULL${f.run}
+	UNION ALL SELECT 'synthesise', synthesise_ms FROM runs WHERE synthesise_ms IS NOT NULL${f.run}
 	UNION ALL SELECT 'subtask', MAX(0, (julianday(finished_at) - julianday(started_at)) * 86400000.0) FROM subtasks
-		WHERE started_at IS NOT NULL AND finished_at IS NOT NULL
+		WHERE started_at IS NOT NULL AND finished_at IS NOT NULL${f.subtask}
 )
 SELECT step, COUNT(*) AS count, TOTAL(ms) AS sum_ms, ${bucketColumns}
 FROM durations WHERE ms IS NOT NULL GROUP BY step`;
 
-// json_extract gives SQL NULL for a JSON null (a count the provider did not report); TOTAL skips NULLs.
-const MODEL_USAGE_SQL = `
+// From the usage ledger (one row per attempt of a model-calling step, failed ones included), so the
+// counters move while runs run. json_extract gives SQL NULL for a JSON null (a count the provider did
+// not report); TOTAL skips NULLs.
+const modelUsageSql = (f: RunFilter) => `
 SELECT m.key AS model,
 	TOTAL(json_extract(m.value, '$.calls')) AS calls,
 	TOTAL(json_extract(m.value, '$.inputTokens')) AS input_tokens,
 	TOTAL(json_extract(m.value, '$.outputTokens')) AS output_tokens,
-	SUM(json_extract(m.value, '$.inputTokens') IS NULL) + SUM(json_extract(m.value, '$.outputTokens') IS NULL) AS unknown
-FROM runs, json_each(CASE WHEN json_valid(runs.usage) THEN runs.usage ELSE '{}' END, '$.byModel') AS m
-WHERE runs.usage IS NOT NULL
+	SUM(json_extract(m.value, '$.inputTokens') IS NULL) + SUM(json_extract(m.value, '$.outputTokens') IS NULL) AS unknown,
+	TOTAL(CASE WHEN u.unknown_calls > 0 THEN json_extract(m.value, '$.calls') ELSE 0 END) AS unknown_calls
+FROM step_usage AS u, json_each(CASE WHEN json_valid(u.usage) THEN u.usage ELSE '{}' END, '$.byModel') AS m
+WHERE true${f.usage}
 GROUP BY m.key ORDER BY m.key`;
 
 interface StatusCount {
@@ -56,26 +86,92 @@ interface ModelUsageRow {
 	input_tokens: number;
 	output_tokens: number;
 	unknown: number;
+	unknown_calls: number;
+}
+
+/** Counter values by key (see migration 0008 for the keys), summed over some runs. */
+export type Counters = Map<string, number>;
+
+/** The aggregate queries over the runs `filter` selects; {@link countersOf} reads their results. */
+function aggregateStatements(db: D1Database, f: RunFilter): D1PreparedStatement[] {
+	return [
+		db.prepare(`SELECT status, COUNT(*) AS n FROM runs WHERE true${f.run} GROUP BY status`).bind(...f.params),
+		db
+			.prepare(`SELECT executor, status, COUNT(*) AS n FROM subtasks WHERE true${f.subtask} GROUP BY executor, status`)
+			.bind(...f.params),
+		db.prepare(durationsSql(f)).bind(...f.params),
+		db.prepare(modelUsageSql(f)).bind(...f.params),
+	];
+}
+
+/** The counters of the aggregate results, keyed as `metric_totals` keys them. */
+function countersOf(results: D1Result[]): Counters {
+	const [runs, subtasks, durations, models] = results.map((r) => r.results ?? []) as [
+		StatusCount[],
+		SubtaskCount[],
+		DurationRow[],
+		ModelUsageRow[],
+	];
+	const counters: Counters = new Map();
+	const add = (key: string, value: number) => counters.set(key, (counters.get(key) ?? 0) + value);
+	add(
+		"runs_created",
+		runs.reduce((sum, r) => sum + r.n, 0),
+	);
+	for (const r of subtasks) add(`subtasks:${r.executor}:${r.status}`, r.n);
+	for (const r of durations) {
+		add(`duration:${r.step}:count`, r.count);
+		add(`duration:${r.step}:sum_ms`, r.sum_ms);
+		STEP_DURATION_BUCKETS.forEach((_le, i) => add(`duration:${r.step}:b${i}`, r[`b${i}`] ?? 0));
+	}
+	for (const r of models) {
+		add(`model_calls:${r.model}`, r.calls);
+		add(`model_input_tokens:${r.model}`, r.input_tokens);
+		add(`model_output_tokens:${r.model}`, r.output_tokens);
+		add(`model_tokens_unknown:${r.model}`, r.unknown);
+		add(`model_calls_unknown:${r.model}`, r.unknown_calls);
+	}
+	return counters;
+}
+
+/**
+ * The statements that keep the counts of runs about to be deleted: batch them before the deletes.
+ * Reads the runs' counts first (their rows no longer change once they have ended).
+ */
+export async function foldIntoTotals(db: D1Database, runIds: readonly string[]): Promise<D1PreparedStatement[]> {
+	if (runIds.length === 0) return [];
+	const counters = countersOf(await db.batch(aggregateStatements(db, runsFilter(runIds))));
+	counters.set("runs_deleted", runIds.length);
+	return [...counters]
+		.filter(([, value]) => value !== 0)
+		.map(([key, value]) =>
+			db
+				.prepare(
+					"INSERT INTO metric_totals (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
+				)
+				.bind(key, value),
+		);
 }
 
 /** The registry's metric families, from one D1 batch of aggregate queries. */
 export async function registryFamilies(db: D1Database): Promise<MetricFamily[]> {
-	const [runs, subtasks, durations, models] = await db.batch([
-		db.prepare("SELECT status, COUNT(*) AS n FROM runs GROUP BY status"),
-		db.prepare("SELECT executor, status, COUNT(*) AS n FROM subtasks GROUP BY executor, status"),
-		db.prepare(DURATIONS_SQL),
-		db.prepare(MODEL_USAGE_SQL),
+	const results = await db.batch([
+		...aggregateStatements(db, ALL_RUNS),
+		db.prepare("SELECT key, value FROM metric_totals"),
 	]);
-	const runRows = (runs?.results ?? []) as StatusCount[];
+	const counters = countersOf(results.slice(0, 4));
+	for (const row of (results[4]?.results ?? []) as { key: string; value: number }[]) {
+		counters.set(row.key, (counters.get(row.key) ?? 0) + row.value);
+	}
 	return [
-		...runFamilies(runRows),
-		subtaskFamily((subtasks?.results ?? []) as SubtaskCount[]),
-		durationFamily((durations?.results ?? []) as DurationRow[]),
-		...modelFamilies((models?.results ?? []) as ModelUsageRow[]),
+		...runFamilies((results[0]?.results ?? []) as StatusCount[], counters),
+		subtaskFamily(counters),
+		durationFamily(counters),
+		...modelFamilies(counters),
 	];
 }
 
-function runFamilies(rows: StatusCount[]): MetricFamily[] {
+function runFamilies(rows: StatusCount[], counters: Counters): MetricFamily[] {
 	const byStatus = new Map<string, number>(runStateSchema.options.map((s) => [s, 0]));
 	for (const row of rows) byStatus.set(row.status, row.n);
 	return [
@@ -87,35 +183,42 @@ function runFamilies(rows: StatusCount[]): MetricFamily[] {
 		},
 		{
 			name: "orchestrator_runs_created_total",
-			help: "Runs ever created (rows in the run registry).",
+			help: "Runs ever created (in the registry, or deleted since).",
 			type: "counter",
-			samples: [{ value: rows.reduce((sum, r) => sum + r.n, 0) }],
+			samples: [{ value: counters.get("runs_created") ?? 0 }],
+		},
+		{
+			name: "orchestrator_runs_deleted_total",
+			help: "Finished runs deleted by retention (RUN_RETENTION_DAYS) or DELETE /:id?purge=true.",
+			type: "counter",
+			samples: [{ value: counters.get("runs_deleted") ?? 0 }],
 		},
 	];
 }
 
-function subtaskFamily(rows: SubtaskCount[]): MetricFamily {
-	const counts = new Map<string, Sample>();
-	const put = (executor: string, outcome: string, value: number) =>
-		counts.set(`${executor}\n${outcome}`, { labels: { executor, outcome }, value });
-	for (const executor of executorSchema.options) {
-		for (const outcome of subtaskStateSchema.options) put(executor, outcome, 0);
+function subtaskFamily(counters: Counters): MetricFamily {
+	const samples: Sample[] = [];
+	const executors = new Set<string>(executorSchema.options);
+	for (const key of counters.keys()) if (key.startsWith("subtasks:")) executors.add(key.split(":")[1]!);
+	for (const executor of executors) {
+		for (const outcome of subtaskStateSchema.options) {
+			samples.push({ labels: { executor, outcome }, value: counters.get(`subtasks:${executor}:${outcome}`) ?? 0 });
+		}
 	}
-	for (const row of rows) put(row.executor, row.status, row.n);
 	return {
 		name: "orchestrator_subtasks_total",
 		help: "Subtasks of all runs by executor and outcome (the subtask's status: pending, running, succeeded, failed, skipped).",
 		type: "counter",
-		samples: [...counts.values()],
+		samples,
 	};
 }
 
-function durationFamily(rows: DurationRow[]): MetricFamily {
+function durationFamily(counters: Counters): MetricFamily {
 	const name = "orchestrator_step_duration_seconds";
 	const samples = DURATION_STEPS.flatMap((step) => {
-		const row = rows.find((r) => r.step === step);
-		const counts = STEP_DURATION_BUCKETS.map((_le, i) => row?.[`b${i}`] ?? 0);
-		return histogramSamples(name, { step }, STEP_DURATION_BUCKETS, counts, (row?.sum_ms ?? 0) / 1000, row?.count ?? 0);
+		const get = (what: string) => counters.get(`duration:${step}:${what}`) ?? 0;
+		const counts = STEP_DURATION_BUCKETS.map((_le, i) => get(`b${i}`));
+		return histogramSamples(name, { step }, STEP_DURATION_BUCKETS, counts, get("sum_ms") / 1000, get("count"));
 	});
 	return {
 		name,
@@ -125,28 +228,45 @@ function durationFamily(rows: DurationRow[]): MetricFamily {
 	};
 }
 
-function modelFamilies(rows: ModelUsageRow[]): MetricFamily[] {
+function modelFamilies(counters: Counters): MetricFamily[] {
+	const byModel = (prefix: string) =>
+		[...counters]
+			.filter(([key]) => key.startsWith(prefix))
+			.map(([key, value]) => ({ model: key.slice(prefix.length), value }))
+			.toSorted((a, b) => a.model.localeCompare(b.model));
 	return [
 		{
 			name: "orchestrator_model_calls_total",
-			help: "Model calls of finished runs, by model.",
+			help: "Model calls by model, counted as each step attempt ends (failed attempts too).",
 			type: "counter",
-			samples: rows.map((r) => ({ labels: { model: r.model }, value: r.calls })),
+			samples: byModel("model_calls:").map((m) => ({ labels: { model: m.model }, value: m.value })),
 		},
 		{
 			name: "orchestrator_model_tokens_total",
-			help: "Tokens of finished runs by model and kind (input, output); counts the provider did not report are left out.",
+			help: "Tokens by model and kind (input, output), failed attempts included; counts the provider did not report are left out.",
 			type: "counter",
-			samples: rows.flatMap((r) => [
-				{ labels: { model: r.model, kind: "input" }, value: r.input_tokens },
-				{ labels: { model: r.model, kind: "output" }, value: r.output_tokens },
+			samples: byModel("model_calls:").flatMap((m) => [
+				{ labels: { model: m.model, kind: "input" }, value: counters.get(`model_input_tokens:${m.model}`) ?? 0 },
+				{ labels: { model: m.model, kind: "output" }, value: counters.get(`model_output_tokens:${m.model}`) ?? 0 },
 			]),
 		},
 		{
 			name: "orchestrator_model_tokens_unknown_total",
-			help: "Token counts (input or output, per run and model) the provider did not report, so not in orchestrator_model_tokens_total.",
+			help: "Token counts (input or output, per step attempt and model) the provider did not report, so not in orchestrator_model_tokens_total.",
 			type: "counter",
-			samples: rows.map((r) => ({ labels: { model: r.model }, value: r.unknown })),
+			samples: byModel("model_calls:").map((m) => ({
+				labels: { model: m.model },
+				value: counters.get(`model_tokens_unknown:${m.model}`) ?? 0,
+			})),
+		},
+		{
+			name: "orchestrator_model_calls_unknown_total",
+			help: "Model calls that failed without the provider reporting usage (500, timeout): billed or not, their tokens are unknown.",
+			type: "counter",
+			samples: byModel("model_calls:").map((m) => ({
+				labels: { model: m.model },
+				value: counters.get(`model_calls_unknown:${m.model}`) ?? 0,
+			})),
 		},
 	];
 }

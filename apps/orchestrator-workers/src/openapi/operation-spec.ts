@@ -66,8 +66,10 @@ export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 415 | 431 | 500, Respon
 	},
 	404: { description: "Unknown run (or artifact).", body: "ApiError" },
 	409: {
-		description: "The run's state does not allow this, or an Idempotency-Key was reused with another body.",
+		description:
+			"The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After).",
 		body: "ApiError",
+		headers: retryAfter,
 	},
 	413: { description: "The prompt or the body is too large.", body: "ApiError" },
 	415: { description: "The body is not declared JSON (send Content-Type: application/json).", body: "ApiError" },
@@ -75,5 +77,10 @@ export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 415 | 431 | 500, Respon
 	431: { description: "A header over 16 KiB, or headers over 32 KiB together.", body: "ApiError" },
 	500: { description: "Internal or configuration error; the server log has the details.", body: "ApiError" },
 	501: { description: "Not available on this platform.", body: "ApiError" },
-	503: { description: "The browser harness did not answer.", body: "ApiError" },
+	503: {
+		description:
+			"The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any).",
+		body: "ApiError",
+		headers: retryAfter,
+	},
 };

@@ -3,11 +3,11 @@
  * every status each can answer. The document is built from it, and test/openapi.test.ts checks it
  * against the app's routes, so a route added without a row here fails the tests.
  */
-import { restartQuerySchema } from "../routes/lifecycle";
+import { deleteQuerySchema, restartQuerySchema } from "../routes/lifecycle";
 import { listQuerySchema } from "../routes/list";
 import { idempotencyKeySchema } from "../routes/runs";
 import { UI_PATHS } from "../ui/assets";
-import { toJsonSchema } from "./components";
+import { ref, toJsonSchema } from "./components";
 import type { OperationSpec, ResponseSpec } from "./operation-spec";
 
 const runStatus = (description: string): ResponseSpec => ({ description, body: "RunStatus" });
@@ -155,7 +155,7 @@ export const OPERATIONS: OperationSpec[] = [
 		tag: "runs",
 		summary: "Start a run",
 		description:
-			"With an Idempotency-Key, a retry with the same body answers 200 with the run it started; another body with the same key is a 409.",
+			"With an Idempotency-Key (kept IDEMPOTENCY_TTL_HOURS), a retry with the same body answers 200 with the run it started; another body with the same key is a 409. A request that failed (429, 503) started nothing and frees the key.",
 		headers: [
 			{
 				name: "Idempotency-Key",
@@ -172,7 +172,7 @@ export const OPERATIONS: OperationSpec[] = [
 			},
 			202: { description: "The run is queued.", body: "RunAccepted", headers: location },
 		},
-		errors: [400, 409, 413, 429],
+		errors: [400, 409, 413, 429, 503],
 	},
 	{
 		method: "post",
@@ -180,9 +180,11 @@ export const OPERATIONS: OperationSpec[] = [
 		operationId: "startRuns",
 		tag: "runs",
 		summary: "Start up to 100 runs",
+		description:
+			"All or none: 429 when the runs would not all fit under MAX_ACTIVE_RUNS (none is started), 400 when the batch is larger than MAX_ACTIVE_RUNS.",
 		body: "BatchRequest",
 		responses: { 202: { description: "The runs are queued.", body: "BatchAccepted" } },
-		errors: [400, 413, 429],
+		errors: [400, 413, 429, 503],
 	},
 	{
 		method: "get",
@@ -211,9 +213,20 @@ export const OPERATIONS: OperationSpec[] = [
 		path: "/{id}",
 		operationId: "cancelRun",
 		tag: "lifecycle",
-		summary: "Cancel a run",
-		responses: { 200: runStatus("The run, terminated.") },
-		errors: [404, 409],
+		summary: "Cancel a run, or delete a finished one",
+		description:
+			"Cancels a run in flight (409 once it has ended). With `?purge=true` it instead deletes a finished run now, as retention (`RUN_RETENTION_DAYS`) would later: its events, subtasks, screenshots and Workflow instance; afterwards `GET /{id}` is 404 and `GET /runs` does not list it, while /metrics counters keep what it counted. 409 while the run has not finished; 503 when the browser harness could not delete its screenshots (nothing is deleted then).",
+		query: deleteQuerySchema,
+		responses: {
+			200: {
+				description: "The run, terminated; or, with `?purge=true`, `{id, purged: true}`.",
+				body: {
+					mediaType: "application/json",
+					schema: { oneOf: [ref("RunStatus"), ref("PurgedRun")] },
+				},
+			},
+		},
+		errors: [400, 404, 409, 503],
 	},
 	...(["pause", "resume"] as const).map((action): OperationSpec => ({
 		method: "post",

@@ -44,6 +44,9 @@ export const restartedRunSchema = runStatusSchema.extend({ restartedFrom: z.stri
 /** `POST /:id/approve` (202): the run's status and the decision sent to its Workflow. */
 export const approvalAnswerSchema = runStatusSchema.extend({ approval: z.enum(["approved", "rejected"]) });
 
+/** `DELETE /:id?purge=true`: the finished run is gone, with its events, subtasks, artifacts and instance. */
+export const purgedRunSchema = z.object({ id: z.string(), purged: z.literal(true) });
+
 /** `GET /:id/instance`: the registry's status beside the Workflow instance's, null when the engine has none. */
 export const runInstanceSchema = z.object({
 	id: z.string(),

@@ -3,6 +3,7 @@
  * so a transition is recorded whole or not at all.
  */
 import type { RunState } from "@ow/schemas";
+import { claimRunStatement } from "../runs/engine-boot";
 import { appendEvent } from "./event-log";
 import { NOT_TERMINAL } from "./run-states";
 
@@ -44,7 +45,7 @@ export interface RunGate {
 /**
  * Reads the run's gate and, in the same round trip, makes the writes that announce the work about to
  * start (the run or an attempt began). Those writes only touch an open run, so a cancelled run gets
- * none of them.
+ * none of them. The run is also marked as driven by this isolate's engine (see runs/engine-boot.ts).
  */
 export async function cancelledElseBegin(
 	db: D1Database,
@@ -54,6 +55,7 @@ export async function cancelledElseBegin(
 	const [flags] = await db.batch<{ cancel_requested: number; watched: number }>([
 		db.prepare("SELECT cancel_requested, watched FROM runs WHERE id = ?").bind(runId),
 		...announce,
+		claimRunStatement(db, runId),
 	]);
 	const row = flags?.results[0];
 	return { cancelled: row?.cancel_requested === 1, watched: row?.watched === 1 };

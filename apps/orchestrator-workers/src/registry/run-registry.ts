@@ -2,65 +2,11 @@
  * Writes to the run registry (D1). Called from Workflow steps, which may run more than once, so every
  * write is idempotent: rows are upserted, terminal states are never overwritten, events are keyed.
  */
-import type {
-	SubtaskOutput,
-	ErrorInfo,
-	Plan,
-	ResolvedRunOptions,
-	RunState,
-	Synthesis,
-	Timings,
-	Usage,
-	AgentStep,
-} from "@ow/schemas";
-import type { ModelIds } from "../models";
+import type { SubtaskOutput, ErrorInfo, Plan, RunState, Synthesis, Timings, Usage, AgentStep } from "@ow/schemas";
 import { appendEvent } from "./event-log";
 import { NOT_TERMINAL } from "./run-states";
 
 const SUBTASK_OPEN = "status IN ('pending', 'running')";
-
-export interface NewRun {
-	id: string;
-	/** The Idempotency-Key it was created with, and the hash of its request. */
-	idempotency?: { key: string; requestHash: string };
-	prompt: string;
-	options: ResolvedRunOptions;
-	promptVersion: string;
-	models: ModelIds;
-	createdAt: string;
-}
-
-/** Registers a run before its Workflow instance is created. */
-export async function insertRun(db: D1Database, run: NewRun): Promise<void> {
-	await db.batch([
-		db
-			.prepare(
-				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at,
-				 idempotency_key, request_hash)
-				 VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			)
-			.bind(
-				run.id,
-				run.prompt,
-				JSON.stringify(run.options),
-				run.promptVersion,
-				run.models.provider,
-				run.models.big,
-				run.models.small,
-				run.createdAt,
-				run.createdAt,
-				run.idempotency?.key ?? null,
-				run.idempotency?.requestHash ?? null,
-			),
-		appendEvent(db, {
-			runId: run.id,
-			key: "run.status:queued",
-			type: "run.status",
-			data: { status: "queued" },
-			at: run.createdAt,
-		}),
-	]);
-}
 
 /**
  * Moves a run to a non-terminal status (running, waiting, paused …). `occurrence` tells apart
@@ -92,13 +38,14 @@ export function runStatusStatements(
 	];
 }
 
-/** Stores the validated plan and one pending row per subtask. */
+/** Stores the validated plan and one pending row per subtask; `extra` joins the batch (usage). */
 export async function recordPlan(
 	db: D1Database,
 	runId: string,
 	plan: Plan,
 	info: { clampedFrom: number | null; repaired: boolean; edited?: boolean },
 	at: string,
+	extra: D1PreparedStatement[] = [],
 ): Promise<void> {
 	// An edited plan (approval) replaces the planned one: its subtasks are the ones that will run.
 	const replace = info.edited ? [db.prepare("DELETE FROM subtasks WHERE run_id = ?").bind(runId)] : [];
@@ -121,6 +68,7 @@ export async function recordPlan(
 			data: { plan, ...info },
 			at,
 		}),
+		...extra,
 	]);
 }
 
@@ -186,7 +134,10 @@ export async function recordAgentStep(
 	]);
 }
 
-/** An attempt failed and the Workflow will try again. */
+/**
+ * An attempt failed and the Workflow will try again. `step` names the subtask's step when it has more
+ * than one (a browser subtask's "page"), so their attempts are told apart.
+ */
 export async function recordAttemptRetried(
 	db: D1Database,
 	runId: string,
@@ -194,12 +145,13 @@ export async function recordAttemptRetried(
 	attempt: number,
 	error: ErrorInfo,
 	at: string,
+	step?: string,
 ) {
 	await appendEvent(db, {
 		runId,
-		key: `subtask.retried:${id}:${attempt}`,
+		key: step ? `subtask.retried:${id}:${step}:${attempt}` : `subtask.retried:${id}:${attempt}`,
 		type: "subtask.retried",
-		data: { id, attempt, error },
+		data: step ? { id, step, attempt, error } : { id, attempt, error },
 		at,
 	}).run();
 }
@@ -219,8 +171,14 @@ export type SubtaskOutcome =
 	| { status: "failed"; error: ErrorInfo; attempts: number; finishedAt: string }
 	| { status: "skipped"; reason: string; finishedAt: string };
 
-/** Records a subtask's final state; a subtask already final stays as it is. */
-export async function recordSubtaskOutcome(db: D1Database, runId: string, id: string, outcome: SubtaskOutcome) {
+/** Records a subtask's final state; a subtask already final stays as it is. `extra` joins the batch. */
+export async function recordSubtaskOutcome(
+	db: D1Database,
+	runId: string,
+	id: string,
+	outcome: SubtaskOutcome,
+	extra: D1PreparedStatement[] = [],
+) {
 	const update =
 		outcome.status === "succeeded"
 			? db
@@ -271,22 +229,34 @@ export async function recordSubtaskOutcome(db: D1Database, runId: string, id: st
 			data,
 			at: outcome.finishedAt,
 		}),
+		...extra,
 	]);
 }
 
-/** How a run ended. */
+/** How a run ended. Its usage is not here: the ledger has it (usage-ledger.ts). */
 export type RunOutcome =
-	| { status: "complete"; result: Synthesis; usage: Usage; timings: Timings }
-	| { status: "errored"; error: ErrorInfo; usage: Usage; timings: Timings };
+	| { status: "complete"; result: Synthesis; timings: Timings }
+	| { status: "errored"; error: ErrorInfo; timings: Timings };
 
-/** Records the run's end; subtasks that never finished are marked skipped. */
-export async function recordRunFinished(db: D1Database, runId: string, outcome: RunOutcome, at: string): Promise<void> {
+/**
+ * Records the run's end; subtasks that never finished are marked skipped. `extra` joins the batch (the
+ * synthesis's usage, so the run's usage and its end are written together).
+ */
+export async function recordRunFinished(
+	db: D1Database,
+	runId: string,
+	outcome: RunOutcome,
+	at: string,
+	extra: D1PreparedStatement[] = [],
+): Promise<void> {
 	const result = outcome.status === "complete" ? JSON.stringify(outcome.result) : null;
 	const error = outcome.status === "errored" ? outcome.error : null;
 	await db.batch([
+		// The usage goes in first: the run.completed event is the last one a client waits for.
+		...extra,
 		db
 			.prepare(
-				`UPDATE runs SET status = ?, result = ?, error_code = ?, error_message = ?, usage = ?,
+				`UPDATE runs SET status = ?, result = ?, error_code = ?, error_message = ?,
 				 plan_ms = ?, execute_ms = ?, synthesise_ms = ?, updated_at = ?
 				 WHERE id = ? AND ${NOT_TERMINAL}`,
 			)
@@ -295,7 +265,6 @@ export async function recordRunFinished(db: D1Database, runId: string, outcome: 
 				result,
 				error?.code ?? null,
 				error?.message ?? null,
-				JSON.stringify(outcome.usage),
 				outcome.timings.planMs,
 				outcome.timings.executeMs,
 				outcome.timings.synthesiseMs,
@@ -313,7 +282,7 @@ export async function recordRunFinished(db: D1Database, runId: string, outcome: 
 					runId,
 					key: "run.completed",
 					type: "run.completed",
-					data: { result: outcome.result, usage: outcome.usage },
+					data: { result: outcome.result },
 					at,
 				})
 			: appendEvent(db, { runId, key: "run.errored", type: "run.errored", data: { error: outcome.error }, at }),

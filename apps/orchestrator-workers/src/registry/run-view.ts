@@ -1,7 +1,8 @@
 /**
  * Reads a run from the registry into the status body of `GET /:id`.
  */
-import { EMPTY_USAGE, type RunState, type RunStatus, type SubtaskStatus } from "@ow/schemas";
+import { EMPTY_RUN_USAGE, type RunState, type RunStatus, type RunUsage, type SubtaskStatus } from "@ow/schemas";
+import { runUsageOf, usageRowsStatement, type UsageRow } from "./usage-ledger";
 
 interface RunRow {
 	id: string;
@@ -51,9 +52,10 @@ const json = <T>(text: string | null): T | null => (text === null ? null : (JSON
 
 /** The run's status, or null when there is no such run. */
 export async function readRunStatus(db: D1Database, id: string): Promise<RunStatus | null> {
-	const [runs, subtasks] = await db.batch([
+	const [runs, subtasks, ledger] = await db.batch([
 		db.prepare("SELECT * FROM runs WHERE id = ?").bind(id),
 		db.prepare("SELECT * FROM subtasks WHERE run_id = ? ORDER BY position").bind(id),
+		usageRowsStatement(db, id),
 	]);
 	const run = (runs?.results as RunRow[] | undefined)?.[0];
 	if (!run) return null;
@@ -79,11 +81,21 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 		subtasks: ((subtasks?.results ?? []) as SubtaskRow[]).map(toSubtaskStatus),
 		result: json(run.result),
 		error: run.error_code ? { code: run.error_code, message: run.error_message ?? "" } : null,
-		usage: json(run.usage) ?? EMPTY_USAGE,
+		usage: usageOf((ledger?.results ?? []) as UsageRow[], run.usage),
 		cost: null, // priced by the API layer, which knows the deployment's price table
 		timings: { planMs: run.plan_ms, executeMs: run.execute_ms, synthesiseMs: run.synthesise_ms },
 		links: { self: `/${run.id}`, events: `/${run.id}/events` },
 	};
+}
+
+/**
+ * The run's usage from its ledger. A run that spent nothing has no rows; one recorded before the ledger
+ * existed has only its final total (no per-attempt detail, no unknown calls).
+ */
+function usageOf(rows: UsageRow[], legacy: string | null): RunUsage {
+	if (rows.length > 0 || legacy === null) return rows.length > 0 ? runUsageOf(rows) : EMPTY_RUN_USAGE;
+	const old = JSON.parse(legacy) as Omit<RunUsage, "unknownCalls">;
+	return { ...old, unknownCalls: 0, byStep: {} };
 }
 
 function toSubtaskStatus(row: SubtaskRow): SubtaskStatus {

@@ -1,6 +1,7 @@
 /**
- * Lifecycle of one run: cancel (`DELETE /:id`), pause, resume, restart and plan approval. Each answers
- * with the run's new status, or 409 when its state does not allow the transition.
+ * Lifecycle of one run: cancel (`DELETE /:id`), purge a finished one (`DELETE /:id?purge=true`),
+ * pause, resume, restart and plan approval. Each answers with the run's new status, or 409 when its
+ * state does not allow the transition.
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
@@ -13,9 +14,11 @@ import { requireJson } from "../http/json-body";
 import { notifyProgress } from "../progress/notify";
 import { recordCancel, recordRestart, type RestartScope } from "../registry/lifecycle";
 import { markRunStatus } from "../registry/run-registry";
-import { assertStatus, conflict, isTerminal, requireRun } from "../runs/run-state";
+import { readRunStatus } from "../registry/run-view";
+import { purgeRuns, readEndedRun } from "../runs/retention";
+import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
-import { now, STEP } from "../workflows/run-context";
+import { firstStepOf, now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
 
 export const restartQuerySchema = z
@@ -27,11 +30,30 @@ export const restartQuerySchema = z
 	})
 	.strict();
 
+/** `DELETE /:id` cancels; with `?purge=true` it deletes a finished run and everything stored for it. */
+export const deleteQuerySchema = z.object({ purge: z.enum(["true", "false"]).optional() }).strict();
+
 export const lifecycle = new Hono<AppEnv>()
 	// `/batch` is not a run id: DELETE there is a 405 like its other methods, not a 404 for an unknown run.
 	.all("/batch", (c, next) => (c.req.method === "DELETE" ? methodNotAllowed(["POST"])(c) : next()))
-	.delete("/:id", runIdParam, async (c) => {
+	.delete("/:id", runIdParam, zValidator("query", deleteQuerySchema, validationHook), async (c) => {
 		const { id } = c.req.valid("param");
+		if (c.req.valid("query").purge === "true") {
+			// The registry decides: a run it calls open is still someone's, even if its engine has finished.
+			const ended = await readEndedRun(c.env.DB, id);
+			if (!ended) {
+				const open = await readRunStatus(c.env.DB, id);
+				if (!open) throw notFound(id);
+				throw conflict(open, "purge", ["complete", "errored", "terminated"]);
+			}
+			if ((await purgeRuns(c.env, [ended])).length === 0) {
+				throw new OrchestratorError(
+					"browser-unavailable",
+					`Run ${id} was not purged: its artifacts could not be deleted (or it was restarted meanwhile); try again.`,
+				);
+			}
+			return c.json({ id, purged: true });
+		}
 		const run = await requireRun(c.env, id);
 		if (isTerminal(run.status)) throw conflict(run, "cancel", ["queued", "running", "waiting", "paused"]);
 		// The flag first: from here on no step starts model or browser work, even before terminate lands.
@@ -132,7 +154,7 @@ function restartScope(run: RunStatus, from: string | undefined): RestartScope {
  * was and the answer says so.
  */
 async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartScope, { from: "start" }>) {
-	const name = scope.from === "synthesise" ? STEP.synthesise : STEP.subtask(scope.id);
+	const name = scope.from === "synthesise" ? STEP.synthesise : await firstStepOfSubtask(env.DB, run.id, scope.id);
 	await recordRestart(env.DB, run.id, scope, now());
 	try {
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(run.id);
@@ -146,6 +168,17 @@ async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartS
 			{ details: { from: name } },
 		);
 	}
+}
+
+/**
+ * Where redoing a subtask starts: a browser subtask's page step, so its page is read again and then
+ * answered from, or the subtask's one step. Agentic is in the stored plan, not in the status.
+ */
+async function firstStepOfSubtask(db: D1Database, runId: string, subtaskId: string): Promise<string> {
+	const row = await db.prepare("SELECT plan FROM runs WHERE id = ?").bind(runId).first<{ plan: string | null }>();
+	const plan = row?.plan ? (JSON.parse(row.plan) as Plan) : null;
+	const task = plan?.subtasks.find((t) => t.id === subtaskId);
+	return task ? firstStepOf(task) : STEP.subtask(subtaskId);
 }
 
 /** Puts back what recordRestart changed when the platform refused the restart. */

@@ -12,18 +12,10 @@ import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
 import { requireJson } from "../http/json-body";
-import { readRunStatus } from "../registry/run-view";
+import { startIdempotentRun } from "../runs/idempotent-start";
 import { recovery } from "../runs/recovery";
 import { requireRun } from "../runs/run-state";
-import {
-	acceptRequest,
-	admit,
-	idempotentRunId,
-	newRunId,
-	requestHash,
-	startRuns,
-	type AcceptedRun,
-} from "../runs/start-runs";
+import { acceptRequest, newRunId, requestHash, startRuns } from "../runs/start-runs";
 import { runIdParam } from "./run-id";
 
 /** Most runs one `POST /batch` may start. */
@@ -59,34 +51,17 @@ export const runs = new Hono<AppEnv>()
 		const accepted = acceptRequest(config, body);
 		const key = c.req.header("Idempotency-Key");
 		if (key === undefined) {
-			await admit(c.env.DB, config, 1);
 			const run = { id: newRunId(), ...accepted };
-			await startRuns(c.env, [run]);
+			await startRuns(c.env, config, [run]);
 			return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
 		}
 		const parsedKey = idempotencyKeySchema.safeParse(key);
 		if (!parsedKey.success)
 			throw new OrchestratorError("invalid-request", "Idempotency-Key must be 1 to 200 printable ASCII characters.");
-		const run: AcceptedRun = {
-			id: await idempotentRunId(parsedKey.data),
-			...accepted,
-			idempotency: { key: parsedKey.data, requestHash: await requestHash(body) },
-		};
-		const existing = await findIdempotentRun(c.env.DB, run);
-		if (existing)
-			return c.json({ id: existing.id, status: existing.status, links: links(existing.id) }, 200, {
-				Location: `/${run.id}`,
-			});
-		await admit(c.env.DB, config, 1);
-		try {
-			await startRuns(c.env, [run]);
-		} catch (error) {
-			// Two requests with the same key raced: the one that lost finds the winner's run.
-			const winner = await findIdempotentRun(c.env.DB, run);
-			if (winner) return c.json({ id: winner.id, status: winner.status, links: links(winner.id) }, 200);
-			throw error;
-		}
-		return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
+		const run = await startIdempotentRun(c.env, config, parsedKey.data, await requestHash(body), accepted);
+		return c.json({ id: run.id, status: run.status, links: links(run.id) }, run.replayed ? 200 : 202, {
+			Location: `/${run.id}`,
+		});
 	})
 	.all("/", methodNotAllowed(["POST"]))
 	.post("/batch", limitBody(MAX_BATCH), requireJson, zValidator("json", batchSchema, validationHook), async (c) => {
@@ -94,8 +69,7 @@ export const runs = new Hono<AppEnv>()
 		const accepted = c.req
 			.valid("json")
 			.runs.map((body, i) => ({ id: newRunId(), ...acceptRequest(config, body, `runs.${i}.`) }));
-		await admit(c.env.DB, config, accepted.length);
-		await startRuns(c.env, accepted);
+		await startRuns(c.env, config, accepted);
 		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: "queued" as const, links: links(r.id) })) }, 202);
 	})
 	.all("/batch", methodNotAllowed(["POST"]))
@@ -105,21 +79,3 @@ export const runs = new Hono<AppEnv>()
 		return c.json(run);
 	})
 	.all("/:id", methodNotAllowed(["GET", "DELETE"]));
-
-/**
- * The run an earlier request with the same Idempotency-Key created; 409 when that request had
- * another body. Null when there is none.
- */
-async function findIdempotentRun(db: D1Database, run: AcceptedRun) {
-	const row = await db
-		.prepare("SELECT request_hash FROM runs WHERE id = ?")
-		.bind(run.id)
-		.first<{ request_hash: string | null }>();
-	if (!row) return null;
-	if (row.request_hash !== run.idempotency?.requestHash) {
-		throw new OrchestratorError("conflict", "This Idempotency-Key was already used with a different request body.", {
-			details: { id: run.id },
-		});
-	}
-	return readRunStatus(db, run.id);
-}

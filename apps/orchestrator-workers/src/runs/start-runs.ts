@@ -1,14 +1,14 @@
 /**
- * Starting runs: the limits a request must meet, admission control, and registering each run before
- * its Workflow instance is created (so a run is never invisible, and one whose instance could not be
- * created says why).
+ * Starting runs: the limits a request must meet, admission under MAX_ACTIVE_RUNS, and registering each
+ * run before its Workflow instance is created (so a run is never invisible). A run whose instance
+ * could not be created never started: it is removed again and the request answered 503.
  */
 import { PROMPT_VERSION } from "@ow/prompts";
-import { EMPTY_TIMINGS, EMPTY_USAGE, type ResolvedRunOptions, type RunRequest } from "@ow/schemas";
+import type { ResolvedRunOptions, RunRequest } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import { messageOf, OrchestratorError } from "../errors";
 import { modelIds } from "../models";
-import { insertRun, recordRunFinished } from "../registry/run-registry";
+import { forgetRuns, insertRuns } from "../registry/run-admission";
 import { newRunId } from "../routes/run-id";
 
 /** A request that met the limits, with its options resolved. */
@@ -16,7 +16,6 @@ export interface AcceptedRun {
 	id: string;
 	prompt: string;
 	options: ResolvedRunOptions;
-	idempotency?: { key: string; requestHash: string };
 }
 
 /** Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options. */
@@ -50,50 +49,60 @@ export function acceptRequest(config: OrchestratorConfig, body: RunRequest, wher
 	};
 }
 
-/** Run states that count against MAX_ACTIVE_RUNS. */
-const ACTIVE = "status IN ('queued', 'running', 'waiting', 'paused')";
+/** Seconds a client refused for MAX_ACTIVE_RUNS is asked to wait. */
+const RETRY_AFTER_FULL_SECONDS = 5;
 
-/** Refuses with 429 when `count` more runs would exceed MAX_ACTIVE_RUNS. */
-export async function admit(db: D1Database, config: OrchestratorConfig, count: number): Promise<void> {
-	const active = (await db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${ACTIVE}`).first<number>("n")) ?? 0;
-	if (active + count > config.maxActiveRuns) {
+/**
+ * Registers the runs and creates their Workflow instances: all of them or none. 429 when they do not
+ * fit under MAX_ACTIVE_RUNS; 503 (and no run left behind) when the Workflow engine refuses.
+ */
+export async function startRuns(env: Env, config: OrchestratorConfig, runs: AcceptedRun[]): Promise<void> {
+	if (runs.length > config.maxActiveRuns) {
 		throw new OrchestratorError(
-			"too-many-runs",
-			`${active} runs are in flight and the limit (MAX_ACTIVE_RUNS) is ${config.maxActiveRuns}; try again when some have finished.`,
-			{ retryAfterSeconds: 5 },
+			"invalid-request",
+			`${runs.length} runs can never be in flight at once: the limit (MAX_ACTIVE_RUNS) is ${config.maxActiveRuns}. Send fewer per batch.`,
 		);
 	}
-}
-
-/** Registers the runs and creates their Workflow instances in one batch. */
-export async function startRuns(env: Env, runs: AcceptedRun[]): Promise<void> {
 	const createdAt = new Date().toISOString();
 	const models = modelIds(env);
-	for (const run of runs) {
-		await insertRun(env.DB, { ...run, promptVersion: PROMPT_VERSION, models, createdAt });
-	}
-	try {
-		await env.ORCHESTRATOR_WORKFLOW.createBatch(
-			runs.map((r) => ({ id: r.id, params: { runId: r.id, prompt: r.prompt, options: r.options } })),
+	const registered = runs.map((r) => ({ ...r, promptVersion: PROMPT_VERSION, models, createdAt }));
+	if (!(await insertRuns(env.DB, registered, config.maxActiveRuns))) {
+		throw new OrchestratorError(
+			"too-many-runs",
+			`${runs.length === 1 ? "Another run" : `${runs.length} more runs`} would exceed the limit of ${config.maxActiveRuns} runs in flight (MAX_ACTIVE_RUNS); try again when some have finished.`,
+			{
+				retryAfterSeconds: RETRY_AFTER_FULL_SECONDS,
+				details: { maxActiveRuns: config.maxActiveRuns, requested: runs.length },
+			},
 		);
+	}
+	const params = (r: AcceptedRun) => ({ runId: r.id, prompt: r.prompt, options: r.options });
+	try {
+		// create() refuses an id the engine already knows; createBatch() would skip it silently, so it is
+		// only used for fresh random ids (batches), which no instance can have.
+		if (runs.length === 1) await env.ORCHESTRATOR_WORKFLOW.create({ id: runs[0]!.id, params: params(runs[0]!) });
+		else await env.ORCHESTRATOR_WORKFLOW.createBatch(runs.map((r) => ({ id: r.id, params: params(r) })));
 	} catch (error) {
-		// The runs are registered; record why they never started instead of leaving them queued forever.
-		const failure = { code: "internal", message: `The Workflow instance could not be created: ${messageOf(error)}` };
-		for (const run of runs) {
-			await recordRunFinished(
-				env.DB,
-				run.id,
-				{ status: "errored", error: failure, usage: EMPTY_USAGE, timings: EMPTY_TIMINGS },
-				new Date().toISOString(),
-			);
-		}
-		throw error;
+		await forgetRuns(
+			env.DB,
+			runs.map((r) => r.id),
+		);
+		throw new OrchestratorError(
+			"run-not-started",
+			`The Workflow engine did not create the run${runs.length === 1 ? "" : "s"}, so nothing was started: ${messageOf(error)}. Try again.`,
+			{ retryAfterSeconds: 1, cause: error },
+		);
 	}
 }
 
-/** Run id of an idempotent request: derived from the key, so a retry names the same run. */
-export async function idempotentRunId(key: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`idempotency:${key}`)));
+/**
+ * Run id of an idempotent request: derived from the key and how many runs the key named before, so
+ * the Workflow engine itself refuses a second instance for one use of a key, and a key reused after
+ * it expired names a new run.
+ */
+export async function idempotentRunId(key: string, generation: number): Promise<string> {
+	const text = `idempotency:${key}:${generation}`;
+	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 	return `run_${Array.from(digest.slice(0, 16), (b) => b.toString(36).padStart(2, "0")).join("")}`;
 }
 

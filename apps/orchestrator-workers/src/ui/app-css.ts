@@ -105,6 +105,11 @@ button:disabled { opacity: 0.6; cursor: progress; }
 .prompt { white-space: pre-wrap; margin: 0.25rem 0; }
 .run-meta { margin: 0.5rem 0; }
 #run-usage { color: var(--muted); margin-left: 1rem; }
+.demo-badge {
+	display: inline-block; margin-left: 1rem; padding: 0 0.5rem; font-size: 0.85rem; font-weight: 600;
+	border-radius: 999px; border: 1px dashed var(--warn); color: var(--warn);
+}
+.demo-badge[hidden] { display: none; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
 code { background: var(--code-bg); border-radius: 4px; padding: 0 0.25rem; }
 .status {

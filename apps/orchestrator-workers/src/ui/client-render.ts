@@ -10,10 +10,10 @@ function render() {
 	$("run-prompt").textContent = run.prompt || "";
 	setStatus($("run-status"), run.status);
 	const usage = run.usage;
-	$("run-usage").textContent =
-		usage && usage.inputTokens !== null && usage.inputTokens !== undefined
-			? "Tokens: " + usage.inputTokens + " in, " + (usage.outputTokens ?? "?") + " out"
-			: "";
+	// Live: every step adds its usage as it ends (run.usage events bring a re-read of the status).
+	$("run-usage").textContent = usage && usage.calls > 0 ? usageText(usage, run.cost) : "";
+	// The demo model (picked by nx dev when no model is set up) must never pass for a real one.
+	$("run-demo").hidden = !(run.models && run.models.provider === "demo");
 	$("cancel-run").hidden = isTerminal(run.status);
 	$("approval").hidden = run.status !== "waiting" || view.decided;
 	if (run.error) showError($("run-failure"), "The run failed: " + run.error.message + " (" + run.error.code + ")");
@@ -27,6 +27,14 @@ function render() {
 	while (list.children.length > run.subtasks.length) list.lastChild.remove();
 	renderResult(run.result);
 	markCurrentRun();
+}
+
+/** "Tokens: 120 in, 40 out · 1 call unreported · about $0.0012". */
+function usageText(usage, cost) {
+	let text = "Tokens: " + (usage.inputTokens ?? "?") + " in, " + (usage.outputTokens ?? "?") + " out";
+	if (usage.unknownCalls > 0) text += " · " + usage.unknownCalls + (usage.unknownCalls === 1 ? " call" : " calls") + " unreported";
+	if (cost && cost.total !== null) text += " · about $" + cost.total.toFixed(4);
+	return text;
 }
 
 /** The card of one subtask, built once and updated in place so focus and scrolling survive updates. */

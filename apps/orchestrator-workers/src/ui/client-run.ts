@@ -8,7 +8,7 @@
 export const CLIENT_RUN = String.raw`
 const EVENT_TYPES = [
 	"run.status", "plan.ready", "subtask.started", "subtask.retried", "subtask.succeeded",
-	"subtask.failed", "subtask.skipped", "run.completed", "run.errored",
+	"subtask.failed", "subtask.skipped", "run.completed", "run.errored", "run.usage",
 ];
 const view = {
 	id: null,
@@ -35,6 +35,7 @@ async function openRun(id, focus) {
 	$("run-id").textContent = id;
 	$("run-prompt").textContent = "";
 	$("run-usage").textContent = "";
+	$("run-demo").hidden = true;
 	setStatus($("run-status"), "loading");
 	$("subtasks").replaceChildren();
 	$("plan-empty").hidden = false;
@@ -133,7 +134,7 @@ function onEvent(event) {
 		case "subtask.retried": {
 			const task = subtaskOf(data.id);
 			task.retryError = data.error;
-			said = "Subtask " + data.id + " attempt " + data.attempt + " failed; retrying";
+			said = "Subtask " + data.id + (data.step ? " " + data.step : "") + " attempt " + data.attempt + " failed; retrying";
 			break;
 		}
 		case "subtask.succeeded":

@@ -78,7 +78,9 @@ export const PAGE_HTML = `<!doctype html>
 	<section id="run" class="panel" aria-labelledby="run-heading" hidden>
 		<h2 id="run-heading" tabindex="-1">Run <code id="run-id"></code></h2>
 		<p id="run-prompt" class="prompt"></p>
-		<p class="run-meta">Status: <span id="run-status" class="status"></span><span id="run-usage"></span></p>
+		<p class="run-meta">Status: <span id="run-status" class="status"></span><span id="run-usage"></span><span
+			id="run-demo" class="demo-badge" title="No model is configured: a built-in demo model wrote these answers from the prompt and the pages read"
+			hidden>demo model: scripted answers</span></p>
 		<div class="actions">
 			<button id="cancel-run" type="button" class="danger" hidden>Cancel run</button>
 		</div>

@@ -6,7 +6,7 @@ import { generateText, NoObjectGeneratedError, Output, type LanguageModel, type 
 import type { z } from "zod";
 import type { BuiltPrompt } from "@ow/prompts";
 import type { Usage } from "@ow/schemas";
-import { OrchestratorError } from "../errors";
+import { OrchestratorError, type Spent } from "../errors";
 
 export interface ModelCall {
 	model: LanguageModel;
@@ -19,6 +19,8 @@ export interface ModelCall {
 	 * must not depend on the platform noticing: the product bounds its own waits.
 	 */
 	timeoutMs: number;
+	/** Most tokens the model may generate (`max_tokens`): no call is left unbounded. */
+	maxOutputTokens: number;
 }
 
 /** Usage of one call; a count the provider did not report stays null. */
@@ -30,7 +32,13 @@ export function usageOf(modelId: string, usage: LanguageModelUsage | undefined):
 /** Generates free text. */
 export async function generateAnswer(call: ModelCall): Promise<{ text: string; usage: Usage }> {
 	try {
-		const result = await generateText({ model: call.model, ...call.prompt, maxRetries: 0, timeout: call.timeoutMs });
+		const result = await generateText({
+			model: call.model,
+			...call.prompt,
+			maxOutputTokens: call.maxOutputTokens,
+			maxRetries: 0,
+			timeout: call.timeoutMs,
+		});
 		return { text: result.text, usage: usageOf(call.modelId, result.usage) };
 	} catch (error) {
 		throw classify(error, call);
@@ -53,6 +61,7 @@ export async function generateStructured<T>(call: ModelCall, schema: z.ZodType<T
 			model: call.model,
 			...call.prompt,
 			output: Output.object({ schema }),
+			maxOutputTokens: call.maxOutputTokens,
 			maxRetries: 0,
 			timeout: call.timeoutMs,
 		});
@@ -66,8 +75,23 @@ export async function generateStructured<T>(call: ModelCall, schema: z.ZodType<T
 	}
 }
 
+/**
+ * A call that failed without an answer: the provider reported no usage, yet may have billed it. It
+ * counts as a call of its model with no known tokens, and as an unknown call.
+ */
+export function unknownCallOf(modelId: string): Spent {
+	const counts = { inputTokens: 0, outputTokens: 0, calls: 1 };
+	return { usage: { ...counts, byModel: { [modelId]: counts } }, unknownCalls: 1 };
+}
+
 /** A timeout says which limit ran out; anything else is classified by what the provider did. */
 function classify(error: unknown, call: ModelCall): OrchestratorError {
+	const failure = classifyFailure(error, call);
+	failure.spent ??= unknownCallOf(call.modelId);
+	return failure;
+}
+
+function classifyFailure(error: unknown, call: ModelCall): OrchestratorError {
 	const timedOut = [error, error instanceof Error ? error.cause : undefined].some(
 		(e) => e instanceof Error && e.name === "TimeoutError",
 	);

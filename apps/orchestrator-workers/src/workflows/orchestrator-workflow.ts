@@ -7,24 +7,9 @@
  * by a record step of its own, so it never makes a model call run again. Nothing outside a step has
  * side effects or depends on time.
  */
-import {
-	WorkflowEntrypoint,
-	type WorkflowEvent,
-	type WorkflowStep,
-	type WorkflowStepConfig,
-	type WorkflowStepContext,
-} from "cloudflare:workers";
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
-import {
-	addUsage,
-	EMPTY_TIMINGS,
-	EMPTY_USAGE,
-	type AgentStep,
-	type Plan,
-	type ResolvedRunOptions,
-	type Subtask,
-	type Usage,
-} from "@ow/schemas";
+import { EMPTY_TIMINGS, type Plan, type ResolvedRunOptions, type Subtask, type Synthesis } from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
@@ -35,19 +20,32 @@ import { createModels } from "../models";
 import {
 	type SubtaskOutcome,
 	attemptStartedStatements,
-	recordAgentStep,
 	recordAttemptRetried,
 	recordPlan,
 	recordRunFinished,
 	recordSubtaskOutcome,
 	runStatusStatements,
 } from "../registry/run-registry";
+import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
+import { browserSubtaskSteps } from "./browser-subtask";
 import { forEachLimit } from "./concurrency";
-import { elapsedMs, now, runUsage, spend, STEP, type Recorder, type Run, type SubtaskStepResult } from "./run-context";
+import { engineAbortIn } from "./engine-abort";
+import {
+	elapsedMs,
+	now,
+	readsPageFirst,
+	STEP,
+	type RecordedStep,
+	type Recorder,
+	type Run,
+	type SubtaskSteps,
+	type SubtaskStepResult,
+} from "./run-context";
 import { draftPlan, repairPlan, type PlanAttempt } from "./plan";
 import { awaitPlanApproval } from "./plan-approval";
 import { dependencyWaves } from "./plan-validation";
 import { fromStepError, stepConfig, toStepError } from "./step-policy";
+import { runAgenticSubtask } from "./agentic-subtask";
 import { runSubtask } from "./subtasks";
 import { synthesise } from "./synthesise";
 
@@ -58,27 +56,24 @@ export interface OrchestratorWorkflowParams {
 	options: ResolvedRunOptions;
 }
 
-/** What a finished run returns (the instance's output). */
-export interface OrchestratorWorkflowOutput {
-	answer: string;
-	references: { subtaskId: string | null; url: string | null }[];
-	usage: Usage;
-}
+/** What a finished run returns (the instance's output); its usage is in the registry (GET /:id). */
+export type OrchestratorWorkflowOutput = Synthesis;
 
 export { STEP } from "./run-context";
 
-export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams> implements Recorder {
+export class OrchestratorWorkflow
+	extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams>
+	implements Recorder, SubtaskSteps
+{
 	override async run(
 		event: WorkflowEvent<OrchestratorWorkflowParams>,
 		step: WorkflowStep,
 	): Promise<OrchestratorWorkflowOutput> {
 		const { runId, prompt, options } = event.payload;
 		const db = this.env.DB;
-		const run: Partial<Run> & Pick<Run, "id" | "step" | "usage" | "usageByStep" | "timings"> = {
+		const run: Partial<Run> & Pick<Run, "id" | "step" | "timings"> = {
 			id: runId,
 			step,
-			usage: EMPTY_USAGE,
-			usageByStep: {},
 			timings: { ...EMPTY_TIMINGS }, // filled in as the phases finish
 		};
 		try {
@@ -91,16 +86,17 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 				name: STEP.synthesise,
 				config: stepConfig(ready.config.synthesise),
 				body: () => synthesise(ready.models, { request: prompt, results }),
+				usage: (done) => done.usage,
 				recordStep: STEP.complete,
-				record: (done) => recordRunFinished(db, runId, completeOutcome(ready, done), now()),
+				record: (done, spent) => recordRunFinished(db, runId, completeOutcome(ready, done), now(), spent),
 			});
-			const outcome = completeOutcome(ready, answer);
-			spend(ready, STEP.synthesise, answer.usage);
-			ready.timings = outcome.timings;
-			return { ...answer.synthesis, usage: runUsage(ready) };
+			ready.timings = completeOutcome(ready, answer).timings;
+			return answer.synthesis;
 		} catch (error) {
+			const abort = engineAbortIn(error);
+			if (abort) throw abort; // paused, not failed: see engine-abort.ts
 			const info = fromStepError(error);
-			const outcome = { status: "errored" as const, error: info, usage: runUsage(run), timings: run.timings };
+			const outcome = { status: "errored" as const, error: info, timings: run.timings };
 			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
 			// A plain Error: run() itself is never retried, and a NonRetryableError thrown here (outside a
 			// step) reaches the instance's status with a generic message instead of ours.
@@ -123,32 +119,33 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	/**
 	 * A step that calls a model or the browser, then records its outcome from inside the same step:
 	 * one step per call instead of two. The write is best effort there; if it fails, a record step of
-	 * its own redoes it after the step, so a failed write still never makes the call run again.
+	 * its own redoes it after the step, so a failed write still never makes the call run again. What
+	 * the attempt's model calls spent (`usage`) is added to the run's ledger in the same batch as the
+	 * outcome, keyed by attempt, so the redone write counts nothing twice.
 	 */
-	async doAndRecord<T extends Rpc.Serializable<T>>(
-		run: Run,
-		step: {
-			name: string;
-			config: WorkflowStepConfig;
-			body: (ctx: WorkflowStepContext) => Promise<T>;
-			/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
-			announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
-			recordStep: string;
-			record: (result: T) => Promise<void>;
-		},
-	): Promise<T> {
-		const { value, recorded } = await run.step.do(step.name, step.config, (ctx) =>
+	async doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T> {
+		const spent = (result: T, attempt: number) =>
+			step.usage
+				? attemptUsageStatements(
+						this.env.DB,
+						run.id,
+						{ step: step.name, attempt, outcome: "succeeded", usage: step.usage(result), unknownCalls: 0 },
+						now(),
+					)
+				: [];
+		const { value, recorded, attempt } = await run.step.do(step.name, step.config, (ctx) =>
 			this.work(
 				run,
-				step.name,
+				{ name: step.name, attempt: ctx.attempt },
 				async (gate) => {
 					const result = await step.body(ctx);
-					return { value: result, recorded: await this.tryRecord(run, () => step.record(result), gate.watched) };
+					const write = () => step.record(result, spent(result, ctx.attempt));
+					return { value: result, attempt: ctx.attempt, recorded: await this.tryRecord(run, write, gate.watched) };
 				},
 				step.announce?.(ctx),
 			),
 		);
-		if (!recorded) await this.record(run, step.recordStep, () => step.record(value as T));
+		if (!recorded) await this.record(run, step.recordStep, () => step.record(value as T, spent(value as T, attempt)));
 		return value as T;
 	}
 
@@ -171,29 +168,38 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	 * The body of a step that calls a model or the browser: nothing starts after a cancel, and any
 	 * failure becomes the error a step must throw (retryable or not). `announce` statements are written
 	 * in the cancel check's round trip, and live clients (if any watch) hear of them while the call runs.
+	 * A failed attempt's model calls still count: what they spent goes to the run's usage ledger.
 	 */
 	async work<T>(
 		run: Pick<Run, "id">,
-		step: string,
+		step: { name: string; attempt: number },
 		body: (gate: RunGate) => Promise<T>,
 		announce: D1PreparedStatement[] = [],
 	): Promise<T> {
 		const started = Date.now();
+		let gate: RunGate | undefined;
 		try {
-			const gate = await cancelledElseBegin(this.env.DB, run.id, announce);
+			gate = await cancelledElseBegin(this.env.DB, run.id, announce);
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
 			const result = await body(gate);
 			await notified;
-			logEvent({ msg: "step", runId: run.id, step, durationMs: Date.now() - started, outcome: "ok" });
+			logEvent({ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome: "ok" });
 			return result;
 		} catch (error) {
 			const failure = OrchestratorError.fromUnknown(error);
 			const outcome = failure.recoverable ? "retry" : "failed";
 			logEvent(
-				{ msg: "step", runId: run.id, step, durationMs: Date.now() - started, outcome, code: failure.code },
+				{ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome, code: failure.code },
 				"warn",
 			);
+			if (failure.spent) {
+				const spent = { step: step.name, attempt: step.attempt, outcome: "failed" as const, ...failure.spent };
+				// Best effort: the step's retry must not wait on bookkeeping, and a lost row only under-counts.
+				await recordAttemptUsage(this.env.DB, run.id, spent, now())
+					.then(() => (gate?.watched ? notifyProgress(this.env, run.id) : undefined))
+					.catch((e: unknown) => logEvent({ msg: "usage write failed", runId: run.id, error: String(e) }, "error"));
+			}
 			throw toStepError(failure);
 		}
 	}
@@ -203,10 +209,12 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		const input = { prompt: run.prompt, maxSubtasks: run.options.maxSubtasks, allowBrowser: run.options.allowBrowser };
 		const config = stepConfig(run.config.plan);
 		// A valid plan is recorded by the step that made it; an invalid one by nobody (repair follows).
-		const record = (made: PlanAttempt, repaired: boolean) => async () => {
+		const record = (made: PlanAttempt, repaired: boolean, spent: D1PreparedStatement[]) => async () => {
 			if (made.check.ok) {
 				const info = { clampedFrom: made.check.clampedFrom, repaired };
-				await recordPlan(this.env.DB, run.id, made.check.plan, info, now());
+				await recordPlan(this.env.DB, run.id, made.check.plan, info, now(), spent);
+			} else if (spent.length > 0) {
+				await this.env.DB.batch(spent); // an invalid plan still cost its tokens
 			}
 		};
 		const draft = await this.doAndRecord(run, {
@@ -215,20 +223,20 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			// The run is running from the moment its first step starts.
 			announce: () => runStatusStatements(this.env.DB, run.id, "running", now()),
 			body: () => draftPlan(run.models, input),
+			usage: (made) => made.usage,
 			recordStep: STEP.recordPlan,
-			record: (made) => record(made, false)(),
+			record: (made, spent) => record(made, false, spent)(),
 		});
-		spend(run, STEP.plan, draft.usage);
 		let final = draft;
 		if (!draft.check.ok) {
 			final = await this.doAndRecord(run, {
 				name: STEP.repairPlan,
 				config,
 				body: () => repairPlan(run.models, input, draft),
+				usage: (made) => made.usage,
 				recordStep: STEP.recordPlan,
-				record: (made) => record(made, true)(),
+				record: (made, spent) => record(made, true, spent)(),
 			});
-			spend(run, STEP.repairPlan, final.usage);
 		}
 		run.timings.planMs = elapsedMs(draft.startedAt, final.finishedAt);
 		if (!final.check.ok) {
@@ -278,25 +286,40 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			await record({ status: "skipped", reason, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "skipped", reason };
 		}
+		const agentic = task.executor === "browser" && task.agentic === true;
 		let result: SubtaskStepResult;
 		try {
-			result = await this.doAndRecord(run, {
-				name: STEP.subtask(task.id),
-				config: stepConfig(run.config.subtask),
-				announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
-				body: (ctx) => this.subtaskAttempt(run, task, done, ctx.attempt),
-				recordStep: STEP.recordSubtask(task.id),
-				record: (succeeded) =>
-					recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }),
-			});
+			result = agentic
+				? await runAgenticSubtask(this, run, task, {
+						harness: harnessOf(this.env),
+						notify: () => notifyProgress(this.env, run.id),
+					})
+				: readsPageFirst(task)
+					? await browserSubtaskSteps(this, { pages: this.env.PAGES, harness: harnessOf(this.env) }, run, task, {
+							dependencies: dependenciesOf(task, done),
+						})
+					: await this.doAndRecord(run, {
+							name: STEP.subtask(task.id),
+							config: stepConfig(run.config.subtask),
+							announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
+							body: (ctx) =>
+								this.subtaskAttempt(run, task, { attempt: ctx.attempt }, () =>
+									this.oneStepSubtask(run, task, done, ctx.attempt),
+								),
+							usage: (succeeded) => succeeded.usage,
+							recordStep: STEP.recordSubtask(task.id),
+							record: (succeeded, spent) =>
+								recordSubtaskOutcome(this.env.DB, run.id, task.id, { status: "succeeded", ...succeeded }, spent),
+						});
 		} catch (error) {
+			const abort = engineAbortIn(error);
+			if (abort) throw abort; // paused mid-subtask: the replay runs it again
 			const info = fromStepError(error);
 			// attempts 0: each attempt already counted itself when it started.
 			await record({ status: "failed", error: info, attempts: 0, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "failed", error: info };
 		}
 		done.set(task.id, result);
-		spend(run, STEP.subtask(task.id), result.usage);
 		return {
 			id: task.id,
 			title: task.title,
@@ -306,42 +329,47 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 		};
 	}
 
-	/** One attempt of a subtask step. */
-	private async subtaskAttempt(
+	/** An "llm" subtask: one step. */
+	private async oneStepSubtask(
 		run: Run,
 		task: Subtask,
 		done: Map<string, SubtaskStepResult>,
 		attempt: number,
 	): Promise<SubtaskStepResult> {
-		const db = this.env.DB;
 		const startedAt = now();
-		const dependencies = task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
+		const output = await runSubtask(
+			{ models: run.models, harness: harnessOf(this.env) },
+			{
+				runId: run.id,
+				request: run.prompt,
+				subtask: task,
+				dependencies: dependenciesOf(task, done),
+				maxOutputChars: run.config.maxStepOutputChars,
+				screenshot: run.options.screenshots,
+				browseTimeoutMs: run.config.browseTimeoutMs,
+			},
+		);
+		return { ...output, attempts: attempt, startedAt, finishedAt: now() };
+	}
+
+	/**
+	 * One attempt of one of a subtask's steps: a failure that will be retried is told to live clients
+	 * (`subtask.retried`, naming the step when the subtask has more than one).
+	 */
+	async subtaskAttempt<T>(
+		run: Run,
+		task: Subtask,
+		at: { attempt: number; step?: string },
+		body: () => Promise<T>,
+	): Promise<T> {
 		try {
-			// Progress only: a failed write must not fail the attempt (the actions are in the result too).
-			const onAgentStep = (step: AgentStep & { maxIterations: number }) =>
-				recordAgentStep(db, run.id, task.id, attempt, step, now())
-					.then(() => notifyProgress(this.env, run.id))
-					.catch((e: unknown) => logEvent({ msg: "progress write failed", runId: run.id, error: String(e) }, "error"));
-			const output = await runSubtask(
-				{ models: run.models, harness: harnessOf(this.env), onAgentStep },
-				{
-					runId: run.id,
-					request: run.prompt,
-					subtask: task,
-					dependencies,
-					maxOutputChars: run.config.maxStepOutputChars,
-					screenshot: run.options.screenshots,
-					maxIterations: run.config.agentMaxIterations,
-					browseTimeoutMs: run.config.browseTimeoutMs,
-				},
-			);
-			return { ...output, attempts: attempt, startedAt, finishedAt: now() };
+			return await body();
 		} catch (error) {
 			const failure = OrchestratorError.fromUnknown(error);
-			if (failure.recoverable && attempt <= run.config.subtask.retryLimit) {
+			if (failure.recoverable && at.attempt <= run.config.subtask.retryLimit) {
 				// Progress only: the retry happens whether or not this event is written.
 				const info = { code: failure.code, message: failure.message };
-				await recordAttemptRetried(db, run.id, task.id, attempt, info, now()).catch((e: unknown) =>
+				await recordAttemptRetried(this.env.DB, run.id, task.id, at.attempt, info, now(), at.step).catch((e: unknown) =>
 					logEvent({ msg: "event write failed", runId: run.id, error: String(e) }, "error"),
 				);
 				await notifyProgress(this.env, run.id);
@@ -351,13 +379,16 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 	}
 }
 
+/** What a subtask sees of the subtasks it depends on (all of which succeeded). */
+function dependenciesOf(task: Subtask, done: Map<string, SubtaskStepResult>) {
+	return task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
+}
+
 /** How a run that synthesised its answer ends; pure, so the step and the Workflow compute the same. */
 function completeOutcome(run: Run, answer: Awaited<ReturnType<typeof synthesise>>) {
-	const byStep = { ...run.usageByStep, [STEP.synthesise]: answer.usage };
 	return {
 		status: "complete" as const,
 		result: answer.synthesis,
-		usage: { ...addUsage(run.usage, answer.usage), byStep },
 		timings: { ...run.timings, synthesiseMs: elapsedMs(answer.startedAt, answer.finishedAt) },
 	};
 }

@@ -35,7 +35,7 @@ export function repairPlan(models: Models, input: PlanSubtasksInput, previous: P
 
 async function attempt(models: Models, input: PlanSubtasksInput, prompt: BuiltPrompt): Promise<PlanAttempt> {
 	const startedAt = new Date().toISOString();
-	const answer = await generateStructured<Plan>(models.call("big", prompt), planSchema);
+	const answer = await generateStructured<Plan>(models.call("plan", prompt), planSchema);
 	const limits = { maxSubtasks: input.maxSubtasks, allowBrowser: input.allowBrowser };
 	const check: PlanCheck = answer.ok
 		? validatePlan(answer.value, limits)

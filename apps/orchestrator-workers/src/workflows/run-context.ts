@@ -2,16 +2,10 @@
  * What the steps of one run share, and the names of those steps. Kept apart from the Workflow class
  * so step bodies in sibling modules can use them without importing the class.
  */
-import type { WorkflowStep } from "cloudflare:workers";
-import {
-	addUsage,
-	type ResolvedRunOptions,
-	type RunUsage,
-	type SubtaskOutput,
-	type Timings,
-	type Usage,
-} from "@ow/schemas";
+import type { WorkflowStep, WorkflowStepConfig, WorkflowStepContext } from "cloudflare:workers";
+import type { ResolvedRunOptions, Subtask, SubtaskOutput, Timings, Usage } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
+import type { RunGate } from "../registry/lifecycle";
 import type { Models } from "../models";
 
 /** Step names. Replay matches steps by name, so these never change between runs of the same plan. */
@@ -23,11 +17,31 @@ export const STEP = {
 	approval: "plan-approval",
 	recordApproved: "record:plan-approved",
 	subtask: (id: string) => `subtask:${id}`,
+	/** A browser subtask's page read, before `subtask:<id>` answers from it (browser-subtask.ts). */
+	subtaskPage: (id: string) => `subtask:${id}:page`,
+	/** Agentic browser subtasks: lease a session and open the start URL; one model call per decision; one action per act. */
+	agentOpen: (id: string) => `subtask:${id}:open`,
+	agentDecide: (id: string, k: number) => `subtask:${id}:decide:${k}`,
+	agentAct: (id: string, k: number) => `subtask:${id}:act:${k}`,
+	agentRelease: (id: string) => `subtask:${id}:release`,
+	/** Redoes a decision's usage write when the one inside its step failed. */
+	recordAgentDecide: (id: string, k: number) => `record:subtask:${id}:decide:${k}`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
 	synthesise: "synthesise",
 	complete: "record:complete",
 	errored: "record:errored",
 } as const;
+
+/** True for a browser subtask that reads its page in a step of its own (an agentic one does not). */
+export function readsPageFirst(task: Pick<Subtask, "executor" | "agentic">): boolean {
+	return task.executor === "browser" && task.agentic !== true;
+}
+
+/** The first step of a subtask: where redoing it (`?from=subtask:<id>`) starts. */
+export function firstStepOf(task: Pick<Subtask, "id" | "executor" | "agentic">): string {
+	if (readsPageFirst(task)) return STEP.subtaskPage(task.id);
+	return task.executor === "browser" && task.agentic ? STEP.agentOpen(task.id) : STEP.subtask(task.id);
+}
 
 export type SubtaskStepResult = SubtaskOutput & { attempts: number; startedAt: string; finishedAt: string };
 
@@ -39,26 +53,43 @@ export interface Run {
 	config: OrchestratorConfig;
 	models: Models;
 	step: WorkflowStep;
-	usage: Usage;
-	/** Usage of each step that called a model, by step name. */
-	usageByStep: Record<string, Usage>;
 	timings: Timings;
 }
 
-/** Adds a step's model usage to the run. */
-export function spend(run: Pick<Run, "usage" | "usageByStep">, step: string, usage: Usage): void {
-	run.usage = addUsage(run.usage, usage);
-	run.usageByStep[step] = usage;
-}
-
-/** The run's usage as recorded: the total, by model, and by step. */
-export const runUsage = (run: Pick<Run, "usage" | "usageByStep">): RunUsage => ({
-	...run.usage,
-	byStep: run.usageByStep,
-});
-
 export const now = () => new Date().toISOString();
 export const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);
+
+/** A step that calls a model or the browser and records its outcome (see the Workflow's doAndRecord). */
+export interface RecordedStep<T> {
+	name: string;
+	config: WorkflowStepConfig;
+	body: (ctx: WorkflowStepContext) => Promise<T>;
+	/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
+	announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
+	/** What the attempt's model calls spent; none for a step without model calls. */
+	usage?: (result: T) => Usage;
+	recordStep: string;
+	/** Writes the outcome; `spent` (the usage statements) must join the same batch. */
+	record: (result: T, spent: D1PreparedStatement[]) => Promise<void>;
+}
+
+/** What the steps of a subtask need of the Workflow, so their code can live beside it. */
+export interface SubtaskSteps extends Recorder {
+	doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T>;
+	work<T>(
+		run: Pick<Run, "id">,
+		step: { name: string; attempt: number },
+		body: (gate: RunGate) => Promise<T>,
+		announce?: D1PreparedStatement[],
+	): Promise<T>;
+	/** One attempt of one of a subtask's steps; a failure that will be retried is told to live clients. */
+	subtaskAttempt<T>(
+		run: Run,
+		task: Subtask,
+		at: { attempt: number; step?: string },
+		body: () => Promise<T>,
+	): Promise<T>;
+}
 
 /** Writes to the registry as steps; what step bodies outside the Workflow class need of it. */
 export interface Recorder {

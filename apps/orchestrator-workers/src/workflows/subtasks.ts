@@ -1,27 +1,20 @@
 /**
- * Step bodies of subtasks. An "llm" subtask is answered by the small model; a "browser" subtask has
- * the browser harness read its page first, then the small model answers from that page.
+ * Step bodies of subtasks. An "llm" subtask is answered by the small model in one step. A plain
+ * browser subtask reads its page and answers from it in two steps of its own (browser-subtask.ts); an
+ * agentic one is a loop of steps of its own (agentic-subtask.ts).
  */
-import { answerFromPagePrompt, browserAgentPrompt, runSubtaskPrompt, type DependencyOutput } from "@ow/prompts";
+import { runSubtaskPrompt, type DependencyOutput } from "@ow/prompts";
 import {
-	addUsage,
-	agentActionSchema,
 	browseResultSchema,
-	EMPTY_USAGE,
-	type AgentAction,
-	type AgentCallbacks,
-	type AgentObservation,
-	type AgentStep,
 	type BrowsedPage,
 	type BrowseRequest,
 	type Subtask,
 	type SubtaskOutput,
-	type Usage,
 } from "@ow/schemas";
 import type { BrowserHarnessBinding } from "../harness";
 import { messageOf, OrchestratorError, type OrchestratorErrorCode } from "../errors";
 import type { Models } from "../models";
-import { generateAnswer, generateStructured } from "./model-call";
+import { generateAnswer } from "./model-call";
 import { truncateText } from "./truncate";
 
 export interface SubtaskInput {
@@ -32,8 +25,6 @@ export interface SubtaskInput {
 	maxOutputChars: number;
 	/** Browser subtasks keep a screenshot of their page. */
 	screenshot: boolean;
-	/** Most actions an agentic browser subtask may take. */
-	maxIterations: number;
 	/** How long the page may take to load. */
 	browseTimeoutMs: number;
 }
@@ -42,47 +33,25 @@ export interface SubtaskInput {
 export interface SubtaskDeps {
 	models: Models;
 	harness: BrowserHarnessBinding;
-	/** Called after each action of an agentic browser subtask (progress, kept actions). */
-	onAgentStep: (step: AgentStep & { maxIterations: number }) => Promise<void>;
 }
 
-/** Runs one subtask with the executor its plan names. */
+/** Runs an "llm" subtask, the one kind that is a single step; browser subtasks never come here. */
 export async function runSubtask(deps: SubtaskDeps, input: SubtaskInput): Promise<SubtaskOutput> {
 	if (input.subtask.executor !== "browser") return runLlmSubtask(deps.models, input);
-	return input.subtask.agentic ? runAgenticSubtask(deps, input) : runBrowserSubtask(deps, input);
+	throw new OrchestratorError("internal", `Browser subtask "${input.subtask.id}" runs in steps of its own.`);
 }
 
 async function runLlmSubtask(models: Models, input: SubtaskInput): Promise<SubtaskOutput> {
 	const prompt = runSubtaskPrompt({ request: input.request, subtask: input.subtask, dependencies: input.dependencies });
-	const answer = await generateAnswer(models.call("small", prompt));
+	const answer = await generateAnswer(models.call("subtask", prompt));
 	return { ...textOf(answer.text, input), source: null, usage: answer.usage };
 }
 
-async function runBrowserSubtask(deps: SubtaskDeps, input: SubtaskInput): Promise<SubtaskOutput> {
-	const page = await browse(deps.harness, {
-		url: input.subtask.url ?? "",
-		goal: input.subtask.instructions,
-		runId: input.runId,
-		screenshot: input.screenshot,
-		timeoutMs: input.browseTimeoutMs,
-	});
-	// Page text is cut before it reaches the prompt, so the prompt stays within the model's context.
-	const text = truncateText(page.text, input.maxOutputChars).text;
-	const prompt = answerFromPagePrompt({
-		request: input.request,
-		subtask: input.subtask,
-		page: { url: page.finalUrl, title: page.title, text },
-		dependencies: input.dependencies,
-	});
-	const answer = await generateAnswer(deps.models.call("small", prompt));
-	return {
-		...textOf(answer.text, input),
-		source: { url: page.finalUrl, title: page.title, screenshotKey: page.screenshotKey },
-		usage: answer.usage,
-	};
-}
-
-function textOf(text: string, input: SubtaskInput): { output: string; truncated: boolean } {
+/** A subtask's output text, cut to the step's size. */
+export function textOf(
+	text: string,
+	input: Pick<SubtaskInput, "maxOutputChars">,
+): { output: string; truncated: boolean } {
 	const cut = truncateText(text, input.maxOutputChars);
 	return { output: cut.text, truncated: cut.truncated };
 }
@@ -90,52 +59,13 @@ function textOf(text: string, input: SubtaskInput): { output: string; truncated:
 const HARNESS_ERROR_CODES: Partial<Record<string, OrchestratorErrorCode>> = {
 	"url-refused": "url-refused",
 	"browser-unavailable": "browser-unavailable",
-	"agent-max-iterations": "agent-max-iterations",
-	"agent-invalid-action": "agent-invalid-action",
 };
 
-/**
- * An agentic browser subtask: the harness observes and acts in the page; at each step it asks this
- * side (over RPC, a callback) which action to take, and the small model decides from the observation.
- * The subtask's output is the answer the agent extracted.
- */
-async function runAgenticSubtask(deps: SubtaskDeps, input: SubtaskInput): Promise<SubtaskOutput> {
-	let usage: Usage = EMPTY_USAGE;
-	const goal = input.subtask.instructions;
-	const decide = async (observation: AgentObservation): Promise<AgentAction | null> => {
-		const call = deps.models.call("small", browserAgentPrompt({ goal, observation }));
-		const answer = await generateStructured<AgentAction>(call, agentActionSchema);
-		usage = addUsage(usage, answer.usage);
-		return answer.ok ? answer.value : null; // the harness reports an unusable answer back to the model once
-	};
-	const page = await browse(
-		deps.harness,
-		{
-			url: input.subtask.url ?? "",
-			goal,
-			runId: input.runId,
-			screenshot: input.screenshot,
-			maxIterations: input.maxIterations,
-			...(input.subtask.allowedOrigins ? { allowedOrigins: input.subtask.allowedOrigins } : {}),
-		},
-		{ decide, progress: deps.onAgentStep },
-	);
-	return {
-		...textOf(page.agent?.answer ?? page.text, input),
-		source: { url: page.finalUrl, title: page.title, screenshotKey: page.screenshotKey },
-		usage,
-	};
-}
-
 /** Calls the harness and turns its answer into a page or a classified error. */
-async function browse(
-	harness: BrowserHarnessBinding,
-	request: BrowseRequest,
-	agent?: AgentCallbacks,
-): Promise<BrowsedPage> {
+export async function browse(harness: BrowserHarnessBinding, request: BrowseRequest): Promise<BrowsedPage> {
 	let raw: unknown;
 	try {
-		raw = agent ? await harness.browse(request, agent) : await harness.browse(request);
+		raw = await harness.browse(request);
 	} catch (error) {
 		throw new OrchestratorError(
 			"browser-unavailable",

@@ -13,10 +13,14 @@ export async function synthesise(
 	input: { request: string; results: SynthesisInput[] },
 ): Promise<{ synthesis: Synthesis; usage: Usage; startedAt: string; finishedAt: string }> {
 	const startedAt = new Date().toISOString();
-	const answer = await generateStructured<Synthesis>(models.call("big", synthesisePrompt(input)), synthesisSchema);
+	const answer = await generateStructured<Synthesis>(
+		models.call("synthesise", synthesisePrompt(input)),
+		synthesisSchema,
+	);
 	if (!answer.ok) {
 		throw new OrchestratorError("model-error", `The synthesis did not match its schema: ${answer.problem}`, {
 			recoverable: true,
+			spent: { usage: answer.usage, unknownCalls: 0 },
 		});
 	}
 	return { synthesis: answer.value, usage: answer.usage, startedAt, finishedAt: new Date().toISOString() };

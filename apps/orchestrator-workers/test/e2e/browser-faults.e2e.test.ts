@@ -10,7 +10,7 @@ import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import {
 	chromiumBrowsersOf,
 	connectModelServer,
-	freePort,
+	holdRefusingPort,
 	startProductStack,
 	startRun,
 	waitForRun,
@@ -87,7 +87,7 @@ describe("browser faults on the shared stack", () => {
 		const path = `/held-once?id=${crypto.randomUUID()}`;
 		const runId = await startFaultRun(shared, `${site.url}${path}`, "bestEffort");
 		await expect.poll(() => site.log.includes(`GET ${path}`), { timeout: 30_000 }).toBe(true);
-		const browsers = chromiumBrowsersOf(Number(new URL(shared).port));
+		const browsers = chromiumBrowsersOf(inject("devPid"));
 		expect(browsers.length).toBeGreaterThan(0);
 		for (const pid of browsers) process.kill(pid, "SIGKILL");
 
@@ -106,8 +106,11 @@ describe("browser faults on the shared stack", () => {
 	});
 
 	it("should give up on an unreachable host after STEP_RETRY_LIMIT retries, per failure policy", async () => {
-		const url = `http://127.0.0.1:${await freePort()}/closed`;
-		const { bestEffort, failFast } = await underBothPolicies(shared, url);
+		// Held for the whole test: a port that was merely free could be taken by another server meanwhile.
+		const closed = await holdRefusingPort();
+		const { bestEffort, failFast } = await underBothPolicies(shared, `${closed.url}/closed`).finally(() =>
+			closed.close(),
+		);
 
 		const failed = { status: "failed", attempts: RETRY_LIMIT + 1, error: { code: "browser-failed" } };
 		expect(bestEffort.status).toBe("complete");

@@ -10,6 +10,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
 	interface ProvidedContext {
 		devURL: string;
+		/** wrangler's process id: the root of the shared stack's processes (workerd, Chromium). */
+		devPid: number;
 		modelURL: string;
 	}
 }
@@ -29,6 +31,7 @@ export async function setup(project: TestProject) {
 	models = await startModelServer();
 	dev = await startProductStack(models.baseURL, E2E_VARS);
 	project.provide("devURL", dev.url);
+	project.provide("devPid", dev.pid);
 	project.provide("modelURL", models.url);
 }
 

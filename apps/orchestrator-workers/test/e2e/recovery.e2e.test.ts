@@ -1,10 +1,15 @@
 /**
- * A dev server killed while a run's subtasks are in flight: after a restart, the recovery sweep gets
- * the run going again, and what had finished is replayed from the step cache, not called again.
+ * A dev server killed (SIGKILL, wrangler and workerd at once) while a run's subtasks are in flight,
+ * then started again with the default settings: the run moves again as soon as the server answers,
+ * and what had finished is replayed from the step cache, not called again. And a registry that
+ * disagrees with the engine (a run the engine completed, left `running` in D1 by hand) is settled
+ * by the sweep of the next start.
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
+	readProgressSse,
 	readRun,
+	runWrangler,
 	startModelServer,
 	startRun,
 	startProductStack,
@@ -17,9 +22,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 let models: ModelServer;
 const servers: WranglerDev[] = [];
 const subtask = (id: string) => `Your subtask: Subtask ${id}\n`;
+/** How long after a restart a run that was in flight must be done: the issue's bound, not a speed claim. */
+const AFTER_RESTART_MS = 30_000;
 
+// No RECOVERY_STALE_MS: recovery must work with the defaults (10 minutes of staleness).
 const start = async (persistTo?: string) => {
-	const dev = await startProductStack(models.baseURL, { RECOVERY_STALE_MS: "1500" }, { persistTo });
+	const dev = await startProductStack(models.baseURL, {}, { persistTo });
 	servers.push(dev);
 	return dev;
 };
@@ -33,7 +41,7 @@ afterAll(async () => {
 	await models?.close();
 });
 
-it("should finish a run interrupted by a dev server restart without re-running finished subtasks", async () => {
+it("should finish a run whose dev server was killed mid-run, without re-running finished subtasks", async () => {
 	const id = `scn-${crypto.randomUUID()}`;
 	models.defineScenario({
 		id,
@@ -48,7 +56,7 @@ it("should finish a run interrupted by a dev server restart without re-running f
 			{
 				match: subtask("slow"),
 				replies: [
-					{ kind: "text", text: "late", delayMs: 60_000 },
+					{ kind: "text", text: "late", delayMs: 120_000 },
 					{ kind: "text", text: "three" },
 				],
 			},
@@ -64,9 +72,9 @@ it("should finish a run interrupted by a dev server restart without re-running f
 		.poll(async () => (await readRun(first.url, runId)).subtasks.map((t) => t.status), { timeout: 30_000 })
 		.toEqual(["succeeded", "succeeded", "running"]);
 
-	await first.stop();
+	await first.crash();
 	const second = await start(first.persistTo);
-	const run = await waitForRun(second.url, runId, ["complete", "errored"], { timeoutMs: 60_000 });
+	const run = await waitForRun(second.url, runId, ["complete", "errored"], { timeoutMs: AFTER_RESTART_MS });
 
 	expect(run.status).toBe("complete");
 	expect(run.subtasks.map((t) => [t.id, t.status, t.output])).toEqual([
@@ -75,8 +83,64 @@ it("should finish a run interrupted by a dev server restart without re-running f
 		["slow", "succeeded", "three"],
 	]);
 	const calls = Object.fromEntries(models.scenarioStats(id)!.rules.map((r) => [r.match, r.calls]));
+	// One call per finished subtask; the slow one's first call died with the server.
 	expect(calls[subtask("fast-1")]).toBe(1);
 	expect(calls[subtask("fast-2")]).toBe(1);
 	expect(calls[subtask("slow")]).toBe(2);
 	expect(calls["You are the planner"]).toBe(1);
+	expect(calls["You combine the results"]).toBe(1);
+});
+
+it("should settle a run the engine completed but the registry still calls running", async () => {
+	const id = `scn-${crypto.randomUUID()}`;
+	models.defineScenario({
+		id,
+		rules: [
+			{ match: "You are the planner", replies: [{ kind: "json", value: { subtasks: [llmSubtask("only")] } }] },
+			{ match: subtask("only"), replies: [{ kind: "text", text: "done" }] },
+			{
+				match: "You combine the results",
+				replies: [{ kind: "json", value: { answer: "{{fenced}}", references: [] } }],
+			},
+		],
+	});
+	const before = await start();
+	const runId = await startRun(before.url, { prompt: `One thing. [${id}]` });
+	const finished = await waitForRun(before.url, runId, ["complete", "errored"]);
+	expect(finished.status).toBe("complete");
+	await before.crash();
+
+	// The disagreement, made by hand in the local D1: the run's end never reached the registry.
+	await runWrangler([
+		"d1",
+		"execute",
+		"DB",
+		"--local",
+		"--persist-to",
+		before.persistTo,
+		"-e",
+		"development",
+		"-c",
+		"wrangler.jsonc",
+		"--command",
+		`UPDATE runs SET status = 'running', result = NULL, usage = NULL WHERE id = '${runId}';
+		 DELETE FROM events WHERE run_id = '${runId}' AND type = 'run.completed';`,
+	]);
+	const after = await start(before.persistTo);
+
+	// `/:id/instance` shows the registry's own status, not the engine's view that `GET /:id` mixes in.
+	await expect
+		.poll(
+			async () => ((await (await fetch(`${after.url}/${runId}/instance`)).json()) as { registry: string }).registry,
+			{
+				timeout: AFTER_RESTART_MS,
+			},
+		)
+		.toBe("complete");
+	const settled = await readRun(after.url, runId);
+	expect(settled.result).toEqual(finished.result);
+	expect(settled.usage.calls).toBe(finished.usage.calls);
+	const { events } = await readProgressSse(after.url, runId, { timeoutMs: 30_000 });
+	expect(events.filter((e) => e.type === "run.completed")).toHaveLength(1);
+	expect(models.scenarioStats(id)!.rules.map((r) => r.calls)).toEqual([1, 1, 1]);
 });

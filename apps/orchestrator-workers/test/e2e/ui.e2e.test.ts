@@ -5,13 +5,22 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { llmSubtask } from "@ow/schemas/testing";
-import { connectModelServer, REPO_ROOT, type Reply } from "@ow/testing";
+import {
+	connectModelServer,
+	REPO_ROOT,
+	startProductStack,
+	startStaticSite,
+	type Reply,
+	type StaticSite,
+	type WranglerDev,
+} from "@ow/testing";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const PLANNER = "You are the planner";
 const SYNTHESISER = "You combine the results";
 const SCREENSHOT = path.join(REPO_ROOT, "test-artifacts", "ui-finished.png");
+const DEMO_SCREENSHOT = path.join(REPO_ROOT, "test-artifacts", "ui-demo.png");
 const subtask = (id: string) => `Your subtask: Subtask ${id}\n`;
 /**
  * Runs in the page before its own script: records every state a subtask card displays, as
@@ -98,16 +107,29 @@ async function defineScenario(options: { planReply?: Reply; delayMs?: number; an
 }
 
 /** Fills the form and starts a run; resolves with the run's region once the page shows it. */
-async function startFromForm(prompt: string, approvePlan = false): Promise<{ id: string; run: Locator }> {
-	await page.getByLabel("Prompt", { exact: true }).fill(prompt);
-	await page.getByLabel("Let me approve the plan before it runs").setChecked(approvePlan);
-	const before = page.url();
-	await page.getByRole("button", { name: "Start run" }).click();
-	await page.waitForURL((url) => url.href !== before && /^#run_[0-9a-z]+$/.test(url.hash));
-	const id = new URL(page.url()).hash.slice(1);
-	const run = page.getByRole("region", { name: `Run ${id}` });
+async function startFromForm(
+	prompt: string,
+	approvePlan = false,
+	where: Page = page,
+): Promise<{ id: string; run: Locator }> {
+	await where.getByLabel("Prompt", { exact: true }).fill(prompt);
+	await where.getByLabel("Let me approve the plan before it runs").setChecked(approvePlan);
+	const before = where.url();
+	await where.getByRole("button", { name: "Start run" }).click();
+	await where.waitForURL((url) => url.href !== before && /^#run_[0-9a-z]+$/.test(url.hash));
+	const id = new URL(where.url()).hash.slice(1);
+	const run = where.getByRole("region", { name: `Run ${id}` });
 	await run.waitFor();
 	return { id, run };
+}
+
+/** Saves a full-page screenshot for people to look at, and checks it is a real PNG. */
+async function keepScreenshot(of: Page, file: string) {
+	mkdirSync(path.dirname(file), { recursive: true });
+	await of.screenshot({ path: file, fullPage: true });
+	const png = readFileSync(file);
+	expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+	expect(png.length).toBeGreaterThan(5_000);
 }
 
 const card = (run: Locator, id: string) => run.getByRole("article", { name: `Subtask ${id}` });
@@ -135,6 +157,8 @@ describe("the web page", () => {
 			await stateOf(run, id).filter({ hasText: "succeeded" }).waitFor();
 		}
 		await run.getByText("Status: complete").waitFor();
+		// A real (here: scripted, OpenAI-compatible) provider is never labelled as the demo model.
+		expect(await run.getByText("demo model: scripted answers").isVisible()).toBe(false);
 		// Each card showed its subtask running, live, before it showed it succeeded.
 		const shown = (await page.evaluate("window.__subtaskStates")) as string[];
 		const runningThenSucceeded = (id: string) => {
@@ -156,11 +180,7 @@ describe("the web page", () => {
 		expect(await page.evaluate("document.activeElement.getAttribute('aria-labelledby')")).toBe("subtask-gamma-title");
 		expect(page.url()).toBe(url);
 
-		mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-		await page.screenshot({ path: SCREENSHOT, fullPage: true });
-		const png = readFileSync(SCREENSHOT);
-		expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
-		expect(png.length).toBeGreaterThan(5_000);
+		await keepScreenshot(page, SCREENSHOT);
 	});
 
 	it("should wait for the plan's approval and run once it is approved", async () => {
@@ -215,6 +235,41 @@ describe("the web page", () => {
 			.getByRole("region", { name: /^Run run_/ })
 			.getByText("Status: complete")
 			.waitFor();
+		expect(pageErrors).toEqual([]);
+	});
+});
+
+describe("the web page on the demo model", () => {
+	const PAGE_TEXT = "Sea otters hold hands while they sleep.";
+	let demo: WranglerDev;
+	let site: StaticSite;
+	let demoPage: Page;
+
+	beforeAll(async () => {
+		site = await startStaticSite({ "/otters": `<!doctype html><title>Otters</title><p>${PAGE_TEXT}</p>` });
+		// What `nx dev` runs when no model is set up: MODEL_PROVIDER=demo (the base URL is never called).
+		demo = await startProductStack("http://127.0.0.1:9/v1", { MODEL_PROVIDER: "demo" });
+		demoPage = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+		demoPage.setDefaultTimeout(30_000);
+		demoPage.on("pageerror", (error) => pageErrors.push(String(error)));
+		await demoPage.goto(`${demo.url}/ui`);
+	});
+
+	afterAll(async () => {
+		await demoPage?.close();
+		await demo?.stop();
+		await site?.stop();
+	});
+
+	it("should label a demo run with a visible badge and show the page's text in its answer", async () => {
+		const { run } = await startFromForm(`What does ${site.url}/otters say?`, false, demoPage);
+		await run.getByText("Status: complete").waitFor({ timeout: 90_000 });
+		const badge = run.getByText("demo model: scripted answers");
+		expect(await badge.isVisible()).toBe(true);
+		const answer = run.getByRole("region", { name: "Answer" });
+		await answer.getByText(PAGE_TEXT, { exact: false }).waitFor();
+		expect(await answer.getByRole("link").allTextContents()).toContain("page-1");
+		await keepScreenshot(demoPage, DEMO_SCREENSHOT);
 		expect(pageErrors).toEqual([]);
 	});
 });

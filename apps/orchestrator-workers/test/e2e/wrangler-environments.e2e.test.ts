@@ -7,7 +7,7 @@ import { REPO_ROOT } from "@ow/testing";
 import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
 
-const ENVIRONMENTS = ["development", "staging", "production"] as const;
+const ENVIRONMENTS = ["development", "remote-ai", "staging", "production"] as const;
 const read = (config: string, env: string) =>
 	unstable_readConfig({ config: path.join(REPO_ROOT, config), env }, { hideWarnings: true });
 const harnessName = (env: string) => `browser-harness-${env}`;
@@ -32,10 +32,16 @@ describe.each(ENVIRONMENTS)("the %s environment", (env) => {
 	});
 
 	it("should bind Workers AI only where an account is expected", () => {
-		// In development wrangler would demand a login for the remote AI binding.
-		const local = env === "development";
-		expect(orchestrator.ai).toEqual(local ? undefined : { binding: "AI" });
-		expect(orchestrator.vars.MODEL_PROVIDER).toBe(local ? "openai-compatible" : "workers-ai");
+		// In development wrangler would demand a login for the remote AI binding; remote-ai is development
+		// for account holders (`nx dev -c remote-ai`): AI remote, everything else local.
+		const ai = {
+			development: undefined,
+			"remote-ai": { binding: "AI", remote: true },
+			staging: { binding: "AI" },
+			production: { binding: "AI" },
+		}[env];
+		expect(orchestrator.ai).toEqual(ai);
+		expect(orchestrator.vars.MODEL_PROVIDER).toBe(env === "development" ? "openai-compatible" : "workers-ai");
 	});
 
 	it("should give the harness its browser, pool and artifact bindings", () => {

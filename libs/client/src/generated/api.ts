@@ -19,7 +19,7 @@ export interface paths {
         put?: never;
         /**
          * Start a run
-         * @description With an Idempotency-Key, a retry with the same body answers 200 with the run it started; another body with the same key is a 409.
+         * @description With an Idempotency-Key (kept IDEMPOTENCY_TTL_HOURS), a retry with the same body answers 200 with the run it started; another body with the same key is a 409. A request that failed (429, 503) started nothing and frees the key.
          */
         post: operations["startRun"];
         delete?: never;
@@ -42,7 +42,10 @@ export interface paths {
         get: operations["getRun"];
         put?: never;
         post?: never;
-        /** Cancel a run */
+        /**
+         * Cancel a run, or delete a finished one
+         * @description Cancels a run in flight (409 once it has ended). With `?purge=true` it instead deletes a finished run now, as retention (`RUN_RETENTION_DAYS`) would later: its events, subtasks, screenshots and Workflow instance; afterwards `GET /{id}` is 404 and `GET /runs` does not list it, while /metrics counters keep what it counted. 409 while the run has not finished; 503 when the browser harness could not delete its screenshots (nothing is deleted then).
+         */
         delete: operations["cancelRun"];
         options?: never;
         head?: never;
@@ -192,7 +195,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start up to 100 runs */
+        /**
+         * Start up to 100 runs
+         * @description All or none: 429 when the runs would not all fit under MAX_ACTIVE_RUNS (none is started), 400 when the batch is larger than MAX_ACTIVE_RUNS.
+         */
         post: operations["startRuns"];
         delete?: never;
         options?: never;
@@ -576,6 +582,15 @@ export interface components {
                 };
                 byStep?: {
                     [key: string]: {
+                        attempts: {
+                            attempt: number;
+                            calls: number;
+                            inputTokens: number | null;
+                            /** @enum {string} */
+                            outcome: "succeeded" | "failed";
+                            outputTokens: number | null;
+                            unknownCalls: number;
+                        }[];
                         byModel: {
                             [key: string]: {
                                 calls: number;
@@ -586,11 +601,13 @@ export interface components {
                         calls: number;
                         inputTokens: number | null;
                         outputTokens: number | null;
+                        unknownCalls: number;
                     };
                 };
                 calls: number;
                 inputTokens: number | null;
                 outputTokens: number | null;
+                unknownCalls: number;
             };
         };
         BatchAccepted: {
@@ -679,7 +696,12 @@ export interface components {
             runId: string;
             seq: number;
             /** @enum {string} */
-            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.completed" | "run.errored";
+            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "run.completed" | "run.errored";
+        };
+        PurgedRun: {
+            id: string;
+            /** @constant */
+            purged: true;
         };
         RestartedRun: {
             cost: {
@@ -829,6 +851,15 @@ export interface components {
                 };
                 byStep?: {
                     [key: string]: {
+                        attempts: {
+                            attempt: number;
+                            calls: number;
+                            inputTokens: number | null;
+                            /** @enum {string} */
+                            outcome: "succeeded" | "failed";
+                            outputTokens: number | null;
+                            unknownCalls: number;
+                        }[];
                         byModel: {
                             [key: string]: {
                                 calls: number;
@@ -839,11 +870,13 @@ export interface components {
                         calls: number;
                         inputTokens: number | null;
                         outputTokens: number | null;
+                        unknownCalls: number;
                     };
                 };
                 calls: number;
                 inputTokens: number | null;
                 outputTokens: number | null;
+                unknownCalls: number;
             };
         };
         RunAccepted: {
@@ -1050,6 +1083,15 @@ export interface components {
                 };
                 byStep?: {
                     [key: string]: {
+                        attempts: {
+                            attempt: number;
+                            calls: number;
+                            inputTokens: number | null;
+                            /** @enum {string} */
+                            outcome: "succeeded" | "failed";
+                            outputTokens: number | null;
+                            unknownCalls: number;
+                        }[];
                         byModel: {
                             [key: string]: {
                                 calls: number;
@@ -1060,11 +1102,13 @@ export interface components {
                         calls: number;
                         inputTokens: number | null;
                         outputTokens: number | null;
+                        unknownCalls: number;
                     };
                 };
                 calls: number;
                 inputTokens: number | null;
                 outputTokens: number | null;
+                unknownCalls: number;
             };
         };
     };
@@ -1179,9 +1223,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The run's state does not allow this, or an Idempotency-Key was reused with another body. */
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1275,17 @@ export interface operations {
             /** @description Internal or configuration error; the server log has the details. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1300,7 +1357,9 @@ export interface operations {
     };
     cancelRun: {
         parameters: {
-            query?: never;
+            query?: {
+                purge?: "true" | "false";
+            };
             header?: never;
             path: {
                 /** @description The run id. */
@@ -1310,13 +1369,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The run, terminated. */
+            /** @description The run, terminated; or, with `?purge=true`, `{id, purged: true}`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunStatus"];
+                    "application/json": components["schemas"]["RunStatus"] | components["schemas"]["PurgedRun"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
                 };
             };
             /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
@@ -1339,9 +1407,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The run's state does not allow this, or an Idempotency-Key was reused with another body. */
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1360,6 +1430,17 @@ export interface operations {
             /** @description Internal or configuration error; the server log has the details. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1422,9 +1503,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The run's state does not allow this, or an Idempotency-Key was reused with another body. */
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1521,9 +1604,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer. */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1726,9 +1811,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The run's state does not allow this, or an Idempotency-Key was reused with another body. */
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1807,9 +1894,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The run's state does not allow this, or an Idempotency-Key was reused with another body. */
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1886,9 +1975,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The run's state does not allow this, or an Idempotency-Key was reused with another body. */
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
             409: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1998,6 +2089,17 @@ export interface operations {
             /** @description Internal or configuration error; the server log has the details. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2303,9 +2405,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer. */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2383,9 +2487,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer. */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
             503: {
                 headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,13 +1,14 @@
 /**
- * Runs the scripted model server with the generic responder, so a developer can try the product with no
- * real model (no Ollama):
+ * Runs the scripted model server with the demo model's answers (or, with --generic, the minimal
+ * schema-valid ones), so a developer can try the openai-compatible path with no real model:
  *
- *   node tools/testing/src/model-server/cli.ts [--port 11434] [--latency-ms 0] [--model big --model small]
+ *   npm run model-server -- [--port 11434] [--latency-ms 0] [--model big --model small] [--generic]
  *
  * Prints the base URL to give the OpenAI-compatible provider, and stops on SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
 import { startModelServer } from "./model-server.ts";
+import { demoResponder, genericResponder } from "./responders.ts";
 import type { ModelServer } from "./types.ts";
 
 function toNonNegativeInteger(name: string, value: string | undefined, fallback: number): number {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
 			port: { type: "string" },
 			"latency-ms": { type: "string" },
 			model: { type: "string", multiple: true },
+			generic: { type: "boolean" },
 		},
 	});
 	let server: ModelServer | undefined;
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
 	server = await startModelServer({
 		port: toNonNegativeInteger("port", values.port, 11434),
 		latencyMs: toNonNegativeInteger("latency-ms", values["latency-ms"], 0),
+		responder: values.generic ? genericResponder : demoResponder,
 		...(values.model ? { models: values.model } : {}),
 	});
 	console.log(`scripted model server listening; baseURL: ${server.baseURL}`);

@@ -2,6 +2,7 @@
  * Turns a raw chat completion body into a `ChatRequest` and estimates token counts, so responders and
  * usage figures never depend on how the provider happened to shape message content.
  */
+import { estimateTokens } from "@ow/demo-model";
 import type { ChatMessage, ChatRequest, ChatRequestBody, JsonSchema } from "./types.ts";
 
 /** The text of one message's content, whether it is a string or a list of parts. */
@@ -22,10 +23,8 @@ export function textOfRole(messages: ChatMessage[], role: string): string {
 		.join("\n\n");
 }
 
-/** A deterministic token estimate (characters / 4, rounded up), close enough for budgets in tests. */
-export function estimateTokens(text: string): number {
-	return Math.ceil(text.length / 4);
-}
+/** A deterministic token estimate (characters / 4, rounded up), the same as the demo model's. */
+export { estimateTokens } from "@ow/demo-model";
 
 /** Prompt tokens of a request: the estimate over every message's text. */
 export function promptTokens(body: ChatRequestBody): number {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { byLabel, genericResponder, jsonReply, labelBySystemPrompt, schemaFiller } from "./responders.ts";
+import {
+	byLabel,
+	demoResponder,
+	genericResponder,
+	jsonReply,
+	labelBySystemPrompt,
+	schemaFiller,
+} from "./responders.ts";
 import type { ChatRequest, ResponderContext } from "./types.ts";
 
 function request(extra: Partial<ChatRequest> = {}): ChatRequest {
@@ -84,5 +91,16 @@ describe("responders", () => {
 		});
 		const jsonMode = request({ response_format: { type: "json_object" } });
 		expect(await genericResponder(jsonMode, ctx("default"))).toEqual(jsonReply({}));
+	});
+
+	it("answers like the demo model when asked to: a plan that reads the request's URL", async () => {
+		const planner = request({
+			system: "You are the planner of a task orchestrator.",
+			user: "At most 4 subtasks.\n\nUser request:\nSummarise http://site.test/page",
+			jsonSchema: { type: "object", properties: { subtasks: { type: "array" } } },
+		});
+		expect(await demoResponder(planner, ctx("default"))).toEqual(
+			jsonReply({ subtasks: [expect.objectContaining({ executor: "browser", url: "http://site.test/page" })] }),
+		);
 	});
 });

@@ -2,10 +2,10 @@
  * Small builders for scripted responders, so tests state "the planner answers X, subtasks answer Y"
  * instead of writing request-routing code.
  */
-import { schemaFiller } from "./schema-filler.ts";
+import { demoAnswer, schemaFiller } from "@ow/demo-model";
 import type { ChatRequest, Classifier, JsonReply, Reply, Responder, TextReply } from "./types.ts";
 
-export { schemaFiller } from "./schema-filler.ts";
+export { schemaFiller } from "@ow/demo-model";
 
 /** A 200 reply whose content is `JSON.stringify(value)`. */
 export function jsonReply(value: unknown, extra: Omit<JsonReply, "kind" | "value"> = {}): JsonReply {
@@ -66,4 +66,14 @@ export const genericResponder: Responder = (request) => {
 	if (request.jsonSchema) return jsonReply(schemaFiller(request.jsonSchema));
 	if (request.response_format?.type === "json_object") return jsonReply({});
 	return textReply(echoText(request));
+};
+
+/**
+ * Answers like the orchestrator's built-in demo model (@ow/demo-model): plans from the request's URLs or
+ * clauses, subtask answers that quote their page and earlier results, a synthesis that cites them. For
+ * trying the openai-compatible path by hand; tests script their answers instead.
+ */
+export const demoResponder: Responder = (request) => {
+	const answer = demoAnswer({ system: request.system, user: request.user, schema: request.jsonSchema });
+	return answer.kind === "json" ? jsonReply(answer.value) : textReply(answer.text);
 };

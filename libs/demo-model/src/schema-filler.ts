@@ -2,7 +2,8 @@
  * Produces a minimal value that satisfies a JSON schema, so a generic responder can answer any
  * structured-output request validly without knowing the product's schemas (benchmarks, manual runs).
  */
-import type { JsonSchema } from "./types.ts";
+/** A JSON Schema, kept loose because any schema may arrive. */
+export type JsonSchema = { [key: string]: unknown };
 
 /** Values for common string formats, since "" would fail e.g. zod's `.url()` or `.email()`. */
 const FORMAT_VALUES: Record<string, string> = {
