@@ -175,6 +175,7 @@ export async function readContent(
 		truncated,
 		links: normalizeLinks(extracted.links, finalUrl),
 		blocked,
+		httpStatus: status,
 		screenshot,
 	};
 }

@@ -41,6 +41,8 @@ export const browsedPageSchema = z.object({
 	screenshotKey: z.string().nullable(),
 	/** Set when the page is a bot challenge or a block page rather than content. */
 	blocked: z.object({ kind: z.enum(["challenge", "blocked"]), reason: z.string() }).nullable(),
+	/** The HTTP status of the main document's first response, when there was one (for traces). */
+	httpStatus: z.number().int().nullable().optional(),
 });
 export type BrowsedPage = z.infer<typeof browsedPageSchema>;
 

@@ -5,9 +5,14 @@
 import { renderExposition } from "./exposition";
 import { poolFamilies } from "./pool-metrics";
 import { registryFamilies } from "./registry-metrics";
+import { traceFamilies } from "./trace-metrics";
 
 /** The exposition text of every metric family, computed now. */
 export async function scrapeMetrics(env: Env): Promise<string> {
-	const [registry, pool] = await Promise.all([registryFamilies(env.DB), poolFamilies(env)]);
-	return renderExposition([...registry, ...pool]);
+	const [registry, traces, pool] = await Promise.all([
+		registryFamilies(env.DB),
+		traceFamilies(env.DB),
+		poolFamilies(env),
+	]);
+	return renderExposition([...registry, ...traces, ...pool]);
 }

@@ -54,6 +54,7 @@ export async function purgeRuns(env: Env, runs: readonly EndedRun[]): Promise<st
 		db.prepare(`DELETE FROM events WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM subtasks WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM step_usage WHERE run_id IN (${ended})`).bind(...ready),
+		db.prepare(`DELETE FROM step_attempts WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM runs WHERE id IN (${ended}) RETURNING id`).bind(...ready),
 	]);
 	return ((results.at(-1)?.results ?? []) as { id: string }[]).map((r) => r.id);

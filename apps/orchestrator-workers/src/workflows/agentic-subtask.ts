@@ -36,6 +36,7 @@ import { logEvent } from "../log";
 import type { RunGate } from "../registry/lifecycle";
 import { attemptStartedStatements, recordAgentStep, recordSubtaskOutcome } from "../registry/run-registry";
 import { generateStructured } from "./model-call";
+import { traceBrowserCall } from "./subtasks";
 import { now, STEP, type Run, type SubtaskSteps, type SubtaskStepResult } from "./run-context";
 import { stepConfig } from "./step-policy";
 import { truncateText } from "./truncate";
@@ -89,7 +90,7 @@ export async function runAgenticSubtask(
 			async (): Promise<Opened> => {
 				// A fresh id per attempt: an attempt whose answer was lost leaves a lease the pool reclaims.
 				const leaseId = `${run.id}.${task.id}.${crypto.randomUUID().slice(0, 8)}`;
-				const result = await harnessCall(task, () =>
+				const result = await harnessCall(task, "browser.open_session", () =>
 					deps.harness.openSession({
 						leaseId,
 						url: task.url ?? "",
@@ -164,7 +165,7 @@ async function loop(
 			const observed = { url: view.url, elements: view.elements };
 			acted = await run.step.do(actName, policy, (ctx) =>
 				host.work(run, { name: actName, attempt: ctx.attempt }, async (gate): Promise<Acted> => {
-					const result = await harnessCall(task, () =>
+					const result = await harnessCall(task, `browser.act ${action.type}`, () =>
 						deps.harness.act({
 							leaseId: opened.leaseId,
 							k,
@@ -231,7 +232,20 @@ const HARNESS_ERROR_CODES: Partial<Record<string, OrchestratorErrorCode>> = {
 };
 
 /** Calls the harness and turns its answer into a result or a classified error. */
-async function harnessCall(
+function harnessCall(
+	task: Subtask,
+	spanName: string,
+	call: () => Promise<unknown>,
+): Promise<Extract<AgentSessionResult, { ok: true }>> {
+	return traceBrowserCall(
+		spanName,
+		task.url ?? "",
+		() => sessionCall(task, call),
+		(result) => result.page,
+	);
+}
+
+async function sessionCall(
 	task: Subtask,
 	call: () => Promise<unknown>,
 ): Promise<Extract<AgentSessionResult, { ok: true }>> {

@@ -7,6 +7,8 @@ import type { z } from "zod";
 import type { BuiltPrompt } from "@ow/prompts";
 import type { Usage } from "@ow/schemas";
 import { OrchestratorError, type Spent } from "../errors";
+import type { Span } from "../telemetry/run-trace";
+import { traced } from "../telemetry/trace-context";
 
 export interface ModelCall {
 	model: LanguageModel;
@@ -29,20 +31,48 @@ export function usageOf(modelId: string, usage: LanguageModelUsage | undefined):
 	return { ...counts, calls: 1, byModel: { [modelId]: { ...counts, calls: 1 } } };
 }
 
+/**
+ * Runs a model call in its own span (OpenTelemetry GenAI semantic conventions), under the step
+ * attempt's span; without tracing it just runs the call.
+ */
+function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
+	const provider = typeof call.model === "object" ? call.model.provider : undefined;
+	const attributes = {
+		"gen_ai.operation.name": "chat",
+		"gen_ai.provider.name": provider,
+		"gen_ai.request.model": call.modelId,
+		"gen_ai.request.max_tokens": call.maxOutputTokens,
+	};
+	return traced(`chat ${call.modelId}`, attributes, work, (e) =>
+		e instanceof OrchestratorError ? e.code : "internal",
+	);
+}
+
+/** The usage attributes of a call's span; a count the provider did not report is left out. */
+function spendOn(span: Span | null, usage: Usage): Usage {
+	span?.set({
+		"gen_ai.usage.input_tokens": usage.inputTokens ?? undefined,
+		"gen_ai.usage.output_tokens": usage.outputTokens ?? undefined,
+	});
+	return usage;
+}
+
 /** Generates free text. */
-export async function generateAnswer(call: ModelCall): Promise<{ text: string; usage: Usage }> {
-	try {
-		const result = await generateText({
-			model: call.model,
-			...call.prompt,
-			maxOutputTokens: call.maxOutputTokens,
-			maxRetries: 0,
-			timeout: call.timeoutMs,
-		});
-		return { text: result.text, usage: usageOf(call.modelId, result.usage) };
-	} catch (error) {
-		throw classify(error, call);
-	}
+export function generateAnswer(call: ModelCall): Promise<{ text: string; usage: Usage }> {
+	return inChatSpan(call, async (span) => {
+		try {
+			const result = await generateText({
+				model: call.model,
+				...call.prompt,
+				maxOutputTokens: call.maxOutputTokens,
+				maxRetries: 0,
+				timeout: call.timeoutMs,
+			});
+			return { text: result.text, usage: spendOn(span, usageOf(call.modelId, result.usage)) };
+		} catch (error) {
+			throw classify(error, call);
+		}
+	});
 }
 
 /** A structured answer, or the text the model gave when it did not fit the schema. */
@@ -55,24 +85,27 @@ export type StructuredResult<T> =
  * refuses JSON Schema with streaming. An answer that does not fit the schema is returned, not thrown,
  * so the caller can choose between repairing it and retrying.
  */
-export async function generateStructured<T>(call: ModelCall, schema: z.ZodType<T>): Promise<StructuredResult<T>> {
-	try {
-		const result = await generateText({
-			model: call.model,
-			...call.prompt,
-			output: Output.object({ schema }),
-			maxOutputTokens: call.maxOutputTokens,
-			maxRetries: 0,
-			timeout: call.timeoutMs,
-		});
-		return { ok: true, value: result.output as T, usage: usageOf(call.modelId, result.usage) };
-	} catch (error) {
-		if (NoObjectGeneratedError.isInstance(error)) {
-			const problem = error.cause instanceof Error ? error.cause.message : error.message;
-			return { ok: false, text: error.text ?? "", problem, usage: usageOf(call.modelId, error.usage) };
+export function generateStructured<T>(call: ModelCall, schema: z.ZodType<T>): Promise<StructuredResult<T>> {
+	return inChatSpan(call, async (span) => {
+		try {
+			const result = await generateText({
+				model: call.model,
+				...call.prompt,
+				output: Output.object({ schema }),
+				maxOutputTokens: call.maxOutputTokens,
+				maxRetries: 0,
+				timeout: call.timeoutMs,
+			});
+			return { ok: true, value: result.output as T, usage: spendOn(span, usageOf(call.modelId, result.usage)) };
+		} catch (error) {
+			if (NoObjectGeneratedError.isInstance(error)) {
+				const problem = error.cause instanceof Error ? error.cause.message : error.message;
+				span?.fail("invalid-structured-output", problem);
+				return { ok: false, text: error.text ?? "", problem, usage: spendOn(span, usageOf(call.modelId, error.usage)) };
+			}
+			throw classify(error, call);
 		}
-		throw classify(error, call);
-	}
+	});
 }
 
 /**

@@ -7,7 +7,7 @@
  * by a record step of its own, so it never makes a model call run again. Nothing outside a step has
  * side effects or depends on time.
  */
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { waitUntil, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { SynthesisInput } from "@ow/prompts";
 import { EMPTY_TIMINGS, type Plan, type ResolvedRunOptions, type Subtask, type Synthesis } from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
@@ -26,7 +26,10 @@ import {
 	recordSubtaskOutcome,
 	runStatusStatements,
 } from "../registry/run-registry";
+import { attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
+import { StepTracing } from "../telemetry/step-tracing";
+import { withSpan } from "../telemetry/trace-context";
 import { browserSubtaskSteps } from "./browser-subtask";
 import { forEachLimit } from "./concurrency";
 import { engineAbortIn } from "./engine-abort";
@@ -78,6 +81,7 @@ export class OrchestratorWorkflow
 		};
 		try {
 			Object.assign(run, { prompt, options, config: readConfig(this.env), models: createModels(this.env) });
+			this.stepTracing = new StepTracing(this.env);
 			const ready = run as Run;
 			let plan = await this.plan(ready);
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
@@ -91,6 +95,7 @@ export class OrchestratorWorkflow
 				record: (done, spent) => recordRunFinished(db, runId, completeOutcome(ready, done), now(), spent),
 			});
 			ready.timings = completeOutcome(ready, answer).timings;
+			await this.tracing.endRun(runId, event.timestamp, { "run.status": "complete" });
 			return answer.synthesis;
 		} catch (error) {
 			const abort = engineAbortIn(error);
@@ -98,6 +103,10 @@ export class OrchestratorWorkflow
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, timings: run.timings };
 			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
+			// Tracing must not hide the run's error: a bad OTEL_* setting is that error, so it is off here.
+			if (info.code !== "config-invalid") {
+				await this.tracing.endRun(runId, event.timestamp, { "run.status": "errored", "error.type": info.code });
+			}
 			// A plain Error: run() itself is never retried, and a NonRetryableError thrown here (outside a
 			// step) reaches the instance's status with a generic message instead of ours.
 			throw new Error(`[${info.code}] ${info.message}`, { cause: error });
@@ -106,6 +115,13 @@ export class OrchestratorWorkflow
 
 	get db(): D1Database {
 		return this.env.DB;
+	}
+
+	private stepTracing: StepTracing | undefined;
+
+	/** Spans of the run's step attempts (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+	private get tracing(): StepTracing {
+		return (this.stepTracing ??= new StepTracing(this.env));
 	}
 
 	/** A registry write as its own step, then a push to live progress clients. */
@@ -177,14 +193,25 @@ export class OrchestratorWorkflow
 		announce: D1PreparedStatement[] = [],
 	): Promise<T> {
 		const started = Date.now();
+		const db = this.env.DB;
+		const traced = await this.tracing.startAttempt(run.id, step);
+		const ended = (outcome: "succeeded" | "failed", errorCode?: string) =>
+			// After the step, best effort: the timeline row is bookkeeping, never worth a step's time.
+			waitUntil(
+				recordAttemptEnd(db, run.id, step, { at: now(), outcome, errorCode }).catch((e: unknown) =>
+					logEvent({ msg: "attempt record failed", runId: run.id, error: String(e) }, "warn"),
+				),
+			);
 		let gate: RunGate | undefined;
 		try {
-			gate = await cancelledElseBegin(this.env.DB, run.id, announce);
+			gate = await cancelledElseBegin(db, run.id, [...announce, attemptStartStatement(db, run.id, step, now())]);
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
-			const result = await body(gate);
+			const open = gate;
+			const result = traced ? await withSpan(traced.trace, traced.span, () => body(open)) : await body(open);
 			await notified;
 			logEvent({ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome: "ok" });
+			ended("succeeded");
 			return result;
 		} catch (error) {
 			const failure = OrchestratorError.fromUnknown(error);
@@ -193,14 +220,21 @@ export class OrchestratorWorkflow
 				{ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome, code: failure.code },
 				"warn",
 			);
+			traced?.span.fail(failure.code, failure.message);
+			ended("failed", failure.code);
 			if (failure.spent) {
 				const spent = { step: step.name, attempt: step.attempt, outcome: "failed" as const, ...failure.spent };
 				// Best effort: the step's retry must not wait on bookkeeping, and a lost row only under-counts.
-				await recordAttemptUsage(this.env.DB, run.id, spent, now())
+				await recordAttemptUsage(db, run.id, spent, now())
 					.then(() => (gate?.watched ? notifyProgress(this.env, run.id) : undefined))
 					.catch((e: unknown) => logEvent({ msg: "usage write failed", runId: run.id, error: String(e) }, "error"));
 			}
 			throw toStepError(failure);
+		} finally {
+			if (traced) {
+				traced.span.end();
+				this.tracing.flush(traced.trace);
+			}
 		}
 	}
 

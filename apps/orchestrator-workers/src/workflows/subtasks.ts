@@ -14,6 +14,7 @@ import {
 import type { BrowserHarnessBinding } from "../harness";
 import { messageOf, OrchestratorError, type OrchestratorErrorCode } from "../errors";
 import type { Models } from "../models";
+import { traced } from "../telemetry/trace-context";
 import { generateAnswer } from "./model-call";
 import { truncateText } from "./truncate";
 
@@ -61,8 +62,42 @@ const HARNESS_ERROR_CODES: Partial<Record<string, OrchestratorErrorCode>> = {
 	"browser-unavailable": "browser-unavailable",
 };
 
-/** Calls the harness and turns its answer into a page or a classified error. */
-export async function browse(harness: BrowserHarnessBinding, request: BrowseRequest): Promise<BrowsedPage> {
+/** Calls the harness and turns its answer into a page or a classified error, in a span of its own. */
+export function browse(harness: BrowserHarnessBinding, request: BrowseRequest): Promise<BrowsedPage> {
+	return traceBrowserCall(
+		"browser.read_page",
+		request.url,
+		() => readPage(harness, request),
+		(page) => page,
+	);
+}
+
+/** A browser call's span: the URL, the HTTP status and how long the page took (`browser.load_ms`). */
+export function traceBrowserCall<T>(
+	name: string,
+	url: string,
+	call: () => Promise<T>,
+	pageOf: (result: T) => BrowsedPage | null | undefined,
+): Promise<T> {
+	return traced(
+		name,
+		{ "url.full": url },
+		async (span) => {
+			const started = Date.now();
+			const result = await call();
+			const page = pageOf(result);
+			span?.set({
+				"browser.load_ms": Date.now() - started,
+				"http.response.status_code": page?.httpStatus ?? undefined,
+				"url.final": page?.finalUrl,
+			});
+			return result;
+		},
+		(e) => (e instanceof OrchestratorError ? e.code : "internal"),
+	);
+}
+
+async function readPage(harness: BrowserHarnessBinding, request: BrowseRequest): Promise<BrowsedPage> {
 	let raw: unknown;
 	try {
 		raw = await harness.browse(request);
