@@ -6,6 +6,7 @@ import { browser } from "../routes/browser";
 import { docs } from "../routes/docs";
 import { events } from "../routes/events";
 import { instance } from "../routes/instance";
+import { timeline } from "../routes/timeline";
 import { lifecycle } from "../routes/lifecycle";
 import { list } from "../routes/list";
 import { metrics } from "../routes/metrics";
@@ -39,6 +40,7 @@ export function createApp() {
 	app.route("/", browser);
 	app.route("/", events);
 	app.route("/", instance);
+	app.route("/", timeline);
 	app.route("/", lifecycle);
 	app.route("/", runs);
 	app.onError(onError);

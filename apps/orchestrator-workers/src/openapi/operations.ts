@@ -209,6 +209,17 @@ export const OPERATIONS: OperationSpec[] = [
 		errors: [404],
 	},
 	{
+		method: "get",
+		path: "/{id}/timeline.svg",
+		operationId: "getRunTimeline",
+		tag: "runs",
+		summary: "A run's timeline",
+		description:
+			"The run's waterfall as a standalone SVG: a row per step, a bar per attempt (coloured by outcome; a retried attempt apart, with its backoff dashed), plan-approval waits, and a time axis. Live while the run runs.",
+		responses: { 200: text("image/svg+xml", "The waterfall.") },
+		errors: [404],
+	},
+	{
 		method: "delete",
 		path: "/{id}",
 		operationId: "cancelRun",
