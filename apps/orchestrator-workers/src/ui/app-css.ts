@@ -110,6 +110,8 @@ button:disabled { opacity: 0.6; cursor: progress; }
 	border-radius: 999px; border: 1px dashed var(--warn); color: var(--warn);
 }
 .demo-badge[hidden] { display: none; }
+.timeline { display: block; max-width: 100%; height: auto; border: 1px solid var(--border); border-radius: 6px; }
+.timeline[hidden] { display: none; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
 code { background: var(--code-bg); border-radius: 4px; padding: 0 0.25rem; }
 .status {

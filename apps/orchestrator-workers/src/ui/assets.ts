@@ -22,14 +22,15 @@ export const UI_PATHS = { page: "/ui", script: "/ui/app.js", styles: "/ui/app.cs
 
 /**
  * The page's policy: nothing from other origins, nothing inline, no framing. `img-src data:` is for the
- * empty favicon, which keeps browsers from asking the API for `/favicon.ico`.
+ * empty favicon, which keeps browsers from asking the API for `/favicon.ico`; `blob:` for the run's
+ * timeline, fetched with the API key and shown from a blob URL.
  */
 export const CONTENT_SECURITY_POLICY = [
 	"default-src 'none'",
 	"script-src 'self'",
 	"style-src 'self'",
 	"connect-src 'self'",
-	"img-src 'self' data:",
+	"img-src 'self' data: blob:",
 	"base-uri 'none'",
 	"form-action 'self'",
 	"frame-ancestors 'none'",

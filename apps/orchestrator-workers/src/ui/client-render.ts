@@ -26,7 +26,39 @@ function render() {
 	});
 	while (list.children.length > run.subtasks.length) list.lastChild.remove();
 	renderResult(run.result);
+	renderTimeline(run.id);
 	markCurrentRun();
+}
+
+/**
+ * The run's waterfall (GET /:id/timeline.svg), fetched with the API key (an <img> cannot send one) and
+ * shown from a blob URL. One fetch at a time; renders asked for meanwhile fold into one more.
+ */
+async function renderTimeline(runId) {
+	if (view.timelineBusy) {
+		view.timelineAgain = true;
+		return;
+	}
+	view.timelineBusy = true;
+	try {
+		const headers = apiKey() ? { authorization: "Bearer " + apiKey() } : {};
+		const res = await fetch("/" + runId + "/timeline.svg", { headers });
+		if (res.ok && view.run && view.run.id === runId) {
+			const img = $("timeline");
+			const previous = img.src;
+			img.src = URL.createObjectURL(await res.blob());
+			img.hidden = false;
+			if (previous.startsWith("blob:")) URL.revokeObjectURL(previous);
+		}
+	} catch (_error) {
+		// The timeline is a view of the status above, which says what matters; the next update retries.
+	} finally {
+		view.timelineBusy = false;
+		if (view.timelineAgain && view.run) {
+			view.timelineAgain = false;
+			renderTimeline(view.run.id);
+		}
+	}
 }
 
 /** "Tokens: 120 in, 40 out · 1 call unreported · about $0.0012". */

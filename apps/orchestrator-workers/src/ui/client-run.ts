@@ -36,6 +36,7 @@ async function openRun(id, focus) {
 	$("run-prompt").textContent = "";
 	$("run-usage").textContent = "";
 	$("run-demo").hidden = true;
+	$("timeline").hidden = true;
 	setStatus($("run-status"), "loading");
 	$("subtasks").replaceChildren();
 	$("plan-empty").hidden = false;

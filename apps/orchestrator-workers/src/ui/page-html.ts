@@ -103,6 +103,10 @@ export const PAGE_HTML = `<!doctype html>
 			<p id="plan-empty" class="hint">No plan yet: the planner is working on it.</p>
 			<ol id="subtasks" class="subtasks"></ol>
 		</section>
+		<section aria-labelledby="timeline-heading">
+			<h3 id="timeline-heading">Timeline</h3>
+			<img id="timeline" class="timeline" alt="The run's steps against time: a bar per attempt" hidden />
+		</section>
 		<section id="result" aria-labelledby="answer-heading" hidden>
 			<h3 id="answer-heading">Answer</h3>
 			<div id="answer" class="answer"></div>
