@@ -32,7 +32,7 @@ async function typeCheckAgainst(doc: OpenApi): Promise<string> {
 		JSON.stringify({ extends: "../../../tsconfig.base.json", compilerOptions: { types: ["node"] }, include: ["src"] }),
 	);
 	try {
-		await promisify(execFile)(process.execPath, [tsc, "-p", dir]);
+		await promisify(execFile)(process.execPath, [tsc, "-p", dir, "--pretty", "false"]);
 		return "";
 	} catch (error) {
 		return String((error as { stdout?: string }).stdout ?? error);

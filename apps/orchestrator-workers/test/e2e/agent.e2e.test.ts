@@ -97,7 +97,7 @@ async function untilActions(runId: string, iteration: number): Promise<void> {
 
 /** Kills the Chromium processes of the shared dev server: every browser session dies with them. */
 function killChromium(): void {
-	const browsers = chromiumBrowsersOf(Number(new URL(dev.url).port));
+	const browsers = chromiumBrowsersOf(inject("devPid"));
 	expect(browsers.length).toBeGreaterThan(0);
 	for (const pid of browsers) process.kill(pid, "SIGKILL");
 }
