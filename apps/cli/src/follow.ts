@@ -91,7 +91,7 @@ class PlainView implements View {
 		this.once("run", `${run.status}`, () => `${run.id} ${run.status}`);
 		for (const subtask of run.subtasks) {
 			const key = `${subtask.status}:${subtask.attempts}:${subtask.progress?.iteration ?? ""}`;
-			this.once(subtask.id, key, () => subtaskLine(subtask, Date.now()));
+			this.once(subtask.id, key, () => subtaskLine(subtask, Date.now(), null));
 		}
 	}
 

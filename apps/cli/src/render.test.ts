@@ -81,6 +81,12 @@ describe("subtaskLine", () => {
 		);
 	});
 
+	it("should mark a running subtask without a spinner in plain output", () => {
+		expect(plain(subtaskLine(subtask({ status: "running", attempts: 1, startedAt: at(0) }), T0, null))).toMatch(
+			/^» +a /,
+		);
+	});
+
 	it("should show an agentic subtask's step", () => {
 		const agent = subtask({
 			status: "running",

@@ -7,9 +7,10 @@ import pc from "picocolors";
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
-const SUBTASK_MARK: Record<SubtaskStatus["status"], (frame: number) => string> = {
+/** A subtask's mark; `frame` is the spinner's, or null in plain output (no animation there). */
+const SUBTASK_MARK: Record<SubtaskStatus["status"], (frame: number | null) => string> = {
 	pending: () => pc.dim("·"),
-	running: (frame) => pc.cyan(SPINNER[frame % SPINNER.length]!),
+	running: (frame) => pc.cyan(frame === null ? "»" : SPINNER[frame % SPINNER.length]!),
 	succeeded: () => pc.green("✓"),
 	failed: () => pc.red("✗"),
 	skipped: () => pc.yellow("-"),
@@ -28,7 +29,7 @@ export function subtaskElapsedMs(subtask: SubtaskStatus, now: number): number | 
 }
 
 /** One subtask's state in one line: mark, id, executor, state, attempts, elapsed, title. */
-export function subtaskLine(subtask: SubtaskStatus, now: number, frame = 0): string {
+export function subtaskLine(subtask: SubtaskStatus, now: number, frame: number | null = 0): string {
 	const elapsed = subtaskElapsedMs(subtask, now);
 	const attempts = subtask.attempts > 0 ? `attempt ${subtask.attempts}` : "";
 	const progress = subtask.progress ? `step ${subtask.progress.iteration}/${subtask.progress.maxIterations}` : "";
