@@ -1,5 +1,9 @@
+import { exports } from "cloudflare:workers";
+import { llmSubtask } from "@ow/schemas/testing";
 import { describe, expect, it } from "vitest";
 import { formatMs, tickStep, timelineSvg, type TimelineAttempt } from "../src/timeline/timeline-svg";
+import { runToEnd } from "./run-helpers";
+import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
 const T0 = 1_700_000_000_000;
 const attempt = (step: string, n: number, from: number, to: number | null, outcome: TimelineAttempt["outcome"]) => ({
@@ -62,5 +66,42 @@ describe("axis", () => {
 			"42 s",
 			"2 m 5 s",
 		]);
+	});
+});
+
+describe("GET /:id/timeline.svg", () => {
+	it("should draw every step attempt of a run, a retried one as two bars", async () => {
+		const s = await scenario([
+			{ match: CALL.plan, replies: [plan({ subtasks: [llmSubtask("a"), llmSubtask("b")] })] },
+			{ match: CALL.subtask("a"), replies: [failure(500), text("alpha")] },
+			{ match: CALL.subtask("b"), replies: [text("beta")] },
+			{ match: CALL.synthesise, replies: [synthesis({ answer: "done", references: [] })] },
+		]);
+		const { id } = await runToEnd({ prompt: s.prompt() });
+
+		const res = await exports.default.fetch(`http://orchestrator.test/${id}/timeline.svg`);
+
+		expect(res.status).toBe(200);
+		expect(res.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+		const svg = await res.text();
+		const labels = [...svg.matchAll(/class="label">([^<]+)</g)].map((m) => m[1]);
+		expect(labels).toEqual([
+			"plan",
+			expect.stringMatching(/^subtask:[ab]$/),
+			expect.stringMatching(/^subtask:[ab]$/),
+			"synthesise",
+		]);
+		expect(svg).toMatch(/subtask:a attempt 1: failed, retried, model-error \(\d+ ms\)/);
+		expect(svg).toMatch(/subtask:a attempt 2: succeeded/);
+		expect(svg).toContain(`${id} · complete`);
+	});
+
+	it("should answer 404 for a run that does not exist, and 405 for another method", async () => {
+		const missing = await exports.default.fetch("http://orchestrator.test/run_00000000000000000000/timeline.svg");
+		expect(missing.status).toBe(404);
+		const post = await exports.default.fetch("http://orchestrator.test/run_00000000000000000000/timeline.svg", {
+			method: "POST",
+		});
+		expect(post.status).toBe(405);
 	});
 });

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { llmSubtask } from "@ow/schemas/testing";
+import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import {
 	connectModelServer,
 	REPO_ROOT,
@@ -21,6 +21,7 @@ const PLANNER = "You are the planner";
 const SYNTHESISER = "You combine the results";
 const SCREENSHOT = path.join(REPO_ROOT, "test-artifacts", "ui-finished.png");
 const DEMO_SCREENSHOT = path.join(REPO_ROOT, "test-artifacts", "ui-demo.png");
+const TIMELINE_SCREENSHOT = path.join(REPO_ROOT, "test-artifacts", "ui-timeline.png");
 const subtask = (id: string) => `Your subtask: Subtask ${id}\n`;
 /**
  * Runs in the page before its own script: records every state a subtask card displays, as
@@ -192,6 +193,70 @@ describe("the web page", () => {
 		await approval.getByRole("button", { name: "Approve plan" }).click();
 		await run.getByText("Status: complete").waitFor();
 		expect(await approval.isVisible()).toBe(false);
+	});
+
+	it("should draw the run's timeline live: valid SVG naming every step, a retried attempt apart", async () => {
+		const site = await startStaticSite({ "/otters": "<title>Otters</title><p>Sea otters hold hands.</p>" });
+		try {
+			const id = `scn-${crypto.randomUUID()}`;
+			await models.defineScenario({
+				id,
+				rules: [
+					{
+						match: PLANNER,
+						replies: [
+							{
+								kind: "json",
+								value: { subtasks: [llmSubtask("alpha"), browserSubtask("otters", `${site.url}/otters`)] },
+							},
+						],
+					},
+					{
+						match: subtask("alpha"),
+						replies: [
+							{ kind: "error", status: 500, message: "scripted outage" },
+							{ kind: "text", text: "result alpha", delayMs: 500 },
+						],
+					},
+					{ match: "Answer only from the page content", replies: [{ kind: "text", text: "{{fenced}}" }] },
+					{ match: SYNTHESISER, replies: [{ kind: "json", value: { answer: "Both done.", references: [] } }] },
+				],
+			});
+			const { id: runId, run } = await startFromForm(`Read and retry. [${id}]`);
+			const timeline = run.getByRole("img", { name: "The run's steps against time: a bar per attempt" });
+			await timeline.waitFor(); // shown while the run runs, redrawn as it goes
+			await run.getByText("Status: complete").waitFor();
+
+			// The document itself: well-formed SVG (Chromium's own XML parser), a row per step.
+			const parsed = (await page.evaluate(`(async () => {
+				const text = await (await fetch(${JSON.stringify(`/${runId}/timeline.svg`)})).text();
+				const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+				return {
+					error: doc.querySelector("parsererror")?.textContent ?? null,
+					root: doc.documentElement.nodeName,
+					labels: [...doc.querySelectorAll("text.label")].map((t) => t.textContent),
+					bars: [...doc.querySelectorAll("rect > title")].map((t) => t.textContent),
+				};
+			})()`)) as { error: string | null; root: string; labels: string[]; bars: string[] };
+			expect(parsed.error).toBeNull();
+			expect(parsed.root).toBe("svg");
+			expect(parsed.labels.toSorted()).toEqual(
+				["plan", "subtask:alpha", "subtask:otters", "subtask:otters:page", "synthesise"].toSorted(),
+			);
+			expect(parsed.bars.filter((b) => b.startsWith("subtask:alpha "))).toEqual([
+				expect.stringMatching(/^subtask:alpha attempt 1: failed, retried, model-error/),
+				expect.stringMatching(/^subtask:alpha attempt 2: succeeded/),
+			]);
+			// The page shows the finished run's timeline (redrawn after the last step).
+			await expect
+				.poll(() => timeline.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+				.toBeGreaterThan(0);
+			mkdirSync(path.dirname(TIMELINE_SCREENSHOT), { recursive: true });
+			await timeline.screenshot({ path: TIMELINE_SCREENSHOT });
+			expect(readFileSync(TIMELINE_SCREENSHOT).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+		} finally {
+			await site.stop();
+		}
 	});
 
 	it("should cancel a running run, reopen it after a reload, and list every run", async () => {
