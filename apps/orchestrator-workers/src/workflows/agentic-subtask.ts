@@ -30,13 +30,13 @@ import {
 	type Usage,
 } from "@ow/schemas";
 import { RECORD_POLICY } from "../config";
-import { messageOf, OrchestratorError, type OrchestratorErrorCode } from "../errors";
+import { messageOf, OrchestratorError } from "../errors";
 import type { BrowserHarnessBinding } from "../harness";
 import { logEvent } from "../log";
 import type { RunGate } from "../registry/lifecycle";
 import { attemptStartedStatements, recordAgentStep, recordSubtaskOutcome } from "../registry/run-registry";
 import { generateStructured } from "./model-call";
-import { traceBrowserCall } from "./subtasks";
+import { callHarness, traceBrowserCall } from "./subtasks";
 import { now, STEP, type Run, type SubtaskSteps, type SubtaskStepResult } from "./run-context";
 import { stepConfig } from "./step-policy";
 import { truncateText } from "./truncate";
@@ -225,51 +225,17 @@ async function recordProgress(
 	}
 }
 
-const HARNESS_ERROR_CODES: Partial<Record<string, OrchestratorErrorCode>> = {
-	"url-refused": "url-refused",
-	"browser-unavailable": "browser-unavailable",
-	"session-lost": "session-lost",
-};
-
 /** Calls the harness and turns its answer into a result or a classified error. */
 function harnessCall(
 	task: Subtask,
 	spanName: string,
 	call: () => Promise<unknown>,
 ): Promise<Extract<AgentSessionResult, { ok: true }>> {
+	const url = task.url ?? "";
 	return traceBrowserCall(
 		spanName,
-		task.url ?? "",
-		() => sessionCall(task, call),
+		url,
+		() => callHarness(url, call, agentSessionResultSchema),
 		(result) => result.page,
 	);
-}
-
-async function sessionCall(
-	task: Subtask,
-	call: () => Promise<unknown>,
-): Promise<Extract<AgentSessionResult, { ok: true }>> {
-	let raw: unknown;
-	try {
-		raw = await call();
-	} catch (error) {
-		throw new OrchestratorError(
-			"browser-unavailable",
-			`The browser harness could not be reached through the BROWSER_HARNESS service binding: ${messageOf(error)}`,
-			{ recoverable: true, cause: error },
-		);
-	}
-	const parsed = agentSessionResultSchema.safeParse(raw);
-	if (!parsed.success) {
-		throw new OrchestratorError(
-			"browser-failed",
-			`The browser harness answered in an unexpected shape: ${parsed.error.message}`,
-		);
-	}
-	const result = parsed.data;
-	if (!result.ok) {
-		const code = HARNESS_ERROR_CODES[result.error.code] ?? "browser-failed";
-		throw new OrchestratorError(code, `${task.url}: ${result.error.message}`, { recoverable: result.error.retryable });
-	}
-	return result;
 }

@@ -11,6 +11,7 @@ import {
 	type Subtask,
 	type SubtaskOutput,
 } from "@ow/schemas";
+import type { z } from "zod";
 import type { BrowserHarnessBinding } from "../harness";
 import { messageOf, OrchestratorError, type OrchestratorErrorCode } from "../errors";
 import type { Models } from "../models";
@@ -60,6 +61,7 @@ export function textOf(
 const HARNESS_ERROR_CODES: Partial<Record<string, OrchestratorErrorCode>> = {
 	"url-refused": "url-refused",
 	"browser-unavailable": "browser-unavailable",
+	"session-lost": "session-lost",
 };
 
 /** Calls the harness and turns its answer into a page or a classified error, in a span of its own. */
@@ -98,9 +100,28 @@ export function traceBrowserCall<T>(
 }
 
 async function readPage(harness: BrowserHarnessBinding, request: BrowseRequest): Promise<BrowsedPage> {
+	const { page } = await callHarness(request.url, () => harness.browse(request), browseResultSchema);
+	if (page.blocked) {
+		throw new OrchestratorError(
+			"page-blocked",
+			`${page.finalUrl} is a ${page.blocked.kind} page, not content: ${page.blocked.reason}`,
+		);
+	}
+	return page;
+}
+
+/** What every harness RPC answers: a result, or an error the harness classified. */
+type HarnessAnswer = { ok: true } | { ok: false; error: { code: string; message: string; retryable: boolean } };
+
+/** Calls the harness about `url` and checks the answer against `schema`: its result, or a classified error. */
+export async function callHarness<R extends HarnessAnswer>(
+	url: string,
+	call: () => Promise<unknown>,
+	schema: z.ZodType<R>,
+): Promise<Extract<R, { ok: true }>> {
 	let raw: unknown;
 	try {
-		raw = await harness.browse(request);
+		raw = await call();
 	} catch (error) {
 		throw new OrchestratorError(
 			"browser-unavailable",
@@ -110,25 +131,17 @@ async function readPage(harness: BrowserHarnessBinding, request: BrowseRequest):
 			{ recoverable: true, cause: error },
 		);
 	}
-	const parsed = browseResultSchema.safeParse(raw);
+	const parsed = schema.safeParse(raw);
 	if (!parsed.success) {
 		throw new OrchestratorError(
 			"browser-failed",
 			`The browser harness answered in an unexpected shape: ${parsed.error.message}`,
 		);
 	}
-	const result = parsed.data;
+	const result: HarnessAnswer = parsed.data;
 	if (!result.ok) {
 		const code = HARNESS_ERROR_CODES[result.error.code] ?? "browser-failed";
-		throw new OrchestratorError(code, `${request.url}: ${result.error.message}`, {
-			recoverable: result.error.retryable,
-		});
+		throw new OrchestratorError(code, `${url}: ${result.error.message}`, { recoverable: result.error.retryable });
 	}
-	if (result.page.blocked) {
-		throw new OrchestratorError(
-			"page-blocked",
-			`${result.page.finalUrl} is a ${result.page.blocked.kind} page, not content: ${result.page.blocked.reason}`,
-		);
-	}
-	return result.page;
+	return parsed.data as Extract<R, { ok: true }>;
 }
