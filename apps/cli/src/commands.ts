@@ -12,6 +12,7 @@ import {
 import { askYesNo } from "./ask.ts";
 import { CliExit, EXIT } from "./exit.ts";
 import { followRun } from "./follow.ts";
+import { takeOverInterrupt } from "./interrupt.ts";
 import { finalReport, liveView, planLines } from "./render.ts";
 
 interface RunFlags {
@@ -25,6 +26,8 @@ interface RunFlags {
 }
 
 export async function runCommand(client: OwClient, prompt: string, flags: RunFlags): Promise<void> {
+	// Ctrl-C from here on offers to cancel the run (once it exists) instead of leaving it unseen.
+	takeOverInterrupt();
 	const options: NonNullable<RunRequest["options"]> = { allowBrowser: flags.browser };
 	if (flags.maxSubtasks !== undefined) options.maxSubtasks = flags.maxSubtasks;
 	if (flags.failFast) options.failurePolicy = "failFast";
@@ -94,19 +97,18 @@ async function follow(
 	id: string,
 	{ quiet, onApproval }: { quiet: boolean; onApproval?: (run: RunStatus) => Promise<void> },
 ): Promise<RunStatus> {
-	const controller = new AbortController();
+	const signal = takeOverInterrupt();
 	const interrupted = new Promise<never>((_, reject) => {
-		process.once("SIGINT", () => {
-			controller.abort();
-			reject(new CliExit(EXIT.interrupted, ""));
-		});
+		const stop = () => reject(new CliExit(EXIT.interrupted, ""));
+		if (signal.aborted) stop();
+		else signal.addEventListener("abort", stop, { once: true });
 	});
 	const following = followRun(client, id, {
 		// A terminal with no size (some pseudo-terminals) cannot be redrawn in place.
 		live: !quiet && process.stdout.isTTY === true && process.stdout.columns > 0,
 		print: quiet ? () => {} : (line) => console.log(line),
 		onApproval,
-		signal: controller.signal,
+		signal,
 	});
 	try {
 		return await Promise.race([following, interrupted]);
