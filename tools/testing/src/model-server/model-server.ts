@@ -148,6 +148,11 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 			else sendJson(res, 500, errorBody(`model server failed: ${String(error)}`, "server_error"));
 		});
 	});
+	// Longer than any client keeps an idle connection: when the server closed idle sockets first (Node's
+	// default is 5 s), a client reusing one as it closed got a reset, and the call failed before the
+	// server saw it. Under load that made model calls fail that no real server would have refused.
+	server.keepAliveTimeout = 120_000;
+	server.headersTimeout = 121_000;
 	server.on("connection", (socket) => {
 		sockets.add(socket);
 		socket.once("close", () => sockets.delete(socket));
