@@ -12,7 +12,7 @@ export const PRODUCT_CONFIGS = ["wrangler.jsonc", "apps/browser-harness/wrangler
 export function startProductStack(
 	modelBaseURL: string,
 	vars: Record<string, string> = {},
-	options: Pick<WranglerDevOptions, "persistTo" | "readyTimeoutMs"> = {},
+	options: Pick<WranglerDevOptions, "persistTo" | "readyTimeoutMs" | "testScheduled"> = {},
 ): Promise<WranglerDev> {
 	return startWranglerDev({
 		configs: PRODUCT_CONFIGS,
@@ -27,5 +27,6 @@ export function startProductStack(
 			...vars,
 		},
 		readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+		testScheduled: options.testScheduled,
 	});
 }

@@ -31,6 +31,8 @@ export interface WranglerDevOptions {
 	migrateD1?: string;
 	/** How long to wait for "Ready on"; wrangler's first start bundles both Workers. */
 	readyTimeoutMs?: number;
+	/** Serve `GET /__scheduled`, which runs the Worker's cron handler now (`wrangler dev --test-scheduled`). */
+	testScheduled?: boolean;
 }
 
 export interface WranglerDev {
@@ -85,6 +87,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(options.port ?? 0)];
 	args.push("--inspector-port", "0", "--persist-to", persistTo, "-e", env);
 	for (const config of options.configs) args.push("-c", config);
+	if (options.testScheduled) args.push("--test-scheduled");
 	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
 
 	// detached: wrangler gets its own process group, so stop() can end workerd and Chromium with it.
