@@ -1,9 +1,13 @@
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+// The config's `assets.directory` must exist, and the page tests read what it holds: build it first,
+// as wrangler's `build.command` does for `wrangler dev` and `wrangler deploy`.
+execFileSync(process.execPath, [path.join(import.meta.dirname, "web", "build.mjs")], { stdio: "inherit" });
 
 export default defineConfig({
 	plugins: [

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { UI_ASSETS } from "../src/ui/assets";
+import { runStateSchema } from "@ow/schemas";
 
 const request = (path: string, init?: RequestInit) => exports.default.fetch(`http://o.test${path}`, init);
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -18,7 +18,7 @@ describe("the web page", () => {
 		const html = await res.text();
 		expect(html).toMatch(/^<!doctype html>/);
 		expect(html).toContain('<script src="/ui/app.js" defer></script>');
-		expect(html).toContain('<link rel="stylesheet" href="/ui/app.css">');
+		expect(html).toMatch(/<link rel="stylesheet" href="\/ui\/app.css" ?\/?>/);
 		// Nothing inline, nothing from elsewhere: the policy above would block it.
 		expect(html).not.toMatch(/<script>|<style|\sstyle=|\son[a-z]+=/i);
 		expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
@@ -51,27 +51,49 @@ describe("the web page", () => {
 		});
 	}
 
-	it("should serve the script and the stylesheet with their content types", async () => {
+	it("should serve the bundled script and the stylesheet with their content types", async () => {
 		const js = await request("/ui/app.js");
 		expect(js.status).toBe(200);
-		expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+		expect(js.headers.get("content-type")).toMatch(/^text\/javascript\b/);
 		expect(js.headers.get("x-content-type-options")).toBe("nosniff");
+		expect(js.headers.get("cache-control")).toBe("no-cache");
 		const script = await js.text();
 		expect(script).toContain("new EventSource(");
-		expect(script).not.toContain("${"); // a template placeholder that leaked into the browser code
+		// One classic script, bundled: nothing left for the browser to import.
+		expect(script).not.toMatch(/^\s*(import|export)\b/m);
 		const css = await request("/ui/app.css");
 		expect(css.status).toBe(200);
-		expect(css.headers.get("content-type")).toBe("text/css; charset=utf-8");
+		expect(css.headers.get("content-type")).toMatch(/^text\/css\b/);
 		expect(await css.text()).toContain(":focus-visible");
 	});
 
-	it("should answer 304 to a request that holds the current ETag", async () => {
-		const first = await request("/ui/app.js");
-		const etag = first.headers.get("etag");
-		expect(etag).toBe(UI_ASSETS.script.etag);
-		const again = await request("/ui/app.js", { headers: { "if-none-match": etag! } });
+	it("should offer every run state in the runs list's filter", async () => {
+		const html = await (await request("/ui")).text();
+		const filter = /<select id="runs-status">([\s\S]*?)<\/select>/.exec(html)?.[1] ?? "";
+		const values = [...filter.matchAll(/<option value="([^"]*)">/g)].map((m) => m[1]);
+		expect(values).toEqual(["", ...runStateSchema.options]);
+	});
+
+	for (const path of ["/ui", "/ui/app.js", "/ui/app.css"]) {
+		it(`should answer 304 to a request for ${path} that holds the current ETag`, async () => {
+			const first = await request(path);
+			const etag = first.headers.get("etag");
+			expect(etag).toMatch(/^"[^"]+"$/);
+			const again = await request(path, { headers: { "if-none-match": etag! } });
+			expect(again.status).toBe(304);
+			expect(await again.text()).toBe("");
+			expect(again.headers.get("etag")).toBe(etag);
+		});
+	}
+
+	it("should serve the page to a browser at / with the page's ETag", async () => {
+		const page = await request("/ui");
+		const root = await request("/", { headers: { accept: BROWSER_ACCEPT } });
+		expect(root.headers.get("etag")).toBe(page.headers.get("etag"));
+		const again = await request("/", {
+			headers: { accept: BROWSER_ACCEPT, "if-none-match": page.headers.get("etag")! },
+		});
 		expect(again.status).toBe(304);
-		expect(await again.text()).toBe("");
 	});
 
 	it("should answer 405 to other methods on the page's paths", async () => {

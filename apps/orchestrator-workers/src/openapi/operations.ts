@@ -6,7 +6,7 @@
 import { deleteQuerySchema, restartQuerySchema } from "../routes/lifecycle";
 import { listQuerySchema } from "../routes/list";
 import { idempotencyKeySchema } from "../routes/runs";
-import { UI_PATHS } from "../ui/assets";
+import { UI_PATHS } from "../ui/paths";
 import { ref, toJsonSchema } from "./components";
 import type { OperationSpec, ResponseSpec } from "./operation-spec";
 

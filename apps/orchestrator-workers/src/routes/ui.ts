@@ -1,25 +1,24 @@
 /**
  * The web page: `GET /ui`, its script and stylesheet, and `GET /` for browsers (an Accept header that
  * prefers text/html). Every other `GET /` falls through to the API. Mount it before the runs sub-app.
+ *
+ * The files are Workers Static Assets built from `web/`. The Worker runs first for every request
+ * (`run_worker_first`), so the page's paths keep the API's rules (the API key, JSON errors for other
+ * methods) and hand GET to the `ASSETS` binding, which brings the content types, ETags with 304s, and
+ * the headers of `web/_headers`: the page's Content-Security-Policy and `no-cache`.
  */
 import { Hono, type Context } from "hono";
 import { accepts } from "hono/accepts";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed } from "../http/errors";
-import { CONTENT_SECURITY_POLICY, UI_ASSETS, UI_PATHS, type UiAsset } from "../ui/assets";
+import { UI_PATHS } from "../ui/paths";
 
-/** Answers with an asset, or 304 when the client's copy is current; `no-cache` makes it always ask. */
-function serve(c: Context<AppEnv>, asset: UiAsset, headers: Record<string, string> = {}) {
-	const common = {
-		"cache-control": "no-cache",
-		etag: asset.etag,
-		"x-content-type-options": "nosniff",
-		"referrer-policy": "no-referrer",
-		...headers,
-	};
-	const ifNoneMatch = c.req.header("if-none-match");
-	if (ifNoneMatch?.split(",").some((tag) => tag.trim() === asset.etag)) return c.body(null, 304, common);
-	return c.body(asset.body, 200, { "content-type": asset.contentType, ...common });
+/** The asset at `path`, answered for `c`'s request (its method and conditional headers). */
+async function asset(c: Context<AppEnv>, path: string): Promise<Response> {
+	const url = new URL(path, c.req.url);
+	const res = await c.env.ASSETS.fetch(new Request(url, { method: c.req.method, headers: c.req.raw.headers }));
+	// A fetched response's headers are immutable; middleware that runs after the route may add some.
+	return new Response(res.body, res);
 }
 
 /**
@@ -30,20 +29,19 @@ export const prefersHtml = (c: Context) =>
 	accepts(c, { header: "Accept", supports: ["application/json", "text/html"], default: "application/json" }) ===
 	"text/html";
 
-const servePage = (c: Context<AppEnv>, headers: Record<string, string> = {}) =>
-	serve(c, UI_ASSETS.page, { "content-security-policy": CONTENT_SECURITY_POLICY, ...headers });
-
 /** The web page's routes; mounted with `app.route("/", ui)` before `runs`, which owns `GET /` otherwise. */
 export const ui = new Hono<AppEnv>()
-	.get(UI_PATHS.page, (c) => servePage(c))
+	.get(UI_PATHS.page, (c) => asset(c, UI_PATHS.page))
 	.all(UI_PATHS.page, methodNotAllowed(["GET"]))
-	.get(UI_PATHS.script, (c) => serve(c, UI_ASSETS.script))
+	.get(UI_PATHS.script, (c) => asset(c, UI_PATHS.script))
 	.all(UI_PATHS.script, methodNotAllowed(["GET"]))
-	.get(UI_PATHS.styles, (c) => serve(c, UI_ASSETS.styles))
+	.get(UI_PATHS.styles, (c) => asset(c, UI_PATHS.styles))
 	.all(UI_PATHS.styles, methodNotAllowed(["GET"]))
 	.get("/", async (c, next) => {
 		// The answer depends on Accept, for the page and the API's answer alike.
 		c.header("vary", "Accept");
-		if (prefersHtml(c)) return servePage(c);
-		await next();
+		if (!prefersHtml(c)) return next();
+		const page = await asset(c, UI_PATHS.page);
+		page.headers.set("vary", "Accept");
+		return page;
 	});

@@ -1,0 +1,71 @@
+/** One subtask's card: built once per subtask and updated in place, so focus and scrolling survive updates. */
+import { h, setStatus, urlLink } from "./dom";
+import type { ViewSubtask } from "./run-events";
+
+interface CardParts {
+	card: HTMLElement;
+	title: HTMLElement;
+	status: HTMLElement;
+	attempts: HTMLElement;
+	where: HTMLElement;
+	output: HTMLElement;
+	error: HTMLElement;
+}
+
+/** The open run's cards by subtask id. */
+const cards = new Map<string, CardParts>();
+
+/** Forgets the cards of the previous run. */
+export const clearCards = (): void => cards.clear();
+
+function buildCard(task: ViewSubtask): CardParts {
+	const headingId = `subtask-${task.id}-title`;
+	const parts = {
+		title: h("h4", { id: headingId }),
+		status: h("span", { className: "status" }),
+		attempts: h("dd"),
+		where: h("dd"),
+		output: h("pre", { tabindex: "0", "aria-label": `Output of subtask ${task.id}`, hidden: true }),
+		error: h("p", { className: "subtask-error", hidden: true }),
+	};
+	const cardAttrs = { id: `subtask-${task.id}`, className: "card", tabindex: "-1", "aria-labelledby": headingId };
+	const card = h("article", cardAttrs, [
+		parts.title,
+		h("dl", {}, [
+			h("dt", { text: "Id" }),
+			h("dd", {}, [h("code", { text: task.id })]),
+			h("dt", { text: "Executor" }),
+			parts.where,
+			h("dt", { text: "State" }),
+			h("dd", {}, [parts.status]),
+			h("dt", { text: "Attempts" }),
+			parts.attempts,
+		]),
+		parts.error,
+		parts.output,
+	]);
+	h("li", {}, [card]);
+	return { card, ...parts };
+}
+
+/** The card of `task`, current; its list item is the card's parent. */
+export function renderCard(task: ViewSubtask): HTMLElement {
+	let parts = cards.get(task.id);
+	if (!parts) {
+		parts = buildCard(task);
+		cards.set(task.id, parts);
+	}
+	parts.title.textContent = task.title;
+	parts.where.replaceChildren(task.executor, task.url ? " · " : "", task.url ? urlLink(task.url) : "");
+	setStatus(parts.status, task.status);
+	parts.card.className = `card card-${task.status}`;
+	parts.attempts.textContent = String(task.attempts || 0);
+	const error = task.error || (task.status === "running" ? task.retryError : null);
+	parts.error.hidden = !error;
+	parts.error.textContent = error
+		? `${task.status === "running" ? "Last attempt failed, retrying: " : "Error: "}${error.message}`
+		: "";
+	parts.output.hidden = !task.output;
+	parts.output.textContent = task.output || "";
+	return parts.card;
+}
