@@ -50,7 +50,8 @@ function writeIfChanged(file, contents) {
 	}
 	if (current !== null && Buffer.compare(current, Buffer.from(contents)) === 0) return false;
 	mkdirSync(path.dirname(file), { recursive: true });
-	const temporary = `${file}.${process.pid}.tmp`;
+	// Beside the assets directory, not in it: a watching `wrangler dev` never sees the half-written file.
+	const temporary = path.join(ASSETS_DIR, "..", `.web-${process.pid}-${path.basename(file)}.tmp`);
 	writeFileSync(temporary, contents);
 	renameSync(temporary, file);
 	return true;
