@@ -24,6 +24,14 @@ describe("the web page", () => {
 		expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
 	});
 
+	it("should answer HEAD /ui with the page's headers and no body", async () => {
+		const res = await request("/ui", { method: "HEAD" });
+		expect(res.status).toBe(200);
+		expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+		expect(res.headers.get("etag")).toBeTruthy();
+		expect(await res.text()).toBe("");
+	});
+
 	it("should label every form control", async () => {
 		const html = await (await request("/ui")).text();
 		const ids = [...html.matchAll(/<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"/g)].map((m) => m[1]);

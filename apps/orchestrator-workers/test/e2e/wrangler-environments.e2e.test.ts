@@ -44,6 +44,15 @@ describe.each(ENVIRONMENTS)("the %s environment", (env) => {
 		expect(orchestrator.vars.MODEL_PROVIDER).toBe(env === "development" ? "openai-compatible" : "workers-ai");
 	});
 
+	it("should serve the web page's built assets through the Worker", () => {
+		// Assets and the build are inherited by every environment; the Worker runs first (src/routes/ui.ts).
+		expect(orchestrator.assets).toMatchObject({ binding: "ASSETS", run_worker_first: true });
+		expect(path.resolve(REPO_ROOT, orchestrator.assets?.directory ?? "")).toBe(
+			path.join(REPO_ROOT, "apps/orchestrator-workers/dist/web"),
+		);
+		expect(orchestrator.build.command).toContain("@ow/orchestrator-workers/web/build.mjs");
+	});
+
 	it("should give the harness its browser, pool and artifact bindings", () => {
 		expect(harness.browser).toEqual({ binding: "BROWSER" });
 		expect(harness.durable_objects.bindings).toEqual([{ name: "SESSION_POOL", class_name: "SessionPool" }]);
