@@ -48,6 +48,13 @@ const isRunState = (value: unknown): value is RunState => RUN_STATES.some((state
 
 const SUBTASK_RANK: Record<SubtaskState, number> = { pending: 0, running: 1, succeeded: 2, failed: 2, skipped: 2 };
 
+/** The state each finishing event gives its subtask. */
+const FINISHED = {
+	"subtask.succeeded": "succeeded",
+	"subtask.failed": "failed",
+	"subtask.skipped": "skipped",
+} as const satisfies Partial<Record<ProgressEvent["type"], SubtaskState>>;
+
 /** Moves a subtask on, never back: replayed or late events cannot undo a newer state. */
 function advance(task: ViewSubtask, status: SubtaskState): void {
 	if (SUBTASK_RANK[status] >= SUBTASK_RANK[task.status]) task.status = status;
@@ -143,7 +150,7 @@ export function applyEvent(
 			const id = text(data, "id");
 			if (id === undefined) return null;
 			const task = subtaskOf(run, id);
-			const status = event.type.slice("subtask.".length) as "succeeded" | "failed" | "skipped";
+			const status = FINISHED[event.type];
 			advance(task, status);
 			task.attempts = Math.max(task.attempts, count(data, "attempts"));
 			const error = errorInfo(data.error);
