@@ -105,6 +105,8 @@ button:disabled { opacity: 0.6; cursor: progress; }
 .prompt { white-space: pre-wrap; margin: 0.25rem 0; }
 .run-meta { margin: 0.5rem 0; }
 #run-usage { color: var(--muted); margin-left: 1rem; }
+.provenance { color: var(--muted); font-size: 0.85rem; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+.provenance .label { border: 1px solid var(--border); border-radius: 0.6rem; padding: 0 0.45rem; color: var(--text); }
 .demo-badge {
 	display: inline-block; margin-left: 1rem; padding: 0 0.5rem; font-size: 0.85rem; font-weight: 600;
 	border-radius: 999px; border: 1px dashed var(--warn); color: var(--warn);

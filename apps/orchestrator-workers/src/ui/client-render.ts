@@ -14,6 +14,7 @@ function render() {
 	$("run-usage").textContent = usage && usage.calls > 0 ? usageText(usage, run.cost) : "";
 	// The demo model (picked by nx dev when no model is set up) must never pass for a real one.
 	$("run-demo").hidden = !(run.models && run.models.provider === "demo");
+	$("run-provenance").replaceChildren(...provenanceNodes(run));
 	$("cancel-run").hidden = isTerminal(run.status);
 	$("approval").hidden = run.status !== "waiting" || view.decided;
 	if (run.error) showError($("run-failure"), "The run failed: " + run.error.message + " (" + run.error.code + ")");
@@ -28,6 +29,16 @@ function render() {
 	renderResult(run.result);
 	renderTimeline(run.id);
 	markCurrentRun();
+}
+
+/** The caller's labels as chips, then what ran the run: deployment version, prompt version, models. */
+function provenanceNodes(run) {
+	const labels = Object.entries(run.labels || {}).sort(([a], [b]) => (a < b ? -1 : 1));
+	const models = run.models ? run.models.big + " / " + run.models.small : "";
+	return [
+		...labels.map(([key, value]) => h("span", { className: "label", title: "label " + key, text: key + "=" + value })),
+		h("span", { text: "deployment " + (run.deploymentVersion || "?") + " · prompts " + run.promptVersion + " · " + models }),
+	];
 }
 
 /**

@@ -34,6 +34,7 @@ async function openRun(id, focus) {
 	$("run").hidden = false;
 	$("run-id").textContent = id;
 	$("run-prompt").textContent = "";
+	$("run-provenance").replaceChildren();
 	$("run-usage").textContent = "";
 	$("run-demo").hidden = true;
 	$("timeline").hidden = true;

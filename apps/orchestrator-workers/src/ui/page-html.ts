@@ -81,6 +81,7 @@ export const PAGE_HTML = `<!doctype html>
 		<p class="run-meta">Status: <span id="run-status" class="status"></span><span id="run-usage"></span><span
 			id="run-demo" class="demo-badge" title="No model is configured: a built-in demo model wrote these answers from the prompt and the pages read"
 			hidden>demo model: scripted answers</span></p>
+		<p id="run-provenance" class="run-meta provenance"></p>
 		<div class="actions">
 			<button id="cancel-run" type="button" class="danger" hidden>Cancel run</button>
 		</div>
