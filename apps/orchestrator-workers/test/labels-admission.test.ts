@@ -3,10 +3,12 @@
  * what registering runs stores, the `GET /runs?label=` filter, the switch's routes, its 503, its gauge,
  * and retention deleting labels with their run.
  */
+import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { apiErrorSchema } from "@ow/schemas";
 import { afterEach, describe, expect, it } from "vitest";
 import { deploymentVersion } from "../src/deployment-version";
+import { createApp } from "../src/http/app";
 import { admissionState, isAdmissionOpen, setAdmission } from "../src/registry/admission-switch";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { recordRunFinished } from "../src/registry/run-registry";
@@ -167,6 +169,21 @@ describe("the admission switch", () => {
 		const reopened = await post("/admission", { open: true });
 		expect(await reopened.json()).toMatchObject({ open: true, reason: null });
 		expect(await (await get("/metrics")).text()).toMatch(/^orchestrator_admission_open 1$/m);
+	});
+
+	it("should be behind the API key, reading and setting alike", async () => {
+		const withKey = (init: RequestInit = {}) =>
+			createApp().request(
+				"http://orchestrator.test/admission",
+				init,
+				{ ...env, API_KEY: "k3y" },
+				createExecutionContext(),
+			);
+		expect((await withKey()).status).toBe(401);
+		const close = { method: "POST", headers: { "content-type": "application/json" }, body: '{"open":false}' };
+		expect((await withKey(close)).status).toBe(401);
+		expect(await isAdmissionOpen(env.DB)).toBe(true);
+		expect((await withKey({ headers: { authorization: "Bearer k3y" } })).status).toBe(200);
 	});
 
 	it("should refuse a malformed switch with a 400, and other methods with a 405", async () => {
