@@ -13,7 +13,7 @@ import { askYesNo } from "./ask.ts";
 import { CliExit, EXIT } from "./exit.ts";
 import { followRun } from "./follow.ts";
 import { takeOverInterrupt } from "./interrupt.ts";
-import { finalReport, liveView, planLines } from "./render.ts";
+import { finalReport, labelsText, liveView, planLines, provenanceLines } from "./render.ts";
 
 interface RunFlags {
 	maxSubtasks?: number;
@@ -22,6 +22,8 @@ interface RunFlags {
 	screenshots?: boolean;
 	approve?: boolean;
 	idempotencyKey?: string;
+	/** `key=value` pairs from repeated `--label`, already split. */
+	label?: Record<string, string>;
 	json?: boolean;
 }
 
@@ -33,6 +35,7 @@ export async function runCommand(client: OwClient, prompt: string, flags: RunFla
 	if (flags.failFast) options.failurePolicy = "failFast";
 	if (flags.screenshots) options.screenshots = true;
 	if (flags.approve) options.approvePlan = true;
+	if (flags.label) options.labels = flags.label;
 	const accepted = unwrap(await client.startRun({ prompt, options }, { idempotencyKey: flags.idempotencyKey }));
 	if (!flags.json) console.error(`run ${accepted.id} started: ${client.baseUrl}/${accepted.id}`);
 	const run = await follow(client, accepted.id, {
@@ -57,17 +60,24 @@ export async function statusCommand(client: OwClient, id: string, flags: { json?
 	if (flags.json) console.log(JSON.stringify(run, null, 2));
 	else
 		console.log(
-			TERMINAL_STATES.includes(run.status)
-				? `${liveView(run, Date.now())}${finalReport(run)}`
-				: liveView(run, Date.now()),
+			[
+				liveView(run, Date.now()),
+				...provenanceLines(run),
+				...(TERMINAL_STATES.includes(run.status) ? [finalReport(run)] : []),
+			].join("\n"),
 		);
 }
 
 export async function listCommand(
 	client: OwClient,
-	flags: { status?: string; limit: number; json?: boolean },
+	flags: { status?: string; label?: Record<string, string>; limit: number; json?: boolean },
 ): Promise<void> {
-	const query = { limit: flags.limit, ...(flags.status ? { status: flags.status as RunState } : {}) };
+	const label = Object.entries(flags.label ?? {}).map(([k, v]) => `${k}:${v}`);
+	const query = {
+		limit: flags.limit,
+		...(flags.status ? { status: flags.status as RunState } : {}),
+		...(label.length > 0 ? { label } : {}),
+	};
 	const list = unwrap(await client.listRuns(query));
 	if (flags.json) {
 		console.log(JSON.stringify(list, null, 2));
@@ -75,10 +85,44 @@ export async function listCommand(
 	}
 	for (const run of list.runs) {
 		console.log(
-			`${run.id}  ${run.status.padEnd(10)}  ${run.createdAt}  ${run.prompt.replace(/\s+/g, " ").slice(0, 60)}`,
+			[
+				run.id,
+				run.status.padEnd(10),
+				run.createdAt,
+				run.prompt.replace(/\s+/g, " ").slice(0, 60),
+				...(Object.keys(run.labels).length > 0 ? [labelsText(run.labels)] : []),
+			].join("  "),
 		);
 	}
 	console.error(`${list.runs.length} of ${list.total} runs${list.nextCursor ? " (more with a larger --limit)" : ""}`);
+}
+
+/** `ow admission [open|close]`: shows the admission switch, or sets it. */
+export async function admissionCommand(
+	client: OwClient,
+	action: string | undefined,
+	flags: { reason?: string; retryAfter?: number; json?: boolean },
+): Promise<void> {
+	if (action !== undefined && action !== "open" && action !== "close")
+		throw new CliExit(EXIT.usage, `error: ow admission takes "open" or "close", not "${action}"`);
+	const state = unwrap(
+		action === undefined
+			? await client.getAdmission()
+			: await client.setAdmission(
+					action === "open"
+						? { open: true }
+						: {
+								open: false,
+								...(flags.reason ? { reason: flags.reason } : {}),
+								...(flags.retryAfter ? { retryAfterSeconds: flags.retryAfter } : {}),
+							},
+				),
+	);
+	if (flags.json) console.log(JSON.stringify(state, null, 2));
+	else
+		console.log(
+			state.open ? "admission open: new runs are taken" : `admission closed: ${state.reason ?? "no reason given"}`,
+		);
 }
 
 export async function restartCommand(client: OwClient, id: string, from?: string): Promise<void> {

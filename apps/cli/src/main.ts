@@ -6,7 +6,15 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { createOwClient, OwApiError, type OwClient } from "@ow/client";
 import { CliExit, EXIT } from "./exit.ts";
-import { approveCommand, listCommand, restartCommand, runCommand, statusCommand, watchCommand } from "./commands.ts";
+import {
+	admissionCommand,
+	approveCommand,
+	listCommand,
+	restartCommand,
+	runCommand,
+	statusCommand,
+	watchCommand,
+} from "./commands.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:8787";
 
@@ -14,6 +22,13 @@ const positiveInt = (value: string) => {
 	const n = Number(value);
 	if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("a whole number of 1 or more");
 	return n;
+};
+
+/** Collects repeated `--label key=value` into one object; the server checks keys and values (400). */
+const collectLabel = (value: string, labels: Record<string, string> = {}) => {
+	const at = value.indexOf("=");
+	if (at < 1) throw new InvalidArgumentError("a label is key=value, e.g. team=search");
+	return { ...labels, [value.slice(0, at)]: value.slice(at + 1) };
 };
 
 const program = new Command("ow")
@@ -38,6 +53,7 @@ program
 	.option("--screenshots", "keep a screenshot of each page read")
 	.option("--approve", "show the plan and ask before running it")
 	.option("--idempotency-key <key>", "makes a retried command start one run")
+	.option("--label <key=value>", "a label of your own for the run (repeatable)", collectLabel)
 	.option("--json", "print only the final status, as JSON")
 	.action((prompt: string, options) => runCommand(client(), prompt, options));
 
@@ -59,9 +75,19 @@ program
 	.command("list")
 	.description("list runs, newest first")
 	.option("--status <state>", "only runs in this state")
+	.option("--label <key=value>", "only runs with this label (repeatable: all of them)", collectLabel)
 	.option("--limit <n>", "how many", positiveInt, 20)
 	.option("--json", "print the list as JSON")
 	.action((options) => listCommand(client(), options));
+
+program
+	.command("admission")
+	.description("show whether new runs are taken; `open` or `close` sets it (running runs go on)")
+	.argument("[action]", "open | close")
+	.option("--reason <text>", "why it is closed, shown to refused clients")
+	.option("--retry-after <seconds>", "the Retry-After of refused runs", positiveInt)
+	.option("--json", "print the switch as JSON")
+	.action((action: string | undefined, options) => admissionCommand(client(), action, options));
 
 program
 	.command("cancel")

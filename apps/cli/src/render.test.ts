@@ -1,7 +1,7 @@
 import type { RunStatus, SubtaskStatus } from "@ow/client";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { finalReport, liveView, planLines, subtaskLine, usageLine } from "./render";
+import { finalReport, labelsText, liveView, planLines, provenanceLines, subtaskLine, usageLine } from "./render";
 
 const T0 = Date.parse("2026-11-29T10:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -38,6 +38,8 @@ function run(over: Partial<RunStatus>): RunStatus {
 		createdAt: at(0),
 		updatedAt: at(0),
 		promptVersion: "1",
+		deploymentVersion: "dev",
+		labels: {},
 		models: { provider: "openai-compatible", big: "big", small: "small" },
 		options: {
 			allowBrowser: true,
@@ -164,5 +166,28 @@ describe("usageLine and planLines", () => {
 		).map(plain);
 
 		expect(lines).toEqual(["  a  browser https://a.test/  Read A", "  b  llm  Compare (after a)"]);
+	});
+});
+
+describe("provenanceLines", () => {
+	it("should list the labels in key order, then the deployment, prompt version and models", () => {
+		const lines = provenanceLines(run({ labels: { team: "search", env: "prod" }, deploymentVersion: "a1b2" })).map(
+			plain,
+		);
+
+		expect(lines).toEqual([
+			"labels: env=prod team=search",
+			"deployment a1b2 · prompts 1 · openai-compatible big / small",
+		]);
+	});
+
+	it("should leave out the labels line for a run without labels", () => {
+		expect(provenanceLines(run({})).map(plain)).toEqual(["deployment dev · prompts 1 · openai-compatible big / small"]);
+	});
+});
+
+describe("labelsText", () => {
+	it("should write labels as key=value pairs, the form ow run --label takes", () => {
+		expect(labelsText({ b: "2", a: "x=y" })).toBe("a=x=y b=2");
 	});
 });

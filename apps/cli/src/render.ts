@@ -86,6 +86,23 @@ export function usageLine(run: RunStatus): string {
 	return `Usage: ${tokens}${cost === null || cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`;
 }
 
+/** Labels as `key=value` pairs (the form `ow run --label` takes), in key order. */
+export function labelsText(labels: Record<string, string>): string {
+	return Object.entries(labels)
+		.toSorted(([a], [b]) => a.localeCompare(b))
+		.map(([k, v]) => `${k}=${v}`)
+		.join(" ");
+}
+
+/** What ran the run and what the caller tagged it with: labels, deployment, prompt version, models. */
+export function provenanceLines(run: RunStatus): string[] {
+	const { provider, big, small } = run.models;
+	return [
+		...(Object.keys(run.labels).length > 0 ? [`labels: ${labelsText(run.labels)}`] : []),
+		pc.dim(`deployment ${run.deploymentVersion} · prompts ${run.promptVersion} · ${provider} ${big} / ${small}`),
+	];
+}
+
 /** The plan, for approval: one line per subtask with its executor, URL and dependencies. */
 export function planLines(run: RunStatus): string[] {
 	return (run.plan?.subtasks ?? []).map((s) => {

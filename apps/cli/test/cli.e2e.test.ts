@@ -76,6 +76,41 @@ describe("ow", () => {
 		expect(refused.stderr).toMatch(/400 invalid-request/);
 	});
 
+	it("should label a run, show its labels and deployment in ow status, and list it by its labels", async () => {
+		const suite = crypto.randomUUID();
+		const args = ["--label", `suite=${suite}`, "--label", "team=search", "--label", "env=prod"];
+		const ran = await runOw(["--url", dev.url, "run", scenario(1), ...args, "--json"]);
+		expect(ran.code).toBe(0);
+		const run = JSON.parse(ran.stdout) as RunStatus;
+		expect(run.labels).toEqual({ suite, team: "search", env: "prod" });
+
+		const status = await runOw(["--url", dev.url, "status", run.id]);
+		expect(stripVTControlCharacters(status.stdout)).toContain(`labels: env=prod suite=${suite} team=search`);
+		expect(stripVTControlCharacters(status.stdout)).toContain("deployment dev");
+
+		const listed = await runOw(["--url", dev.url, "list", "--label", `suite=${suite}`, "--label", "env=prod"]);
+		expect(listed.stdout).toContain(run.id);
+		const none = await runOw(["--url", dev.url, "list", "--label", `suite=${suite}`, "--label", "env=dev", "--json"]);
+		expect((JSON.parse(none.stdout) as { total: number }).total).toBe(0);
+
+		const badLabel = await runOw(["--url", dev.url, "run", "x", "--label", "no-equals-sign"]);
+		expect(badLabel.code).toBe(2);
+	});
+
+	it("should close admission so ow run is refused with the reason, and open it again", async () => {
+		try {
+			const closed = await runOw(["--url", dev.url, "admission", "close", "--reason", "upgrading the database"]);
+			expect(closed.stdout).toContain("admission closed: upgrading the database");
+			const refused = await runOw(["--url", dev.url, "run", scenario(1)]);
+			expect(refused.code).toBe(2);
+			expect(refused.stderr).toMatch(/503 admission-closed: .*upgrading the database/);
+		} finally {
+			const opened = await runOw(["--url", dev.url, "admission", "open"]);
+			expect(opened.stdout).toContain("admission open");
+		}
+		expect((await runOw(["--url", dev.url, "run", scenario(1), "--json"])).code).toBe(0);
+	});
+
 	it("should exit 1 when the run errors", async () => {
 		const id = `scn-${crypto.randomUUID()}`;
 		models.defineScenario({

@@ -39,6 +39,7 @@ export type OrchestratorErrorCode =
 	| "conflict" // 409: the transition is impossible in the run's state, or an idempotency key was reused
 	| "too-many-runs" // 429: MAX_ACTIVE_RUNS runs are in flight
 	| "request-in-progress" // 409: another request with the same Idempotency-Key is still starting its run
+	| "admission-closed" // 503: POST /admission closed admission; no new run starts until it reopens
 	| "run-not-started" // 503: the Workflow engine did not create the run's instance; nothing was started
 	| "not-supported" // 501: the platform does not offer this here (e.g. restart from a step locally)
 	| "internal"; // a bug: anything not classified above
@@ -51,6 +52,7 @@ const HTTP_STATUS: Partial<Record<OrchestratorErrorCode, number>> = {
 	conflict: 409,
 	"too-many-runs": 429,
 	"request-in-progress": 409,
+	"admission-closed": 503,
 	"run-not-started": 503,
 	"not-supported": 501,
 	"browser-unavailable": 503,

@@ -28,6 +28,8 @@ function run(fields: Partial<ViewRun> = {}): ViewRun {
 		createdAt: "2026-01-01T00:00:00.000Z",
 		updatedAt: "2026-01-01T00:00:00.000Z",
 		promptVersion: "v",
+		deploymentVersion: "dev",
+		labels: {},
 		models: { provider: "openai-compatible", big: "b", small: "s" },
 		options: {
 			maxSubtasks: 8,

@@ -7,6 +7,8 @@ import createClient from "openapi-fetch";
 import { settle, type Result } from "./errors.ts";
 import type { paths } from "./generated/api.ts";
 import type {
+	AdmissionRequest,
+	AdmissionState,
 	ApprovalAnswer,
 	BatchAccepted,
 	BatchRequest,
@@ -93,6 +95,16 @@ export function createOwClient({ baseUrl, apiKey, fetch: fetchImpl = globalThis.
 
 		approvePlan(id: string, answer: PlanApproval): Promise<Result<ApprovalAnswer>> {
 			return settle(api.POST("/{id}/approve", { ...byId(id), body: answer }));
+		},
+
+		/** Whether the deployment takes new runs now. */
+		getAdmission(): Promise<Result<AdmissionState>> {
+			return settle(api.GET("/admission"));
+		},
+
+		/** Closes admission (`open: false`: new runs get a 503) or reopens it. */
+		setAdmission(body: AdmissionRequest): Promise<Result<AdmissionState>> {
+			return settle(api.POST("/admission", { body }));
 		},
 
 		/** Follows the run's events live, resuming after a dropped connection; ends with the run. */

@@ -23,6 +23,8 @@ export type ProgressEvent = Schemas["ProgressEvent"];
 export type ProgressEventType = ProgressEvent["type"];
 /** The body of every error the API answers: `{error: {code, message, details?}}`. */
 export type ApiErrorBody = Schemas["ApiError"];
+export type AdmissionState = Schemas["AdmissionState"];
+export type AdmissionRequest = Schemas["AdmissionRequest"];
 export type ListRunsQuery = NonNullable<operations["listRuns"]["parameters"]["query"]>;
 export type RestartFrom = NonNullable<NonNullable<operations["restartRun"]["parameters"]["query"]>["from"]>;
 

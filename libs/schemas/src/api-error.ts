@@ -12,3 +12,9 @@ export const apiErrorSchema = z.object({
 	error: errorInfoSchema.extend({ details: z.unknown().optional() }),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/**
+ * The code of the 503 a new run gets while admission is closed (`POST /admission {open: false}`):
+ * nothing is wrong with the request, so a client waits `Retry-After` and sends it again.
+ */
+export const ADMISSION_CLOSED = "admission-closed";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import * as admission from "./admission";
 import * as apiError from "./api-error";
 import * as browserAgent from "./browser-agent";
 import * as browserAgentLoop from "./browser-agent-loop";
@@ -50,6 +51,10 @@ const EXPECTED_EXPORTS = [
 	"SUBTASKS_CEILING",
 	"failurePolicySchema",
 	"runOptionsSchema",
+	"runLabelsSchema",
+	"admissionRequestSchema",
+	"admissionStateSchema",
+	"ADMISSION_CLOSED",
 	"runRequestSchema",
 	"resolvedRunOptionsSchema",
 	"runStateSchema",
@@ -71,6 +76,7 @@ const EXPECTED_EXPORTS = [
 ];
 
 const MODULES = {
+	admission,
 	"api-error": apiError,
 	"browser-agent": browserAgent,
 	"browser-agent-loop": browserAgentLoop,

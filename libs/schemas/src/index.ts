@@ -2,6 +2,7 @@
  * @ow/schemas: the zod schemas of the product and the types derived from them. One source of truth
  * for HTTP bodies, model outputs, Workflow params and the browser harness's RPC.
  */
+export * from "./admission";
 export * from "./api-error";
 export * from "./browser-agent";
 export * from "./browser-agent-loop";

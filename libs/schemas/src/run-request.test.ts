@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { resolvedRunOptionsSchema, runOptionsSchema, runRequestSchema, SUBTASKS_CEILING } from "./run-request";
+import {
+	resolvedRunOptionsSchema,
+	runLabelsSchema,
+	runOptionsSchema,
+	runRequestSchema,
+	SUBTASKS_CEILING,
+} from "./run-request";
 
 describe("runRequestSchema", () => {
 	it("should accept a body with only a prompt", () => {
@@ -84,5 +90,31 @@ describe("runOptionsSchema", () => {
 describe("resolvedRunOptionsSchema", () => {
 	it("should require every option", () => {
 		expect(resolvedRunOptionsSchema.safeParse({ maxSubtasks: 4 }).success).toBe(false);
+	});
+});
+
+describe("runLabelsSchema", () => {
+	it("should accept up to 16 labels with valid keys and values up to 256 characters", () => {
+		const labels = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k.${i}_x-y`, "v".repeat(256)]));
+		expect(runLabelsSchema.parse(labels)).toEqual(labels);
+		expect(runOptionsSchema.parse({ labels: { team: "search" } })).toEqual({ labels: { team: "search" } });
+	});
+
+	it.each([
+		["an upper-case key", { Team: "x" }, "Team"],
+		["a key with a colon", { "a:b": "x" }, "a:b"],
+		["an empty key", { "": "x" }, 'label key ""'],
+		["a key of 64 characters", { ["k".repeat(64)]: "x" }, "k".repeat(64)],
+		["a value of 257 characters", { team: "x".repeat(257) }, 'label "team" has a value of 257 characters'],
+		["a control character in a value", { team: "a\u001bb" }, 'label "team" must not contain control characters'],
+		["17 labels", Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])), "at most 16 labels"],
+	])("should refuse %s, naming it", (_name, labels, named) => {
+		const result = runLabelsSchema.safeParse(labels);
+		expect(result.success).toBe(false);
+		expect(result.error?.issues.map((i) => i.message).join("; ")).toContain(named);
+	});
+
+	it("should refuse a value that is not a string", () => {
+		expect(runLabelsSchema.safeParse({ team: 7 }).error?.issues[0]?.path).toEqual(["team"]);
 	});
 });

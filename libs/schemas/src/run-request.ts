@@ -10,6 +10,47 @@ export const failurePolicySchema = z
 export type FailurePolicy = z.infer<typeof failurePolicySchema>;
 
 /**
+ * Control characters (C0, DEL and C1) other than tab, line feed and carriage return. A prompt is text
+ * for a model and a person: NUL, escape sequences and the like carry no meaning there, and they would
+ * travel on into logs, terminals and the web page.
+ */
+const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
+
+/** Most labels one run may carry. */
+export const MAX_LABELS = 16;
+/** Label keys: short, lower-case, and free of `:` and `=`, so `key:value` and `key=value` split unambiguously. */
+export const LABEL_KEY = /^[a-z0-9_.-]{1,63}$/;
+/** Longest label value, in characters. */
+export const MAX_LABEL_VALUE = 256;
+
+/**
+ * The caller's own `key: value` metadata on a run (team, environment, ticket …): kept with the run,
+ * shown in its status and filterable in `GET /runs?label=key:value`. An error names the bad key.
+ */
+export const runLabelsSchema = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
+	const keys = Object.keys(labels);
+	if (keys.length > MAX_LABELS)
+		ctx.addIssue({ code: "custom", message: `at most ${MAX_LABELS} labels; got ${keys.length}` });
+	for (const key of keys) {
+		if (!LABEL_KEY.test(key))
+			ctx.addIssue({
+				code: "custom",
+				path: [key],
+				message: `label key "${key.slice(0, 80)}" must be 1 to 63 characters of a-z, 0-9, "_", "." or "-"`,
+			});
+		else if (labels[key]!.length > MAX_LABEL_VALUE)
+			ctx.addIssue({
+				code: "custom",
+				path: [key],
+				message: `label "${key}" has a value of ${labels[key]!.length} characters; at most ${MAX_LABEL_VALUE}`,
+			});
+		else if (CONTROL_CHARACTER.test(labels[key]!))
+			ctx.addIssue({ code: "custom", path: [key], message: `label "${key}" must not contain control characters` });
+	}
+});
+export type RunLabels = z.infer<typeof runLabelsSchema>;
+
+/**
  * Options a caller may set per run. Bounds are checked, never silently clamped: a value out of range
  * is a 400. The deployment's own `MAX_SUBTASKS` is checked by the route on top of this ceiling.
  */
@@ -28,16 +69,11 @@ export const runOptionsSchema = z
 			.min(1)
 			.max(7 * 24 * 60)
 			.optional(),
+		/** The caller's own metadata; see runLabelsSchema. */
+		labels: runLabelsSchema.optional(),
 	})
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
-
-/**
- * Control characters (C0, DEL and C1) other than tab, line feed and carriage return. A prompt is text
- * for a model and a person: NUL, escape sequences and the like carry no meaning there, and they would
- * travel on into logs, terminals and the web page.
- */
-const CONTROL_CHARACTER = /[^\P{Cc}\t\n\r]/u;
 
 /** Body of `POST /`. The prompt's length limit (`MAX_PROMPT_CHARS`) is a 413, so the route checks it. */
 export const runRequestSchema = z

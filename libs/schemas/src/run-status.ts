@@ -4,7 +4,7 @@ import { referenceSchema } from "./synthesis";
 import { runUsageSchema, usageSchema } from "./usage";
 import { errorInfoSchema } from "./api-error";
 import { agentStepSchema } from "./browser-agent";
-import { resolvedRunOptionsSchema } from "./run-request";
+import { resolvedRunOptionsSchema, runLabelsSchema } from "./run-request";
 
 /** A run's lifecycle status; the same names as Workflows' instance status. */
 export const runStateSchema = z.enum(["queued", "running", "waiting", "paused", "complete", "errored", "terminated"]);
@@ -59,6 +59,10 @@ export const runStatusSchema = z.object({
 	createdAt: z.string(),
 	updatedAt: z.string(),
 	promptVersion: z.string(),
+	/** The Worker version that took the run (Workers version metadata), or "dev" where none is bound. */
+	deploymentVersion: z.string(),
+	/** The caller's labels (`options.labels`); empty when it gave none. */
+	labels: runLabelsSchema,
 	models: z.object({ provider: z.string(), big: z.string(), small: z.string() }),
 	options: resolvedRunOptionsSchema,
 	plan: z

@@ -2,6 +2,7 @@
  * The HTTP API: one sub-app per resource, one error handler.
  */
 import { Hono } from "hono";
+import { admission } from "../routes/admission";
 import { browser } from "../routes/browser";
 import { docs } from "../routes/docs";
 import { events } from "../routes/events";
@@ -34,6 +35,7 @@ export function createApp() {
 	app.all("/health", methodNotAllowed(["GET"]));
 	// Fixed paths before `/:id`: Hono tries routes in the order they are added.
 	app.route("/", metrics);
+	app.route("/", admission);
 	app.route("/", docs);
 	app.route("/", ui); // the web page; GET / only for browsers, so it comes before the API's `/`
 	app.route("/runs", list);

@@ -1,7 +1,8 @@
 /**
- * One scrape of `GET /metrics`: the registry's families and the browser pool's, rendered in the
+ * One scrape of `GET /metrics`: the registry's families, the admission switch and the browser pool's, rendered in the
  * Prometheus text format.
  */
+import { admissionFamilies } from "./admission-metrics";
 import { renderExposition } from "./exposition";
 import { poolFamilies } from "./pool-metrics";
 import { registryFamilies } from "./registry-metrics";
@@ -9,10 +10,11 @@ import { traceFamilies } from "./trace-metrics";
 
 /** The exposition text of every metric family, computed now. */
 export async function scrapeMetrics(env: Env): Promise<string> {
-	const [registry, traces, pool] = await Promise.all([
+	const [registry, traces, admission, pool] = await Promise.all([
 		registryFamilies(env.DB),
 		traceFamilies(env.DB),
+		admissionFamilies(env.DB),
 		poolFamilies(env),
 	]);
-	return renderExposition([...registry, ...traces, ...pool]);
+	return renderExposition([...registry, ...traces, ...admission, ...pool]);
 }

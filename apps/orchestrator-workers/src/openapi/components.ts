@@ -6,6 +6,8 @@
  * - Response bodies convert with `io: "output"` (what the API answers).
  */
 import {
+	admissionRequestSchema,
+	admissionStateSchema,
 	apiErrorSchema,
 	planApprovalSchema,
 	poolScaleRequestSchema,
@@ -36,6 +38,7 @@ const REQUEST_BODIES = {
 	BatchRequest: batchSchema,
 	PlanApproval: planApprovalSchema,
 	PoolScaleRequest: poolScaleRequestSchema,
+	AdmissionRequest: admissionRequestSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies, by component name. */
@@ -51,6 +54,7 @@ const RESPONSE_BODIES = {
 	ProgressEvent: progressEventSchema,
 	PoolStats: poolStatsSchema,
 	Health: healthSchema,
+	AdmissionState: admissionStateSchema,
 	ApiError: apiErrorSchema,
 } satisfies Record<string, z.ZodType>;
 

@@ -52,7 +52,7 @@ const TAGS: OpenApiDocument["tags"] = [
 	{ name: "lifecycle", description: "Cancel, pause, resume, restart, approve the plan." },
 	{ name: "events", description: "Live progress." },
 	{ name: "browser", description: "The browser harness: session pool and stored screenshots." },
-	{ name: "operations", description: "Liveness, metrics, this document." },
+	{ name: "operations", description: "Liveness, metrics, the admission switch, this document." },
 	{ name: "pages", description: "Web pages; they hold no data and need no key." },
 ];
 

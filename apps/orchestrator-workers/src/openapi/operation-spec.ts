@@ -79,7 +79,7 @@ export const ERROR_RESPONSES: Record<ErrorStatus | 401 | 415 | 431 | 500, Respon
 	501: { description: "Not available on this platform.", body: "ApiError" },
 	503: {
 		description:
-			"The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any).",
+			"The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After).",
 		body: "ApiError",
 		headers: retryAfter,
 	},

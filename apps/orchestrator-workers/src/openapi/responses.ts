@@ -3,7 +3,7 @@
  * `POST /`, `POST /batch`, `GET /runs`, `GET /health`, restart and approval. They exist to be
  * documented; test/openapi.test.ts parses real answers with them so they cannot drift.
  */
-import { errorInfoSchema, runStateSchema, runStatusSchema } from "@ow/schemas";
+import { errorInfoSchema, runLabelsSchema, runStateSchema, runStatusSchema } from "@ow/schemas";
 import { z } from "zod";
 
 /** Where a run is read and followed. */
@@ -26,6 +26,8 @@ export const runListSchema = z.object({
 			prompt: z.string(),
 			createdAt: z.string(),
 			updatedAt: z.string(),
+			/** The run's labels (`options.labels`). */
+			labels: runLabelsSchema,
 			error: errorInfoSchema.nullable(),
 			links: runLinksSchema,
 		}),

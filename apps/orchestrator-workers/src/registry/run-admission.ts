@@ -1,11 +1,13 @@
 /**
- * Registering new runs under MAX_ACTIVE_RUNS. Counting the runs in flight and inserting the new ones
- * happen in one D1 batch, which D1 runs as one transaction with no other statement in between: however
- * many requests arrive at once, no more than the limit are ever admitted (a count followed by an
- * insert, in two round trips, let simultaneous requests all pass).
+ * Registering new runs under MAX_ACTIVE_RUNS and the admission switch. Counting the runs in flight,
+ * reading the switch and inserting the new ones happen in one D1 batch, which D1 runs as one
+ * transaction with no other statement in between: however many requests arrive at once, no more than
+ * the limit are ever admitted (a count followed by an insert, in two round trips, let simultaneous
+ * requests all pass), and none once the switch is closed.
  */
-import type { ResolvedRunOptions } from "@ow/schemas";
+import type { AdmissionState, ResolvedRunOptions, RunLabels } from "@ow/schemas";
 import type { ModelIds } from "../models";
+import { admissionOf, admissionStatement, type AdmissionRow } from "./admission-switch";
 import { appendEvent } from "./event-log";
 
 /** Run states that count against MAX_ACTIVE_RUNS. */
@@ -18,29 +20,43 @@ export interface NewRun {
 	promptVersion: string;
 	models: ModelIds;
 	createdAt: string;
+	/** The caller's labels; none when left out. */
+	labels?: RunLabels;
+	/** The Worker version registering the run; "dev" when left out. */
+	deploymentVersion?: string;
 }
 
+/** What registering runs found: whether they were admitted, and the switch as it was then. */
+export interface AdmissionResult {
+	admitted: boolean;
+	/** Closed (`open: false`) is why runs were refused; open and refused means MAX_ACTIVE_RUNS. */
+	admission: AdmissionState;
+}
+
+/** No row, or a row saying open: the switch lets runs in. */
+const ADMISSION_OPEN = "NOT EXISTS (SELECT 1 FROM admission WHERE id = 1 AND open = 0)";
+
 /**
- * Registers `runs` (status `queued`, with their first event) before their Workflow instances are
- * created, all or none: only if the runs in flight plus these stay within `maxActive`. Returns whether
- * they were registered.
+ * Registers `runs` (status `queued`, with their labels and first event) before their Workflow
+ * instances are created, all or none: only if admission is open and the runs in flight plus these
+ * stay within `maxActive`. Returns whether they were registered and the switch's state.
  *
- * The first run's insert carries the count; every other insert only follows it (the first run's row
- * exists), so a batch that does not fit inserts nothing.
+ * The first run's insert carries both checks; every other insert (and the labels) only follows it
+ * (the first run's row exists), so a batch that does not fit inserts nothing.
  */
 export async function insertRuns(
 	db: D1Database,
 	runs: NewRun[],
 	maxActive = Number.MAX_SAFE_INTEGER,
-): Promise<boolean> {
+): Promise<AdmissionResult> {
 	const [first] = runs;
-	if (!first) return true;
+	if (!first) return { admitted: true, admission: admissionOf(null) };
 	const statements = runs.flatMap((run, i) => [
 		db
 			.prepare(
-				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at)
-				 SELECT ?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8
-				 WHERE ${i === 0 ? `(SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?9 <= ?10` : "EXISTS (SELECT 1 FROM runs WHERE id = ?9)"}`,
+				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at, deployment_version)
+				 SELECT ?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9
+				 WHERE ${i === 0 ? `${ADMISSION_OPEN} AND (SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?10 <= ?11` : "EXISTS (SELECT 1 FROM runs WHERE id = ?10)"}`,
 			)
 			.bind(
 				run.id,
@@ -51,6 +67,7 @@ export async function insertRuns(
 				run.models.big,
 				run.models.small,
 				run.createdAt,
+				run.deploymentVersion ?? "dev",
 				...(i === 0 ? [runs.length, maxActive] : [first.id]),
 			),
 		appendEvent(db, {
@@ -61,8 +78,26 @@ export async function insertRuns(
 			at: run.createdAt,
 		}),
 	]);
-	const [admitted] = await db.batch(statements);
-	return (admitted?.meta.changes ?? 0) > 0;
+	const labels = runs.flatMap((run) => Object.entries(run.labels ?? {}).map(([k, v]) => ({ r: run.id, k, v })));
+	// One statement for every label of the batch (a batch of 100 runs with 16 labels each stays one
+	// query), inserted only when the first run was admitted.
+	if (labels.length > 0) {
+		statements.push(
+			db
+				.prepare(
+					`INSERT INTO run_labels (run_id, key, value)
+					 SELECT json_extract(l.value, '$.r'), json_extract(l.value, '$.k'), json_extract(l.value, '$.v')
+					 FROM json_each(?1) AS l WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?2)`,
+				)
+				.bind(JSON.stringify(labels), first.id),
+		);
+	}
+	statements.push(admissionStatement(db));
+	const results = await db.batch(statements);
+	return {
+		admitted: (results[0]?.meta.changes ?? 0) > 0,
+		admission: admissionOf((results.at(-1)?.results as AdmissionRow[] | undefined)?.[0]),
+	};
 }
 
 /**
@@ -75,6 +110,11 @@ export async function forgetRuns(db: D1Database, ids: string[]): Promise<void> {
 			db
 				.prepare(
 					"DELETE FROM events WHERE run_id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'queued')",
+				)
+				.bind(id, id),
+			db
+				.prepare(
+					"DELETE FROM run_labels WHERE run_id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'queued')",
 				)
 				.bind(id, id),
 			db.prepare("DELETE FROM runs WHERE id = ? AND status = 'queued'").bind(id),

@@ -10,6 +10,7 @@ interface RunRow {
 	prompt: string;
 	options: string;
 	prompt_version: string;
+	deployment_version: string;
 	provider: string;
 	big_model: string;
 	small_model: string;
@@ -48,14 +49,20 @@ interface SubtaskRow {
 	run_id: string;
 }
 
+interface LabelRow {
+	key: string;
+	value: string;
+}
+
 const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
 /** The run's status, or null when there is no such run. */
 export async function readRunStatus(db: D1Database, id: string): Promise<RunStatus | null> {
-	const [runs, subtasks, ledger] = await db.batch([
+	const [runs, subtasks, ledger, labels] = await db.batch([
 		db.prepare("SELECT * FROM runs WHERE id = ?").bind(id),
 		db.prepare("SELECT * FROM subtasks WHERE run_id = ? ORDER BY position").bind(id),
 		usageRowsStatement(db, id),
+		db.prepare("SELECT key, value FROM run_labels WHERE run_id = ? ORDER BY key").bind(id),
 	]);
 	const run = (runs?.results as RunRow[] | undefined)?.[0];
 	if (!run) return null;
@@ -67,6 +74,8 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 		createdAt: run.created_at,
 		updatedAt: run.updated_at,
 		promptVersion: run.prompt_version,
+		deploymentVersion: run.deployment_version,
+		labels: Object.fromEntries(((labels?.results ?? []) as LabelRow[]).map((l) => [l.key, l.value])),
 		models: { provider: run.provider, big: run.big_model, small: run.small_model },
 		options: JSON.parse(run.options),
 		plan: plan && {

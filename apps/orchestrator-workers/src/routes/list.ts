@@ -1,18 +1,38 @@
 /**
- * `GET /runs?status=&limit=&cursor=`: runs from the registry, newest first, with cursor pagination
- * and the total that matches the filter.
+ * `GET /runs?status=&label=&limit=&cursor=`: runs from the registry, newest first, with cursor
+ * pagination and the total that matches the filter. `label=key:value` (repeatable, AND) keeps runs
+ * carrying every such label, each an indexed lookup in `run_labels`.
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { runStateSchema } from "@ow/schemas";
+import { LABEL_KEY, MAX_LABEL_VALUE, MAX_LABELS, runStateSchema } from "@ow/schemas";
 import { z } from "zod";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
 
+/** One `label=key:value` filter; the key cannot hold ":", so the first ":" splits it from the value. */
+const labelFilterSchema = z.string().transform((text, ctx) => {
+	const at = text.indexOf(":");
+	const key = at < 0 ? text : text.slice(0, at);
+	const value = at < 0 ? "" : text.slice(at + 1);
+	if (at < 0 || !LABEL_KEY.test(key) || value.length > MAX_LABEL_VALUE) {
+		ctx.addIssue({
+			code: "custom",
+			message: `label "${text.slice(0, 80)}" must be key:value, with a key of 1 to 63 characters of a-z, 0-9, "_", "." or "-" and a value of at most ${MAX_LABEL_VALUE} characters`,
+		});
+		return z.NEVER;
+	}
+	return { key, value };
+});
+
 export const listQuerySchema = z
 	.object({
 		status: runStateSchema.optional(),
+		label: z
+			.union([labelFilterSchema.transform((l) => [l]), z.array(labelFilterSchema).max(MAX_LABELS)])
+			.optional()
+			.describe("key:value; repeat for runs carrying every label"),
 		limit: z.coerce.number().int().min(1).max(100).default(20),
 		cursor: z.string().max(200).optional(),
 	})
@@ -26,6 +46,8 @@ interface RunRow {
 	updated_at: string;
 	error_code: string | null;
 	error_message: string | null;
+	/** JSON object of the run's labels. */
+	labels: string;
 }
 
 /** A cursor names the last run of a page: its creation time and id (ids break ties). */
@@ -42,15 +64,20 @@ function decodeCursor(cursor: string): [string, string] {
 
 export const list = new Hono<AppEnv>()
 	.get("/", zValidator("query", listQuerySchema, validationHook), async (c) => {
-		const { status, limit, cursor } = c.req.valid("query");
-		const filter = status ? "status = ?" : "1 = 1";
-		const filterArgs = status ? [status] : [];
+		const { status, label = [], limit, cursor } = c.req.valid("query");
+		const filters = [
+			...(status ? ["status = ?"] : []),
+			...label.map(() => "id IN (SELECT run_id FROM run_labels WHERE key = ? AND value = ?)"),
+		];
+		const filter = filters.length > 0 ? filters.join(" AND ") : "1 = 1";
+		const filterArgs = [...(status ? [status] : []), ...label.flatMap((l) => [l.key, l.value])];
 		const after = cursor ? decodeCursor(cursor) : null;
 		const page = after ? `AND (created_at < ? OR (created_at = ? AND id < ?))` : "";
 		const pageArgs = after ? [after[0], after[0], after[1]] : [];
 		const [rows, total] = await c.env.DB.batch([
 			c.env.DB.prepare(
-				`SELECT id, status, substr(prompt, 1, 200) AS prompt, created_at, updated_at, error_code, error_message FROM runs
+				`SELECT id, status, substr(prompt, 1, 200) AS prompt, created_at, updated_at, error_code, error_message,
+				 (SELECT json_group_object(key, value) FROM run_labels WHERE run_id = runs.id) AS labels FROM runs
 				 WHERE ${filter} ${page} ORDER BY created_at DESC, id DESC LIMIT ?`,
 			).bind(...filterArgs, ...pageArgs, limit + 1),
 			c.env.DB.prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${filter}`).bind(...filterArgs),
@@ -64,6 +91,7 @@ export const list = new Hono<AppEnv>()
 				prompt: r.prompt,
 				createdAt: r.created_at,
 				updatedAt: r.updated_at,
+				labels: JSON.parse(r.labels) as Record<string, string>,
 				error: r.error_code ? { code: r.error_code, message: r.error_message ?? "" } : null,
 				links: { self: `/${r.id}`, events: `/${r.id}/events` },
 			})),

@@ -1,7 +1,7 @@
 /**
  * Deleting finished runs: the sweep deletes those older than RUN_RETENTION_DAYS, and
  * `DELETE /:id?purge=true` one at once. A run goes with everything stored for it: its screenshots
- * in the harness's R2 bucket, its Workflow instance, its events and subtasks, and its row. What it
+ * in the harness's R2 bucket, its Workflow instance, its events, subtasks and labels, and its row. What it
  * counted in /metrics stays (metric_totals), so counters never go down.
  */
 import { messageOf } from "../errors";
@@ -55,6 +55,7 @@ export async function purgeRuns(env: Env, runs: readonly EndedRun[]): Promise<st
 		db.prepare(`DELETE FROM subtasks WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM step_usage WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM step_attempts WHERE run_id IN (${ended})`).bind(...ready),
+		db.prepare(`DELETE FROM run_labels WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM runs WHERE id IN (${ended}) RETURNING id`).bind(...ready),
 	]);
 	return ((results.at(-1)?.results ?? []) as { id: string }[]).map((r) => r.id);

@@ -4,8 +4,15 @@
  * could not be created never started: it is removed again and the request answered 503.
  */
 import { PROMPT_VERSION } from "@ow/prompts";
-import type { ResolvedRunOptions, RunRequest } from "@ow/schemas";
+import {
+	ADMISSION_CLOSED,
+	type AdmissionState,
+	type ResolvedRunOptions,
+	type RunLabels,
+	type RunRequest,
+} from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
+import { deploymentVersion } from "../deployment-version";
 import { messageOf, OrchestratorError } from "../errors";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
@@ -16,11 +23,14 @@ export interface AcceptedRun {
 	id: string;
 	prompt: string;
 	options: ResolvedRunOptions;
+	/** The caller's labels, kept with the run (not passed to the Workflow, which has no use for them). */
+	labels: RunLabels;
 }
 
 /** Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options. */
 export function acceptRequest(config: OrchestratorConfig, body: RunRequest, where = ""): Omit<AcceptedRun, "id"> {
 	const { prompt, options = {} } = body;
+	const { labels = {} } = options;
 	if (prompt.length > config.maxPromptChars) {
 		throw new OrchestratorError(
 			"prompt-too-large",
@@ -38,6 +48,7 @@ export function acceptRequest(config: OrchestratorConfig, body: RunRequest, wher
 	}
 	return {
 		prompt,
+		labels,
 		options: {
 			maxSubtasks: options.maxSubtasks ?? config.maxSubtasks,
 			failurePolicy: options.failurePolicy ?? "bestEffort",
@@ -65,8 +76,17 @@ export async function startRuns(env: Env, config: OrchestratorConfig, runs: Acce
 	}
 	const createdAt = new Date().toISOString();
 	const models = modelIds(env);
-	const registered = runs.map((r) => ({ ...r, promptVersion: PROMPT_VERSION, models, createdAt }));
-	if (!(await insertRuns(env.DB, registered, config.maxActiveRuns))) {
+	const version = deploymentVersion(env);
+	const registered = runs.map((r) => ({
+		...r,
+		promptVersion: PROMPT_VERSION,
+		models,
+		createdAt,
+		deploymentVersion: version,
+	}));
+	const { admitted, admission } = await insertRuns(env.DB, registered, config.maxActiveRuns);
+	if (!admission.open) throw admissionClosed(admission);
+	if (!admitted) {
 		throw new OrchestratorError(
 			"too-many-runs",
 			`${runs.length === 1 ? "Another run" : `${runs.length} more runs`} would exceed the limit of ${config.maxActiveRuns} runs in flight (MAX_ACTIVE_RUNS); try again when some have finished.`,
@@ -93,6 +113,18 @@ export async function startRuns(env: Env, config: OrchestratorConfig, runs: Acce
 			{ retryAfterSeconds: 1, cause: error },
 		);
 	}
+}
+
+/** The 503 of a run refused while admission is closed: the operator's reason and when to come back. */
+export function admissionClosed(admission: AdmissionState): OrchestratorError {
+	return new OrchestratorError(
+		ADMISSION_CLOSED,
+		`This deployment is not taking new runs now${admission.reason ? `: ${admission.reason}` : ""}. Runs already started go on; try again later.`,
+		{
+			retryAfterSeconds: admission.retryAfterSeconds,
+			details: { reason: admission.reason, since: admission.updatedAt },
+		},
+	);
 }
 
 /**

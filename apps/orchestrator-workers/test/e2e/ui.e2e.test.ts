@@ -304,6 +304,29 @@ describe("the web page", () => {
 	});
 });
 
+describe("a labelled run on the web page", () => {
+	it("should show the run's labels and the deployment, prompt version and models that ran it", async () => {
+		const scenario = await defineScenario({ planReply: { kind: "hang" } });
+		const res = await fetch(`${dev.url}/`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt: `Labelled. [${scenario}]`, options: { labels: { team: "search", env: "prod" } } }),
+		});
+		const { id } = (await res.json()) as { id: string };
+		try {
+			await page.goto(`${dev.url}/ui#${id}`);
+			const provenance = page.getByRole("region", { name: `Run ${id}` }).locator("#run-provenance");
+			await provenance.getByText("env=prod").waitFor();
+			const chips = await provenance.locator(".label").allTextContents();
+			expect(chips).toEqual(["env=prod", "team=search"]);
+			expect(await provenance.textContent()).toMatch(/deployment dev · prompts \S+ · big \/ small$/);
+		} finally {
+			await fetch(`${dev.url}/${id}`, { method: "DELETE" });
+		}
+		expect(pageErrors).toEqual([]);
+	});
+});
+
 describe("the web page on the demo model", () => {
 	const PAGE_TEXT = "Sea otters hold hands while they sleep.";
 	let demo: WranglerDev;

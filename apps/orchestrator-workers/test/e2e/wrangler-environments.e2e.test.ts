@@ -53,6 +53,12 @@ describe.each(ENVIRONMENTS)("the %s environment", (env) => {
 		expect(orchestrator.build.command).toContain("@ow/orchestrator-workers/web/build.mjs");
 	});
 
+	it("should bind version metadata only where Cloudflare names real versions", () => {
+		// Under wrangler dev the binding yields a new random id on every start; runs there record "dev".
+		const deployed = env === "staging" || env === "production";
+		expect(orchestrator.version_metadata).toEqual(deployed ? { binding: "CF_VERSION_METADATA" } : undefined);
+	});
+
 	it("should give the harness its browser, pool and artifact bindings", () => {
 		expect(harness.browser).toEqual({ binding: "BROWSER" });
 		expect(harness.durable_objects.bindings).toEqual([{ name: "SESSION_POOL", class_name: "SessionPool" }]);

@@ -206,6 +206,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The admission switch
+         * @description Whether new runs are admitted, and why not while closed.
+         */
+        get: operations["getAdmission"];
+        put?: never;
+        /**
+         * Open or close admission
+         * @description `{open: false, reason?, retryAfterSeconds?}` stops new runs (`POST /`, `POST /batch`, schedules): they get a 503 `admission-closed` with Retry-After and the reason. Runs already started, and delayed runs, go on. `{open: true}` reopens. Kept in D1, so it holds across restarts.
+         */
+        post: operations["setAdmission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/batch": {
         parameters: {
             query?: never;
@@ -377,7 +401,7 @@ export interface paths {
         };
         /**
          * List runs
-         * @description Newest first, with cursor pagination and the total that matches the filter.
+         * @description Newest first, with cursor pagination and the total that matches the filter. `label=key:value`, repeated, keeps the runs carrying every one of those labels.
          */
         get: operations["listRuns"];
         put?: never;
@@ -446,6 +470,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdmissionRequest: {
+            open: boolean;
+            reason?: string;
+            retryAfterSeconds?: number;
+        };
+        AdmissionState: {
+            open: boolean;
+            reason: string | null;
+            retryAfterSeconds: number;
+            updatedAt: string | null;
+        };
         ApiError: {
             error: {
                 code: string;
@@ -465,11 +500,15 @@ export interface components {
                 total: number | null;
             } | null;
             createdAt: string;
+            deploymentVersion: string;
             error: {
                 code: string;
                 message: string;
             } | null;
             id: string;
+            labels: {
+                [key: string]: string;
+            };
             links: {
                 events: string;
                 self: string;
@@ -652,6 +691,9 @@ export interface components {
                      * @enum {string}
                      */
                     failurePolicy?: "bestEffort" | "failFast";
+                    labels?: {
+                        [key: string]: string;
+                    };
                     maxSubtasks?: number;
                     screenshots?: boolean;
                 };
@@ -733,11 +775,15 @@ export interface components {
                 total: number | null;
             } | null;
             createdAt: string;
+            deploymentVersion: string;
             error: {
                 code: string;
                 message: string;
             } | null;
             id: string;
+            labels: {
+                [key: string]: string;
+            };
             links: {
                 events: string;
                 self: string;
@@ -930,6 +976,9 @@ export interface components {
                     message: string;
                 } | null;
                 id: string;
+                labels: {
+                    [key: string]: string;
+                };
                 links: {
                     events: string;
                     self: string;
@@ -951,6 +1000,9 @@ export interface components {
                  * @enum {string}
                  */
                 failurePolicy?: "bestEffort" | "failFast";
+                labels?: {
+                    [key: string]: string;
+                };
                 maxSubtasks?: number;
                 screenshots?: boolean;
             };
@@ -966,11 +1018,15 @@ export interface components {
                 total: number | null;
             } | null;
             createdAt: string;
+            deploymentVersion: string;
             error: {
                 code: string;
                 message: string;
             } | null;
             id: string;
+            labels: {
+                [key: string]: string;
+            };
             links: {
                 events: string;
                 self: string;
@@ -1301,7 +1357,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1456,7 +1512,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1624,7 +1680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -2087,6 +2143,126 @@ export interface operations {
             };
         };
     };
+    getAdmission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The switch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdmissionState"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    setAdmission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdmissionRequest"];
+            };
+        };
+        responses: {
+            /** @description The switch as set. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdmissionState"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not declared JSON (send Content-Type: application/json). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     startRuns: {
         parameters: {
             query?: never;
@@ -2176,7 +2352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -2486,7 +2662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -2568,7 +2744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any). */
+            /** @description The browser harness did not answer; or the Workflow engine did not create the run (`run-not-started`: no run exists, retry, with the same Idempotency-Key if any); or admission is closed (`admission-closed`, `POST /admission`: the reason is in the message and `error.details.reason`; retry after Retry-After). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -2585,6 +2761,8 @@ export interface operations {
         parameters: {
             query?: {
                 cursor?: string;
+                /** @description key:value; repeat for runs carrying every label */
+                label?: string | string[];
                 limit?: number;
                 status?: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
             };
