@@ -17,7 +17,7 @@ import {
 	recordSubtaskOutcome,
 } from "../src/registry/run-registry";
 import { readEvents } from "../src/registry/event-log";
-import { newRunId } from "../src/routes/run-id";
+import { newRunId } from "../src/runs/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
 
 /** What a subtask step writes when an attempt begins. */

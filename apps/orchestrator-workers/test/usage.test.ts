@@ -12,7 +12,7 @@ import { recordRestart } from "../src/registry/lifecycle";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { readRunStatus } from "../src/registry/run-view";
 import { recordAttemptUsage } from "../src/registry/usage-ledger";
-import { newRunId } from "../src/routes/run-id";
+import { newRunId } from "../src/runs/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
 import { keepPageText, PAGE_TEXT_INLINE_BYTES, pageTextOf } from "../src/workflows/browser-subtask";
 import { STEP } from "../src/workflows/run-context";

@@ -7,9 +7,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { OrchestratorError } from "../errors";
-import { prefersHtml } from "../routes/ui";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { errorResponse } from "./errors";
+import { prefersHtml } from "./prefers-html";
 
 /** The only path that also takes the key as `?access_token=`: browsers' EventSource and WebSocket cannot set headers. */
 const EVENTS_PATH = /^\/[^/]+\/events$/;

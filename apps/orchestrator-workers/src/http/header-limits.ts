@@ -5,7 +5,7 @@
  * kilobytes, refuses what a deployment refuses, and with the API's JSON error instead of a bare 431.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { errorResponse } from "./errors";
 
 /** Largest single header, name and value, in bytes. */

@@ -4,7 +4,7 @@
  * its prompt is missing when it is there.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { errorResponse } from "./errors";
 
 /** application/json and the structured `application/*+json` types, parameters (charset) aside. */

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { poolScaleRequestSchema } from "@ow/schemas";
 import { messageOf, OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "../http/errors";
 import { requireJson } from "../http/json-body";
 import { requireRun } from "../runs/run-state";

@@ -4,7 +4,7 @@
  * allows no inline code.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed } from "../http/errors";
 import { DOCS_ASSETS, DOCS_CSP, DOCS_CSS, DOCS_HTML, DOCS_SCRIPT } from "../openapi/docs-page";
 import { openApiDocument } from "../openapi/document";

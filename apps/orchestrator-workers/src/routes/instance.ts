@@ -4,7 +4,7 @@
  * agree (a run the registry calls running whose instance is gone is what recovery repairs).
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed } from "../http/errors";
 import { readRunStatus } from "../registry/run-view";
 import { notFound } from "../runs/run-state";

@@ -4,19 +4,10 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { runStateSchema } from "@ow/schemas";
-import { z } from "zod";
 import { OrchestratorError } from "../errors";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "../http/errors";
-
-export const listQuerySchema = z
-	.object({
-		status: runStateSchema.optional(),
-		limit: z.coerce.number().int().min(1).max(100).default(20),
-		cursor: z.string().max(200).optional(),
-	})
-	.strict();
+import { listQuerySchema } from "../http/request-schemas";
 
 interface RunRow {
 	id: string;

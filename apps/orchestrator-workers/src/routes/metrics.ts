@@ -3,7 +3,7 @@
  * browser harness at scrape time.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed } from "../http/errors";
 import { EXPOSITION_CONTENT_TYPE } from "../metrics/exposition";
 import { scrapeMetrics } from "../metrics/scrape";

@@ -4,7 +4,7 @@
  * can be put into an issue or a document as it is; the page shows it live.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed } from "../http/errors";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
 import { readRunStatus } from "../registry/run-view";

@@ -3,9 +3,9 @@
  * prefers text/html). Every other `GET /` falls through to the API. Mount it before the runs sub-app.
  */
 import { Hono, type Context } from "hono";
-import { accepts } from "hono/accepts";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed } from "../http/errors";
+import { prefersHtml } from "../http/prefers-html";
 import { CONTENT_SECURITY_POLICY, UI_ASSETS, UI_PATHS, type UiAsset } from "../ui/assets";
 
 /** Answers with an asset, or 304 when the client's copy is current; `no-cache` makes it always ask. */
@@ -21,14 +21,6 @@ function serve(c: Context<AppEnv>, asset: UiAsset, headers: Record<string, strin
 	if (ifNoneMatch?.split(",").some((tag) => tag.trim() === asset.etag)) return c.body(null, 304, common);
 	return c.body(asset.body, 200, { "content-type": asset.contentType, ...common });
 }
-
-/**
- * True when the Accept header ranks text/html above JSON, as a browser's navigation does. A wildcard
- * alone (curl's default) or no header keeps the API's answer.
- */
-export const prefersHtml = (c: Context) =>
-	accepts(c, { header: "Accept", supports: ["application/json", "text/html"], default: "application/json" }) ===
-	"text/html";
 
 const servePage = (c: Context<AppEnv>, headers: Record<string, string> = {}) =>
 	serve(c, UI_ASSETS.page, { "content-security-policy": CONTENT_SECURITY_POLICY, ...headers });

@@ -9,7 +9,6 @@ import type { OrchestratorConfig } from "../config";
 import { messageOf, OrchestratorError } from "../errors";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
-import { newRunId } from "../routes/run-id";
 
 /** A request that met the limits, with its options resolved. */
 export interface AcceptedRun {
@@ -116,5 +115,3 @@ export async function requestHash(body: unknown): Promise<string> {
 	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
 	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-export { newRunId };
