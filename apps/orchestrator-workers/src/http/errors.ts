@@ -24,7 +24,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 	400: "invalid-request",
 	404: "not-found",
 	405: "method-not-allowed",
-	413: "prompt-too-large",
+	413: "body-too-large",
 };
 
 /** `app.onError`: the only place errors become status codes. */

@@ -27,7 +27,7 @@ const limitBody =
 		return bodyLimit({
 			maxSize,
 			onError: () => {
-				throw new OrchestratorError("prompt-too-large", `The request body is larger than ${maxSize} bytes.`);
+				throw new OrchestratorError("body-too-large", `The request body is larger than ${maxSize} bytes.`);
 			},
 		})(c, next);
 	};
