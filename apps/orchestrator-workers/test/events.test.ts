@@ -16,7 +16,7 @@ import {
 	recordRunFinished,
 	recordSubtaskOutcome,
 } from "../src/registry/run-registry";
-import { readEvents } from "../src/registry/event-log";
+import { readEvents } from "./read-events";
 import { newRunId } from "../src/runs/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
 

@@ -7,7 +7,7 @@ import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import type { Reply } from "@ow/testing";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
-import { readEvents } from "../src/registry/event-log";
+import { readEvents } from "./read-events";
 import { recordRestart } from "../src/registry/lifecycle";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { readRunStatus } from "../src/registry/run-view";

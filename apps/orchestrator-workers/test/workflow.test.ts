@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { readEvents } from "../src/registry/event-log";
+import { readEvents } from "./read-events";
 import { getStatus, post, runToEnd } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
