@@ -244,8 +244,10 @@ describe("allowedHostKeys", () => {
 		expect(allowedHostKeys(entry)).toBeNull();
 	});
 
-	it("should leave malformed entries out of the config and keep the rest", () => {
-		expect([...readConfig({ ALLOWED_HOSTS: "*.corp, ok.corp:81,,http://x" }).allowedHosts]).toEqual(["ok.corp:81"]);
+	it("should refuse a config with a malformed entry, naming it, and skip empty ones", () => {
+		expect(() => readConfig({ ALLOWED_HOSTS: "ok.corp:81, *.corp" })).toThrow(/ALLOWED_HOSTS .*got "\*\.corp"/);
+		expect(() => readConfig({ ALLOWED_HOSTS: "http://x" })).toThrow(/config|ALLOWED_HOSTS/);
+		expect([...readConfig({ ALLOWED_HOSTS: " ok.corp:81,," }).allowedHosts]).toEqual(["ok.corp:81"]);
 		expect(readConfig({}).allowedHosts.size).toBe(0);
 	});
 });
