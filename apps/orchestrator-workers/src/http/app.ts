@@ -16,7 +16,8 @@ import { recovery } from "../runs/recovery";
 import type { AppEnv } from "./app-env";
 import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
-import { methodNotAllowed, onError, onNotFound } from "./errors";
+import { methodNotAllowed, onNotFound } from "@ow/http-errors";
+import { onError } from "./errors";
 import { limitHeaders } from "./header-limits";
 
 export function createApp() {

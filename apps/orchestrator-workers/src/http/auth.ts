@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "./app-env";
-import { errorResponse } from "./errors";
+import { errorResponse } from "@ow/http-errors";
 import { prefersHtml } from "./prefers-html";
 
 /** The only path that also takes the key as `?access_token=`: browsers' EventSource and WebSocket cannot set headers. */

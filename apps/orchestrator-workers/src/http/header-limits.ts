@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
-import { errorResponse } from "./errors";
+import { errorResponse } from "@ow/http-errors";
 
 /** Largest single header, name and value, in bytes. */
 export const MAX_HEADER_BYTES = 16 * 1024;

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
-import { errorResponse } from "./errors";
+import { errorResponse } from "@ow/http-errors";
 
 /** application/json and the structured `application/*+json` types, parameters (charset) aside. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;

@@ -8,7 +8,7 @@ import { poolScaleRequestSchema } from "@ow/schemas";
 import { messageOf, OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
 import { requireRun } from "../runs/run-state";
 import { runIdParam } from "./run-id";

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed } from "../http/errors";
+import { methodNotAllowed } from "@ow/http-errors";
 import { readRunStatus } from "../registry/run-view";
 import { notFound } from "../runs/run-state";
 import { runIdParam } from "./run-id";

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { PLAN_APPROVAL_EVENT, planApprovalSchema, type Plan, type RunStatus } from "@ow/schemas";
 import { messageOf, OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
 import { deleteQuerySchema, restartQuerySchema } from "../http/request-schemas";
 import { notifyProgress } from "../progress/notify";

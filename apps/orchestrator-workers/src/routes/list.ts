@@ -6,7 +6,7 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { listQuerySchema } from "../http/request-schemas";
 
 interface RunRow {

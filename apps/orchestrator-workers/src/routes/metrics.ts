@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed } from "../http/errors";
+import { methodNotAllowed } from "@ow/http-errors";
 import { EXPOSITION_CONTENT_TYPE } from "../metrics/exposition";
 import { scrapeMetrics } from "../metrics/scrape";
 

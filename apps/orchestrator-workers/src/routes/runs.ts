@@ -9,7 +9,7 @@ import { runRequestSchema } from "@ow/schemas";
 import { readConfig } from "../config";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
 import { batchSchema, idempotencyKeySchema, MAX_BATCH } from "../http/request-schemas";
 import { startIdempotentRun } from "../runs/idempotent-start";

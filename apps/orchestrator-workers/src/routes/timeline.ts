@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed } from "../http/errors";
+import { methodNotAllowed } from "@ow/http-errors";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
 import { readRunStatus } from "../registry/run-view";
 import { readAttempts } from "../registry/step-attempts";

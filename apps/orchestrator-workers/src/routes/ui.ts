@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../http/app-env";
-import { methodNotAllowed } from "../http/errors";
+import { methodNotAllowed } from "@ow/http-errors";
 import { prefersHtml } from "../http/prefers-html";
 import { CONTENT_SECURITY_POLICY, UI_ASSETS, UI_PATHS, type UiAsset } from "../ui/assets";
 
