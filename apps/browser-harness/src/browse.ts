@@ -23,8 +23,8 @@ export async function browse(env: Env, input: unknown): Promise<BrowseResult> {
 	const parsed = browseRequestSchema.safeParse(input);
 	if (!parsed.success) return failure(new BrowserHarnessError("invalid-request", z.prettifyError(parsed.error)));
 	const request = parsed.data;
-	const config = readConfig(env);
 	try {
+		const config = readConfig(env);
 		const policy = { allowPrivate: config.allowPrivateUrls, allowedHosts: config.allowedHosts };
 		const url = assertUrlAllowed(request.url, policy);
 		const pool = env.SESSION_POOL.getByName(POOL_NAME);

@@ -1,8 +1,10 @@
 /**
- * The harness's settings, read from its vars (`wrangler.jsonc`, `.dev.vars`, `--var`) with safe
- * defaults, so a missing or malformed var never takes the harness down.
+ * The harness's settings, read from its vars (`wrangler.jsonc`, `.dev.vars`, `--var`). Like the
+ * orchestrator's, an unset var takes its default and an unusable one fails loudly (`config-invalid`,
+ * naming the var and what it must be) instead of silently falling back or being clamped.
  */
 import { BROWSER_POOL_LIMITS } from "@ow/schemas";
+import { BrowserHarnessError } from "./errors";
 import { allowedHostKeys } from "./url-safety";
 
 /** Settings of one harness deployment. */
@@ -34,29 +36,52 @@ export interface HarnessVars {
 	SESSION_IDLE_MS?: string;
 }
 
-/** Reads the harness's settings from its vars. */
+/** Reads the harness's settings from its vars; an unusable value is a `config-invalid` error. */
 export function readConfig(vars: HarnessVars): HarnessConfig {
 	return {
-		allowPrivateUrls: vars.ALLOW_PRIVATE_URLS?.trim().toLowerCase() === "true",
+		allowPrivateUrls: boolVar("ALLOW_PRIVATE_URLS", vars.ALLOW_PRIVATE_URLS),
 		allowedHosts: hostsVar(vars.ALLOWED_HOSTS),
-		poolSize: intVar(vars.BROWSER_POOL_SIZE, 2, BROWSER_POOL_LIMITS.minSize, BROWSER_POOL_LIMITS.maxSize),
-		maxTextChars: intVar(vars.MAX_TEXT_CHARS, 20_000, 500, 500_000),
-		screenshotMaxBytes: intVar(vars.SCREENSHOT_MAX_BYTES, 600_000, 20_000, 700_000),
-		sessionIdleMs: intVar(vars.SESSION_IDLE_MS, 60_000, 1_000, 600_000),
+		poolSize: intVar(
+			"BROWSER_POOL_SIZE",
+			vars.BROWSER_POOL_SIZE,
+			2,
+			BROWSER_POOL_LIMITS.minSize,
+			BROWSER_POOL_LIMITS.maxSize,
+		),
+		maxTextChars: intVar("MAX_TEXT_CHARS", vars.MAX_TEXT_CHARS, 20_000, 500, 500_000),
+		screenshotMaxBytes: intVar("SCREENSHOT_MAX_BYTES", vars.SCREENSHOT_MAX_BYTES, 600_000, 20_000, 700_000),
+		sessionIdleMs: intVar("SESSION_IDLE_MS", vars.SESSION_IDLE_MS, 60_000, 1_000, 600_000),
 	};
 }
 
-/**
- * A comma-separated `host[:port]` list. A malformed entry (a wildcard, a path, a scheme) is left out:
- * it trusts nothing, which is the safe way to be wrong.
- */
+const invalid = (message: string) => new BrowserHarnessError("config-invalid", message);
+
+/** A comma-separated `host[:port]` list; an entry that is no such thing (a wildcard, a path, a scheme) is refused. */
 function hostsVar(raw: string | undefined): ReadonlySet<string> {
 	const entries = (raw ?? "").split(",").filter((entry) => entry.trim() !== "");
-	return new Set(entries.flatMap((entry) => allowedHostKeys(entry) ?? []));
+	return new Set(
+		entries.flatMap((entry) => {
+			const keys = allowedHostKeys(entry);
+			if (keys === null) throw invalid(`ALLOWED_HOSTS entries must be host or host:port, got "${entry.trim()}".`);
+			return keys;
+		}),
+	);
 }
 
-function intVar(raw: string | undefined, fallback: number, min: number, max: number): number {
-	const value = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
-	if (!Number.isInteger(value)) return fallback;
-	return Math.min(max, Math.max(min, value));
+/** `"true"` or `"false"`; unset or empty is false. */
+function boolVar(name: string, raw: string | undefined): boolean {
+	const value = raw?.trim().toLowerCase();
+	if (value === undefined || value === "" || value === "false") return false;
+	if (value === "true") return true;
+	throw invalid(`${name} must be "true" or "false", got "${raw}".`);
+}
+
+/** An integer from `min` to `max`; unset or empty is the default. */
+function intVar(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+	if (raw === undefined || raw.trim() === "") return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < min || value > max) {
+		throw invalid(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
+	}
+	return value;
 }

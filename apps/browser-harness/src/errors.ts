@@ -20,6 +20,7 @@ export type BrowserHarnessErrorCode =
 	| "session-lost" // a pooled session could not be connected to or stopped answering
 	| "session-unreplayable" // 409: an agent session's page is gone and rebuilding it could repeat a side effect
 	| "browser-unavailable" // 503: no session could be had (limits, queue wait, pool closed)
+	| "config-invalid" // 500: a var of the deployment has a value that cannot be used
 	| "internal"; // 500: anything else
 
 const STATUS: Record<BrowserHarnessErrorCode, number> = {
@@ -32,6 +33,7 @@ const STATUS: Record<BrowserHarnessErrorCode, number> = {
 	"session-lost": 503,
 	"session-unreplayable": 409,
 	"browser-unavailable": 503,
+	"config-invalid": 500,
 	internal: 500,
 };
 
@@ -115,7 +117,7 @@ export function toBrowseError(error: BrowserHarnessError): {
 			? "browser-unavailable"
 			: error.code === "session-unreplayable"
 				? "session-lost"
-				: error.code === "not-found"
+				: error.code === "not-found" || error.code === "config-invalid"
 					? "internal"
 					: error.code;
 	return { code, message: error.message, retryable: error.recoverable };

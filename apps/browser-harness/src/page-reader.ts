@@ -7,8 +7,7 @@
  * (`loadInContext`, in a context kept across steps) and read the final page with `readContent`.
  */
 import type { Browser, BrowserContext, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
-import type { BrowsedPage } from "@ow/schemas";
-import { z } from "zod";
+import { extractedPageSchema, pageExtractionScript, type BrowsedPage } from "@ow/schemas";
 import { withTimeout } from "./browser-client";
 import { guardBrowser } from "./browser-guard";
 import { BrowserHarnessError } from "./errors";
@@ -156,12 +155,12 @@ export async function readContent(
 	options: Omit<ReadOptions, "timeoutMs" | "policy">,
 ): Promise<PageReading> {
 	const raw: unknown = await withTimeout(
-		page.evaluate(extractScript(options.maxTextChars)),
+		page.evaluate(pageExtractionScript(options.maxTextChars)),
 		STEP_TIMEOUT_MS,
 		"reading the page",
 	);
 	// The script runs in the page's own world, where the page can redefine what it calls.
-	const parsed = extractedSchema.safeParse(raw);
+	const parsed = extractedPageSchema.safeParse(raw);
 	if (!parsed.success) throw new BrowserHarnessError("internal", "the page's content could not be read");
 	const extracted = parsed.data;
 	const { text, truncated } = truncateText(tidyText(extracted.text), options.maxTextChars, extracted.totalChars);
@@ -311,33 +310,4 @@ async function takeScreenshot(page: Page, maxBytes: number): Promise<Screenshot>
 	const bytes = await page.screenshot({ type: "jpeg", quality: 25, clip, captureBeyondViewport: false });
 	if (bytes.byteLength <= maxBytes) return { bytes, contentType: "image/jpeg", extension: "jpg" };
 	throw new BrowserHarnessError("internal", `screenshot stays above ${maxBytes} bytes even at the lowest quality`);
-}
-
-const extractedSchema = z.object({
-	title: z.string(),
-	text: z.string(),
-	totalChars: z.number(),
-	links: z.array(z.object({ text: z.string(), href: z.string() })).max(2_000),
-	markers: z.array(z.string()),
-});
-
-/**
- * The in-page extraction, as source text: a function passed to `evaluate` would be rewritten by the
- * bundler (esbuild's `__name` helpers), which do not exist in the page.
- */
-function extractScript(maxTextChars: number): string {
-	return `(() => {
-	const body = document.body;
-	const full = body ? String(body.innerText || "") : "";
-	const links = [];
-	for (const a of Array.from(document.querySelectorAll("a[href]")).slice(0, 2000)) {
-		if (typeof a.href === "string") links.push({ text: String(a.innerText || a.textContent || "").slice(0, 400), href: a.href });
-	}
-	const markers = [];
-	const has = (selector) => document.querySelector(selector) !== null;
-	if (has('iframe[src*="recaptcha"], .g-recaptcha')) markers.push("recaptcha");
-	if (has('iframe[src*="hcaptcha"], .h-captcha')) markers.push("hcaptcha");
-	if (has('iframe[src*="challenges.cloudflare.com"], .cf-turnstile, #challenge-form, #cf-challenge-running')) markers.push("cloudflare-challenge");
-	return { title: String(document.title || ""), text: full.slice(0, ${maxTextChars + 2000}), totalChars: full.length, links, markers };
-})()`;
 }

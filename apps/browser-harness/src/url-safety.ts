@@ -17,7 +17,7 @@
  * that address.
  */
 import { BrowserHarnessError } from "./errors";
-import { embeddedIpv4, inIpv4Range, parseIpv4, parseIpv6 } from "./ip-address";
+import { embeddedIpv4, inIpv4Range, parseIpv4, parseIpv6, type Ipv4, type Ipv6 } from "./ip-address";
 
 /** Outcome of a URL check: the parsed URL, or why it is refused. */
 export type UrlVerdict = { ok: true; url: URL } | { ok: false; reason: string };
@@ -52,8 +52,8 @@ const IPV4_NEVER: ReadonlyArray<readonly [string, number]> = [
 	["100.100.100.200", 32], // Alibaba Cloud's metadata service
 ];
 
-/** AWS's metadata service over IPv6, as parsed groups. */
-const AWS_METADATA_V6 = parseIpv6("fd00:ec2::254")!.join(":");
+/** AWS's metadata service over IPv6, in normalized form. */
+const AWS_METADATA_V6 = parseIpv6("fd00:ec2::254")!.toNormalizedString();
 
 /** [first address, prefix length] of IPv4 ranges that are not the public internet. */
 const IPV4_PRIVATE: ReadonlyArray<readonly [string, number]> = [
@@ -153,6 +153,9 @@ export function classifyHost(rawHost: string): HostClass {
 	if (host === "") return { kind: "private", reason: "empty host" };
 	const v4 = parseIpv4(host);
 	if (v4 !== null) return classifyIpv4(v4, host);
+	// Digits and dots that are no dotted quad (`010.0.0.1`, `127.1`): URL parsers normalise these, so
+	// one that arrives unnormalised is read by something else, which may take it for any address.
+	if (/^[\d.]+$/.test(host)) return { kind: "private", reason: `${host} is a non-canonical IPv4 address` };
 	if (host.includes(":")) {
 		const v6 = parseIpv6(host);
 		return v6 ? classifyIpv6(v6, `[${host}]`) : { kind: "private", reason: `${host} is not a valid address` };
@@ -170,7 +173,7 @@ function classifyName(host: string): HostClass {
 	return { kind: "public" };
 }
 
-function classifyIpv4(address: number, text: string): HostClass {
+function classifyIpv4(address: Ipv4, text: string): HostClass {
 	if (IPV4_NEVER.some(([base, bits]) => inIpv4Range(address, base, bits))) {
 		return { kind: "never", reason: `${text} is not a public address (link-local or cloud metadata)` };
 	}
@@ -180,22 +183,24 @@ function classifyIpv4(address: number, text: string): HostClass {
 	return { kind: "public" };
 }
 
-function classifyIpv6(groups: number[], text: string): HostClass {
-	const [g0 = 0, g1 = 0, g2 = 0, g3 = 0] = groups;
+function classifyIpv6(address: Ipv6, text: string): HostClass {
+	const [g0 = 0, g1 = 0, g2 = 0, g3 = 0] = address.parts;
 	const kind = (reason: string, k: "private" | "never" = "private"): HostClass => ({
 		kind: k,
 		reason: `${text} is not a public address (${reason})`,
 	});
-	const embedded = embeddedIpv4(groups);
-	if (embedded?.form === "IPv4-compatible" && embedded.address <= 1) return kind("unspecified or loopback");
+	const embedded = embeddedIpv4(address);
+	if (embedded?.form === "IPv4-compatible" && ["0.0.0.0", "0.0.0.1"].includes(embedded.address.toString())) {
+		return kind("unspecified or loopback");
+	}
 	if (embedded) {
-		const inner = formatIpv4(embedded.address);
+		const inner = embedded.address.toString();
 		const judged = classifyIpv4(embedded.address, inner);
 		if (judged.kind !== "public") return kind(`${embedded.form} ${inner}`, judged.kind);
 		// `::8.8.8.8` is not routed to 8.8.8.8 any more: an IPv4-compatible address is no public target.
 		return embedded.form === "IPv4-compatible" ? kind("IPv4-compatible, deprecated") : { kind: "public" };
 	}
-	if (groups.join(":") === AWS_METADATA_V6) return kind("AWS metadata service", "never");
+	if (address.toNormalizedString() === AWS_METADATA_V6) return kind("AWS metadata service", "never");
 	if ((g0 & 0xffc0) === 0xfe80) return kind("link-local", "never");
 	if ((g0 & 0xfe00) === 0xfc00) return kind("unique-local");
 	if ((g0 & 0xffc0) === 0xfec0) return kind("site-local");
@@ -205,8 +210,4 @@ function classifyIpv6(groups: number[], text: string): HostClass {
 	if (g0 === 0x2001 && g1 === 0) return kind("Teredo");
 	if (g0 === 0x2001 && g1 === 0xdb8) return kind("documentation");
 	return { kind: "public" };
-}
-
-function formatIpv4(address: number): string {
-	return [address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff].join(".");
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
-import { embeddedIpv4, parseIpv6 } from "../src/ip-address";
+import { embeddedIpv4, parseIpv4, parseIpv6 } from "../src/ip-address";
 import { allowedHostKeys, checkUrl, classifyHost, hostRefusal } from "../src/url-safety";
 
 const strict = { allowPrivate: false };
@@ -244,8 +244,10 @@ describe("allowedHostKeys", () => {
 		expect(allowedHostKeys(entry)).toBeNull();
 	});
 
-	it("should leave malformed entries out of the config and keep the rest", () => {
-		expect([...readConfig({ ALLOWED_HOSTS: "*.corp, ok.corp:81,,http://x" }).allowedHosts]).toEqual(["ok.corp:81"]);
+	it("should refuse a config with a malformed entry, naming it, and skip empty ones", () => {
+		expect(() => readConfig({ ALLOWED_HOSTS: "ok.corp:81, *.corp" })).toThrow(/ALLOWED_HOSTS .*got "\*\.corp"/);
+		expect(() => readConfig({ ALLOWED_HOSTS: "http://x" })).toThrow(/config|ALLOWED_HOSTS/);
+		expect([...readConfig({ ALLOWED_HOSTS: " ok.corp:81,," }).allowedHosts]).toEqual(["ok.corp:81"]);
 		expect(readConfig({}).allowedHosts.size).toBe(0);
 	});
 });
@@ -277,14 +279,20 @@ describe("classifyHost", () => {
 		});
 		expect(classifyHost("[64:ff9b::a9fe:a9fe]")).toMatchObject({ kind: "never", reason: /NAT64 169\.254\.169\.254/ });
 	});
+
+	it("should not take an unnormalised numeric host for a name", () => {
+		expect(classifyHost("010.0.0.1")).toMatchObject({ kind: "private", reason: /non-canonical/ });
+		expect(classifyHost("127.1")).toMatchObject({ kind: "private", reason: /non-canonical/ });
+		expect(classifyHost("8.8.8.8")).toEqual({ kind: "public" });
+	});
 });
 
 describe("parseIpv6", () => {
 	it("should expand :: and embedded dotted quads", () => {
-		expect(parseIpv6("::1")).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
-		expect(parseIpv6("::ffff:1.2.3.4")).toEqual([0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
-		expect(parseIpv6("fe80::1%eth0")).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 1]);
-		expect(parseIpv6("FD00:EC2::254")).toEqual([0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254]);
+		expect(parseIpv6("::1")?.parts).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+		expect(parseIpv6("::ffff:1.2.3.4")?.parts).toEqual([0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
+		expect(parseIpv6("fe80::1%eth0")?.parts).toEqual([0xfe80, 0, 0, 0, 0, 0, 0, 1]);
+		expect(parseIpv6("FD00:EC2::254")?.parts).toEqual([0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254]);
 	});
 
 	it("should reject malformed addresses", () => {
@@ -297,8 +305,11 @@ describe("parseIpv6", () => {
 
 describe("embeddedIpv4", () => {
 	it("should find the IPv4 address only in the wrapping forms", () => {
-		expect(embeddedIpv4(parseIpv6("::ffff:a00:1")!)).toEqual({ address: 0x0a000001, form: "IPv4-mapped" });
-		expect(embeddedIpv4(parseIpv6("2002:a00:1::5")!)).toEqual({ address: 0x0a000001, form: "6to4" });
+		expect(embeddedIpv4(parseIpv6("::ffff:a00:1")!)).toMatchObject({
+			address: parseIpv4("10.0.0.1"),
+			form: "IPv4-mapped",
+		});
+		expect(embeddedIpv4(parseIpv6("2002:a00:1::5")!)).toMatchObject({ address: parseIpv4("10.0.0.1"), form: "6to4" });
 		expect(embeddedIpv4(parseIpv6("2606:4700::1111")!)).toBeNull();
 		expect(embeddedIpv4(parseIpv6("64:ff9b:1::a00:1")!)).toBeNull();
 	});

@@ -5,6 +5,7 @@
  */
 import { BROWSE_LIMITS } from "@ow/schemas";
 import { OrchestratorError } from "./errors";
+import { workerVar } from "./worker-vars";
 
 /** What a model call is for; each role has its own output limit. */
 export type ModelRole = "plan" | "subtask" | "synthesise" | "agent";
@@ -92,14 +93,13 @@ type ConfigVar = keyof typeof DEFAULTS;
 
 /** Reads and checks the configuration from the Worker's variables. */
 export function readConfig(env: object): OrchestratorConfig {
-	const vars = env as Partial<Record<ConfigVar, unknown>>;
 	const number = (
 		name: ConfigVar,
 		min: number,
 		max: number,
 		kind: "an integer" | "a number" | "a number of days",
 	): number => {
-		const raw = vars[name];
+		const raw = workerVar(env, name);
 		if (raw === undefined || raw === "") return Number(DEFAULTS[name]);
 		const value = Number(raw);
 		const valid = kind === "an integer" ? Number.isInteger(value) : Number.isFinite(value);
@@ -113,7 +113,7 @@ export function readConfig(env: object): OrchestratorConfig {
 	};
 	const int = (name: ConfigVar, min: number, max: number) => number(name, min, max, "an integer");
 	const bool = (name: ConfigVar): boolean => {
-		const raw = vars[name];
+		const raw = workerVar(env, name);
 		if (raw === undefined || raw === "") return Boolean(DEFAULTS[name]);
 		if (raw === true || raw === "true") return true;
 		if (raw === false || raw === "false") return false;

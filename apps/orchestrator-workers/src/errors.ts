@@ -15,7 +15,8 @@ export type Spent = Pick<AttemptUsage, "usage" | "unknownCalls">;
 
 export type OrchestratorErrorCode =
 	| "invalid-request" // 400: the body or a query broke the schema
-	| "prompt-too-large" // 413: over MAX_PROMPT_CHARS or the body limit
+	| "prompt-too-large" // 413: a prompt over MAX_PROMPT_CHARS
+	| "body-too-large" // 413: a request body over MAX_BODY_BYTES (or its multiple for batches)
 	| "not-found" // 404: unknown run or route
 	| "method-not-allowed" // 405
 	| "config-invalid" // a variable of the deployment has a value that cannot be used
@@ -47,6 +48,7 @@ export type OrchestratorErrorCode =
 const HTTP_STATUS: Partial<Record<OrchestratorErrorCode, number>> = {
 	"invalid-request": 400,
 	"prompt-too-large": 413,
+	"body-too-large": 413,
 	"not-found": 404,
 	"method-not-allowed": 405,
 	conflict: 409,

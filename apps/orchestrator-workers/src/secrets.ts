@@ -13,6 +13,7 @@
  * comes back byte for byte as the provider sent it.
  */
 import { logEvent } from "./log";
+import { workerVar } from "./worker-vars";
 
 /** What a secret is replaced with. */
 export const REDACTED = "[redacted]";
@@ -31,9 +32,8 @@ export const SECRET_PREFIX_CHARS = 8;
 
 /** The configured secrets by name; unset and blank ones are left out. */
 function configuredSecrets(env: object): { name: string; value: string }[] {
-	const vars = env as Partial<Record<(typeof SECRET_NAMES)[number], unknown>>;
 	return SECRET_NAMES.flatMap((name) => {
-		const value = vars[name];
+		const value = workerVar(env, name);
 		return typeof value === "string" && value.trim() !== "" ? [{ name, value: value.trim() }] : [];
 	});
 }

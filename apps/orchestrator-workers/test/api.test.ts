@@ -77,7 +77,8 @@ describe("POST /", () => {
 	});
 
 	it("should answer 413 for a body over the size limit", async () => {
-		await expectError(await post("/", { prompt: "x".repeat(300 * 1024) }), 413, "prompt-too-large");
+		const { error } = await expectError(await post("/", { prompt: "x".repeat(300 * 1024) }), 413, "body-too-large");
+		expect(error.message).toContain("262144 bytes");
 	});
 
 	it.each(["text/plain", "application/x-www-form-urlencoded", ""])(

@@ -34,6 +34,7 @@ describe("OrchestratorError.fromModelCall", () => {
 
 	it("should map its codes to HTTP statuses", () => {
 		expect(new OrchestratorError("prompt-too-large", "x").status).toBe(413);
+		expect(new OrchestratorError("body-too-large", "x").status).toBe(413);
 		expect(new OrchestratorError("plan-invalid", "x").status).toBe(500);
 	});
 });

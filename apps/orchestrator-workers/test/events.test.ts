@@ -16,8 +16,8 @@ import {
 	recordRunFinished,
 	recordSubtaskOutcome,
 } from "../src/registry/run-registry";
-import { readEvents } from "../src/registry/event-log";
-import { newRunId } from "../src/routes/run-id";
+import { readEvents } from "./read-events";
+import { newRunId } from "../src/runs/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
 
 /** What a subtask step writes when an attempt begins. */

@@ -13,7 +13,7 @@ import { admissionState, isAdmissionOpen, setAdmission } from "../src/registry/a
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { recordRunFinished } from "../src/registry/run-registry";
 import { readRunStatus } from "../src/registry/run-view";
-import { newRunId } from "../src/routes/run-id";
+import { newRunId } from "../src/runs/run-id";
 import { purgeRuns } from "../src/runs/retention";
 import { post } from "./run-helpers";
 

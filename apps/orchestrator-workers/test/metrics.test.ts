@@ -10,7 +10,7 @@ import { poolFamilies } from "../src/metrics/pool-metrics";
 import { STEP_DURATION_BUCKETS } from "../src/metrics/registry-metrics";
 import { insertRuns } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
-import { newRunId } from "../src/routes/run-id";
+import { newRunId } from "../src/runs/run-id";
 import { attemptUsageStatements } from "../src/registry/usage-ledger";
 
 interface Family {

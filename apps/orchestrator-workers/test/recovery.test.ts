@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { describe, expect, it } from "vitest";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
-import { newRunId } from "../src/routes/run-id";
+import { newRunId } from "../src/runs/run-id";
 import { currentBoot } from "../src/runs/engine-boot";
 import { ENDED_GRACE_MS, QUIET_CHECK_MS, sweepRuns } from "../src/runs/recovery";
 import { getStatus, post, startRun, waitForRunStatus, watchRuns } from "./run-helpers";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { recordAttemptUsage } from "../src/registry/usage-ledger";
-import { newRunId } from "../src/routes/run-id";
+import { newRunId } from "../src/runs/run-id";
 import { sweepRuns } from "../src/runs/recovery";
 
 const insertRun = (db: D1Database, run: NewRun) => insertRuns(db, [run]);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { readEvents } from "../src/registry/event-log";
+import { readEvents } from "./read-events";
 import { getStatus, post, runToEnd } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
@@ -31,6 +31,10 @@ describe("OrchestratorWorkflow", () => {
 		expect(c!.startedAt! >= a!.finishedAt! && c!.startedAt! >= b!.finishedAt!).toBe(true);
 		expect(c!.output).toContain("alpha-result");
 		expect(c!.output).toContain("beta-result");
+		// Each dependency's output reaches the model under its plan title, not just its id.
+		const cCall = (await s.stats()).rules.find((r) => r.match === CALL.subtask("c"))!;
+		expect(cCall.lastUser).toContain('Result of "Subtask a" (a)');
+		expect(cCall.lastUser).toContain('Result of "Subtask b" (b)');
 		expect(status.result?.answer).toContain("alpha-result");
 		expect(status.result?.references).toEqual([{ subtaskId: "c", url: null }]);
 		expect(status.usage.calls).toBe(5);

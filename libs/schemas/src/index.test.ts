@@ -7,6 +7,7 @@ import * as browserAgentSession from "./browser-agent-session";
 import * as browserPool from "./browser-pool";
 import * as browserTask from "./browser-task";
 import * as schemas from "./index";
+import * as pageExtraction from "./page-extraction";
 import * as planApproval from "./plan-approval";
 import * as progressEvent from "./progress-event";
 import * as runRequest from "./run-request";
@@ -73,6 +74,8 @@ const EXPECTED_EXPORTS = [
 	"usageSchema",
 	"EMPTY_USAGE",
 	"addUsage",
+	"extractedPageSchema",
+	"pageExtractionScript",
 ];
 
 const MODULES = {
@@ -82,6 +85,7 @@ const MODULES = {
 	"browser-agent-loop": browserAgentLoop,
 	"browser-agent-session": browserAgentSession,
 	"browser-pool": browserPool,
+	"page-extraction": pageExtraction,
 	"plan-approval": planApproval,
 	"browser-task": browserTask,
 	"progress-event": progressEvent,

@@ -3,7 +3,8 @@ import { Hono } from "hono";
 import { artifacts } from "../routes/artifacts";
 import { browse } from "../routes/browse";
 import { pool } from "../routes/pool";
-import { methodNotAllowed, onError, onNotFound } from "./errors";
+import { methodNotAllowed, onNotFound } from "@ow/http-errors";
+import { onError } from "./errors";
 
 /** Builds the Hono app; `index.ts` exports its `fetch`. */
 export function createApp() {

@@ -1,68 +1,17 @@
 /**
- * The HTTP surface's one error shape, `{error: {code, message, details?}}`, for every error path:
- * our own errors, Hono's HTTPExceptions (malformed JSON), validation failures, 404 and 405.
+ * The harness's error handler: the shared one (`@ow/http-errors`), told about BrowserHarnessError.
  */
-import type { Context, ErrorHandler, Env as HonoEnv, NotFoundHandler } from "hono";
-import { HTTPException } from "hono/http-exception";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { z } from "zod";
+import { createErrorHandler } from "@ow/http-errors";
+import type { Context } from "hono";
 import { BrowserHarnessError } from "../errors";
 
-/** Builds an error response. */
-export function errorResponse(
-	c: Context,
-	status: ContentfulStatusCode,
-	code: string,
-	message: string,
-	details?: unknown,
-) {
-	return c.json({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
-}
-
-const CODE_BY_STATUS: Record<number, string> = { 400: "invalid-request", 404: "not-found", 405: "method-not-allowed" };
-
 /** `app.onError`: the only place errors become status codes. */
-export const onError: ErrorHandler = (error, c) => {
-	if (BrowserHarnessError.isInstance(error)) {
-		if (error.status >= 500) logError(c, error);
-		return errorResponse(c, error.status as ContentfulStatusCode, error.code, error.message);
-	}
-	if (error instanceof HTTPException) {
-		const status = error.status as ContentfulStatusCode;
-		return errorResponse(c, status, CODE_BY_STATUS[status] ?? "http-error", error.message || "Request failed");
-	}
-	logError(c, error);
-	return errorResponse(c, 500, "internal", "Internal error; the harness log has the details.");
-};
-
-/** `app.notFound`. */
-export const onNotFound: NotFoundHandler = (c) =>
-	errorResponse(c, 404, "not-found", `No route for ${c.req.method} ${c.req.path}.`);
-
-/** A handler for the other methods of a route: 405 with the Allow header. */
-export function methodNotAllowed(allowed: string[]) {
-	return (c: Context) => {
-		c.header("Allow", allowed.join(", "));
-		return errorResponse(
-			c,
-			405,
-			"method-not-allowed",
-			`${c.req.method} is not allowed here; use ${allowed.join(" or ")}.`,
-		);
-	};
-}
-
-/** zValidator hook: a failed validation is a 400 with the zod issues as details. */
-export function validationHook<E extends HonoEnv>(
-	result: { success: true } | { success: false; error: { issues: z.core.$ZodIssue[] } },
-	c: Context<E>,
-) {
-	if (!result.success) {
-		const issues = result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message, code: i.code }));
-		const summary = issues.map((i) => `${i.path || "body"}: ${i.message}`).join("; ");
-		return errorResponse(c, 400, "invalid-request", `Invalid request: ${summary}`, issues);
-	}
-}
+export const onError = createErrorHandler({
+	appError: (error) => (BrowserHarnessError.isInstance(error) ? error : undefined),
+	logs: (error) => error.status >= 500,
+	log: logError,
+	internalMessage: "Internal error; the harness log has the details.",
+});
 
 function logError(c: Context, error: unknown) {
 	console.error(

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { readArtifact } from "../browse";
 import { BrowserHarnessError } from "../errors";
-import { methodNotAllowed } from "../http/errors";
+import { methodNotAllowed } from "@ow/http-errors";
 
 /** The artifacts sub-app, mounted at `/artifacts`. */
 export const artifacts = new Hono<{ Bindings: Env }>()

@@ -8,7 +8,7 @@ import { browseRequestSchema, type BrowseErrorCode } from "@ow/schemas";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { browse as runBrowse } from "../browse";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 
 const STATUS: Record<BrowseErrorCode, ContentfulStatusCode> = {
 	"invalid-request": 400,

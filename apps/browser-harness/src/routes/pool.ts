@@ -2,7 +2,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { poolScaleRequestSchema } from "@ow/schemas";
 import { Hono } from "hono";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { POOL_NAME } from "../session-pool";
 
 /** The pool sub-app, mounted at `/pool`. */

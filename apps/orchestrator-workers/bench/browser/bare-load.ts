@@ -5,12 +5,13 @@
  *
  * - a new page in a fresh context, 1280x800, per load (the harness opens a context per browse);
  * - `goto` until DOMContentLoaded, then network idle (no request in flight for 300 ms, at most 3 s);
- * - the same in-page extraction script (title, body text, links, captcha markers);
+ * - the harness's own in-page extraction script (`pageExtractionScript` from @ow/schemas);
  * - the page, and with it its context, closed before the load counts as done.
  *
- * The harness's app cannot be imported from here (apps never import apps), so the two constants and
- * the script are mirrored; keep them in step with `page-reader.ts`.
+ * The harness's app cannot be imported from here (apps never import apps), so its wait constants are
+ * mirrored; keep them in step with `page-reader.ts`.
  */
+import { extractedPageSchema, pageExtractionScript } from "@ow/schemas";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium; wrangler's local Browser Rendering launches the same binary. */
@@ -21,7 +22,7 @@ const VIEWPORT = { width: 1280, height: 800 };
 const IDLE_MS = 300;
 const SETTLE_MS = 3_000;
 const NAVIGATION_TIMEOUT_MS = 30_000;
-/** The harness's `MAX_TEXT_CHARS` default; the script reads a little more than it keeps. */
+/** The harness's `MAX_TEXT_CHARS` default. */
 const MAX_TEXT_CHARS = 20_000;
 
 /** What one load read; the caller checks it so a broken load never counts as a fast one. */
@@ -52,7 +53,7 @@ async function timedLoad(browser: Browser, url: string): Promise<{ ms: number; r
 		const idle = trackNetworkIdle(page);
 		await page.goto(url, { waitUntil: "domcontentloaded", timeout: NAVIGATION_TIMEOUT_MS });
 		await idle.settled(IDLE_MS, SETTLE_MS);
-		const raw = (await page.evaluate(EXTRACT_SCRIPT)) as { title: string; text: string; links: unknown[] };
+		const raw = extractedPageSchema.parse(await page.evaluate(pageExtractionScript(MAX_TEXT_CHARS)));
 		const reading = { title: raw.title, text: raw.text.trim(), links: raw.links.length };
 		await page.close();
 		return { ms: performance.now() - started, reading };
@@ -101,19 +102,3 @@ function trackNetworkIdle(page: Page) {
 		},
 	};
 }
-
-/** page-reader.ts `extractScript`, as source text for the same reason: no bundler helpers in the page. */
-const EXTRACT_SCRIPT = `(() => {
-	const body = document.body;
-	const full = body ? String(body.innerText || "") : "";
-	const links = [];
-	for (const a of Array.from(document.querySelectorAll("a[href]")).slice(0, 2000)) {
-		if (typeof a.href === "string") links.push({ text: String(a.innerText || a.textContent || "").slice(0, 400), href: a.href });
-	}
-	const markers = [];
-	const has = (selector) => document.querySelector(selector) !== null;
-	if (has('iframe[src*="recaptcha"], .g-recaptcha')) markers.push("recaptcha");
-	if (has('iframe[src*="hcaptcha"], .h-captcha')) markers.push("hcaptcha");
-	if (has('iframe[src*="challenges.cloudflare.com"], .cf-turnstile, #challenge-form, #cf-challenge-running')) markers.push("cloudflare-challenge");
-	return { title: String(document.title || ""), text: full.slice(0, ${MAX_TEXT_CHARS + 2000}), totalChars: full.length, links, markers };
-})()`;

@@ -5,7 +5,8 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
-import { errorResponse, methodNotAllowed, onError, onNotFound, validationHook } from "../../src/http/errors";
+import { errorResponse, methodNotAllowed, onNotFound, validationHook } from "@ow/http-errors";
+import { onError } from "../../src/http/errors";
 import type { BaselineEnv } from "./types";
 
 export { OneStepBaselineWorkflow } from "./one-step-workflow";

@@ -14,12 +14,12 @@ import { metrics } from "../routes/metrics";
 import { runs } from "../routes/runs";
 import { ui } from "../routes/ui";
 import { recovery } from "../runs/recovery";
+import type { AppEnv } from "./app-env";
 import { requireApiKey } from "./auth";
 import { corsMiddleware } from "./cors";
-import { methodNotAllowed, onError, onNotFound } from "./errors";
+import { methodNotAllowed, onNotFound } from "@ow/http-errors";
+import { onError } from "./errors";
 import { limitHeaders } from "./header-limits";
-
-export type AppEnv = { Bindings: Env };
 
 export function createApp() {
 	const app = new Hono<AppEnv>();

@@ -7,9 +7,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { OrchestratorError } from "../errors";
-import { prefersHtml } from "../routes/ui";
-import type { AppEnv } from "./app";
-import { errorResponse } from "./errors";
+import type { AppEnv } from "./app-env";
+import { errorResponse } from "@ow/http-errors";
+import { prefersHtml } from "./prefers-html";
 
 /** The only path that also takes the key as `?access_token=`: browsers' EventSource and WebSocket cannot set headers. */
 const EVENTS_PATH = /^\/[^/]+\/events$/;
@@ -34,7 +34,8 @@ export function isPublicRequest(c: Context): boolean {
  * headers) and before every route.
  */
 export const requireApiKey: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const key = (c.env as { API_KEY?: string }).API_KEY;
+	// wrangler types every secret as a string, but an unset one is simply absent.
+	const key: string | undefined = c.env.API_KEY;
 	if (key === undefined || isPublicRequest(c)) return next();
 	// A blank secret is a deployment mistake; failing open or locking everyone out silently would both hide it.
 	if (key.trim() === "")

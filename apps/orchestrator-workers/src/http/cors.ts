@@ -6,7 +6,8 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { OrchestratorError } from "../errors";
-import type { AppEnv } from "./app";
+import { workerVar } from "../worker-vars";
+import type { AppEnv } from "./app-env";
 
 /** Request headers a cross-origin client may send: the key, JSON bodies, idempotent retries, SSE resumption. */
 export const CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID"];
@@ -41,10 +42,15 @@ const handlers = new Map<string, MiddlewareHandler>();
  * before authentication. Mount it first.
  */
 export const corsMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const raw = (c.env as { CORS_ORIGINS?: string }).CORS_ORIGINS;
+	const raw = workerVar(c.env, "CORS_ORIGINS");
+	if (raw !== undefined && typeof raw !== "string")
+		throw new OrchestratorError(
+			"config-invalid",
+			"CORS_ORIGINS must be a string: a comma-separated list of origins, or *.",
+		);
 	const origins = parseCorsOrigins(raw);
-	if (origins === null) return next();
-	let handler = handlers.get(raw!);
+	if (raw === undefined || origins === null) return next();
+	let handler = handlers.get(raw);
 	if (!handler) {
 		handler = cors({
 			origin: origins,
@@ -53,7 +59,7 @@ export const corsMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
 			exposeHeaders: CORS_EXPOSE_HEADERS,
 			maxAge: 600,
 		});
-		handlers.set(raw!, handler);
+		handlers.set(raw, handler);
 	}
 	return handler(c, next);
 };

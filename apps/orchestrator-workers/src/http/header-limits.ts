@@ -5,8 +5,8 @@
  * kilobytes, refuses what a deployment refuses, and with the API's JSON error instead of a bare 431.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app";
-import { errorResponse } from "./errors";
+import type { AppEnv } from "./app-env";
+import { errorResponse } from "@ow/http-errors";
 
 /** Largest single header, name and value, in bytes. */
 export const MAX_HEADER_BYTES = 16 * 1024;

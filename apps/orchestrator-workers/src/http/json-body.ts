@@ -4,8 +4,8 @@
  * its prompt is missing when it is there.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./app";
-import { errorResponse } from "./errors";
+import type { AppEnv } from "./app-env";
+import { errorResponse } from "@ow/http-errors";
 
 /** application/json and the structured `application/*+json` types, parameters (charset) aside. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;

@@ -8,6 +8,7 @@
 import type { Usage } from "@ow/schemas";
 import { z } from "zod";
 import { OrchestratorError } from "../errors";
+import { workerVar } from "../worker-vars";
 
 /** One model's prices in USD per million tokens. */
 export const modelPriceSchema = z
@@ -32,7 +33,7 @@ export interface CostEstimate {
  * `config-invalid` error that says what is wrong.
  */
 export function readPriceTable(env: object): PriceTable | null {
-	const raw = (env as { MODEL_PRICES?: unknown }).MODEL_PRICES;
+	const raw = workerVar(env, "MODEL_PRICES");
 	if (raw === undefined || raw === null || raw === "") return null;
 	let value: unknown = raw;
 	if (typeof raw === "string") {

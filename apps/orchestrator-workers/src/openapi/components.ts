@@ -17,7 +17,7 @@ import {
 	runStatusSchema,
 } from "@ow/schemas";
 import { z } from "zod";
-import { batchSchema } from "../routes/runs";
+import { batchSchema } from "../http/request-schemas";
 import {
 	approvalAnswerSchema,
 	batchAcceptedSchema,

@@ -4,7 +4,7 @@
  *
  * @see https://spec.openapis.org/oas/v3.1.1.html
  */
-import { RUN_ID_PATTERN } from "../routes/run-id";
+import { RUN_ID_PATTERN } from "../runs/run-id";
 import { componentSchemas, queryParameters, ref } from "./components";
 import { ERROR_RESPONSES, type OperationSpec, type ResponseSpec } from "./operation-spec";
 import { OPERATIONS } from "./operations";

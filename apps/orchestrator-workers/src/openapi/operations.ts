@@ -3,9 +3,7 @@
  * every status each can answer. The document is built from it, and test/openapi.test.ts checks it
  * against the app's routes, so a route added without a row here fails the tests.
  */
-import { deleteQuerySchema, restartQuerySchema } from "../routes/lifecycle";
-import { listQuerySchema } from "../routes/list";
-import { idempotencyKeySchema } from "../routes/runs";
+import { deleteQuerySchema, idempotencyKeySchema, listQuerySchema, restartQuerySchema } from "../http/request-schemas";
 import { UI_PATHS } from "../ui/paths";
 import { ref, toJsonSchema } from "./components";
 import type { OperationSpec, ResponseSpec } from "./operation-spec";

@@ -2,7 +2,7 @@
  * The run's append-only event log. Writes are keyed by the fact they record, so a replayed step that
  * writes the same event again inserts nothing.
  */
-import type { ProgressEvent, ProgressEventType } from "@ow/schemas";
+import type { ProgressEventType } from "@ow/schemas";
 import { NOT_TERMINAL } from "./run-states";
 
 /**
@@ -23,21 +23,4 @@ export function appendEvent(
 			 SELECT ?1, generation || ':' || ?2, ?3, ?4, ?5 FROM runs WHERE id = ?1${open}`,
 		)
 		.bind(event.runId, event.key, event.type, JSON.stringify(event.data), event.at);
-}
-
-interface EventRow {
-	seq: number;
-	run_id: string;
-	type: ProgressEventType;
-	data: string;
-	at: string;
-}
-
-/** The run's events after `afterSeq`, oldest first. */
-export async function readEvents(db: D1Database, runId: string, afterSeq = 0, limit = 500): Promise<ProgressEvent[]> {
-	const { results } = await db
-		.prepare("SELECT seq, run_id, type, data, at FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-		.bind(runId, afterSeq, limit)
-		.all<EventRow>();
-	return results.map((r) => ({ seq: r.seq, runId: r.run_id, type: r.type, at: r.at, data: JSON.parse(r.data) }));
 }

@@ -6,8 +6,8 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { admissionRequestSchema } from "@ow/schemas";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
 import { logEvent } from "../log";
 import { admissionState, setAdmission } from "../registry/admission-switch";

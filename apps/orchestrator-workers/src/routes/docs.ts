@@ -4,8 +4,8 @@
  * allows no inline code.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed } from "@ow/http-errors";
 import { DOCS_ASSETS, DOCS_CSP, DOCS_CSS, DOCS_HTML, DOCS_SCRIPT } from "../openapi/docs-page";
 import { openApiDocument } from "../openapi/document";
 

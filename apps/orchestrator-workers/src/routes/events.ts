@@ -7,7 +7,7 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { readProgressEvents } from "../progress/progress-log";
 import { connectRequest } from "../progress/run-events";
 import { isRunOver, readRunState } from "../progress/run-lifecycle";

@@ -4,8 +4,8 @@
  * agree (a run the registry calls running whose instance is gone is what recovery repairs).
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed } from "@ow/http-errors";
 import { readRunStatus } from "../registry/run-view";
 import { notFound } from "../runs/run-state";
 import { runIdParam } from "./run-id";

@@ -6,11 +6,11 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { PLAN_APPROVAL_EVENT, planApprovalSchema, type Plan, type RunStatus } from "@ow/schemas";
-import { z } from "zod";
 import { messageOf, OrchestratorError } from "../errors";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
+import { deleteQuerySchema, restartQuerySchema } from "../http/request-schemas";
 import { notifyProgress } from "../progress/notify";
 import { recordCancel, recordRestart, type RestartScope } from "../registry/lifecycle";
 import { markRunStatus } from "../registry/run-registry";
@@ -20,18 +20,6 @@ import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../run
 import { validatePlan } from "../workflows/plan-validation";
 import { firstStepOf, now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
-
-export const restartQuerySchema = z
-	.object({
-		from: z
-			.string()
-			.regex(/^(synthesise|subtask:[a-z0-9][a-z0-9-]{0,39})$/)
-			.optional(),
-	})
-	.strict();
-
-/** `DELETE /:id` cancels; with `?purge=true` it deletes a finished run and everything stored for it. */
-export const deleteQuerySchema = z.object({ purge: z.enum(["true", "false"]).optional() }).strict();
 
 export const lifecycle = new Hono<AppEnv>()
 	// `/batch` is not a run id: DELETE there is a 405 like its other methods, not a 404 for an unknown run.

@@ -5,38 +5,10 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { LABEL_KEY, MAX_LABEL_VALUE, MAX_LABELS, runStateSchema } from "@ow/schemas";
-import { z } from "zod";
 import { OrchestratorError } from "../errors";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed, validationHook } from "../http/errors";
-
-/** One `label=key:value` filter; the key cannot hold ":", so the first ":" splits it from the value. */
-const labelFilterSchema = z.string().transform((text, ctx) => {
-	const at = text.indexOf(":");
-	const key = at < 0 ? text : text.slice(0, at);
-	const value = at < 0 ? "" : text.slice(at + 1);
-	if (at < 0 || !LABEL_KEY.test(key) || value.length > MAX_LABEL_VALUE) {
-		ctx.addIssue({
-			code: "custom",
-			message: `label "${text.slice(0, 80)}" must be key:value, with a key of 1 to 63 characters of a-z, 0-9, "_", "." or "-" and a value of at most ${MAX_LABEL_VALUE} characters`,
-		});
-		return z.NEVER;
-	}
-	return { key, value };
-});
-
-export const listQuerySchema = z
-	.object({
-		status: runStateSchema.optional(),
-		label: z
-			.union([labelFilterSchema.transform((l) => [l]), z.array(labelFilterSchema).max(MAX_LABELS)])
-			.optional()
-			.describe("key:value; repeat for runs carrying every label"),
-		limit: z.coerce.number().int().min(1).max(100).default(20),
-		cursor: z.string().max(200).optional(),
-	})
-	.strict();
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
+import { listQuerySchema } from "../http/request-schemas";
 
 interface RunRow {
 	id: string;

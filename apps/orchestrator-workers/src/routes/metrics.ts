@@ -3,8 +3,8 @@
  * browser harness at scrape time.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed } from "@ow/http-errors";
 import { EXPOSITION_CONTENT_TYPE } from "../metrics/exposition";
 import { scrapeMetrics } from "../metrics/scrape";
 

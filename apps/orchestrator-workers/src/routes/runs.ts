@@ -6,20 +6,18 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { runRequestSchema } from "@ow/schemas";
-import { z } from "zod";
 import { readConfig } from "../config";
 import { OrchestratorError } from "../errors";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed, validationHook } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
+import { batchSchema, idempotencyKeySchema, MAX_BATCH } from "../http/request-schemas";
 import { startIdempotentRun } from "../runs/idempotent-start";
 import { recovery } from "../runs/recovery";
 import { requireRun } from "../runs/run-state";
-import { acceptRequest, newRunId, requestHash, startRuns } from "../runs/start-runs";
+import { newRunId } from "../runs/run-id";
+import { acceptRequest, requestHash, startRuns } from "../runs/start-runs";
 import { runIdParam } from "./run-id";
-
-/** Most runs one `POST /batch` may start. */
-export const MAX_BATCH = 100;
 
 /** Rejects bodies over MAX_BODY_BYTES (or `factor` times it, for batches) with a 413 before parsing. */
 const limitBody =
@@ -29,20 +27,12 @@ const limitBody =
 		return bodyLimit({
 			maxSize,
 			onError: () => {
-				throw new OrchestratorError("prompt-too-large", `The request body is larger than ${maxSize} bytes.`);
+				throw new OrchestratorError("body-too-large", `The request body is larger than ${maxSize} bytes.`);
 			},
 		})(c, next);
 	};
 
-/** Printable ASCII, like the sf-string of the IETF Idempotency-Key draft: control bytes never reach a key. */
-export const idempotencyKeySchema = z
-	.string()
-	.trim()
-	.min(1)
-	.max(200)
-	.regex(/^[\x20-\x7e]+$/);
 const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
-export const batchSchema = z.object({ runs: z.array(runRequestSchema).min(1).max(MAX_BATCH) }).strict();
 
 export const runs = new Hono<AppEnv>()
 	.post("/", limitBody(), requireJson, zValidator("json", runRequestSchema, validationHook), async (c) => {

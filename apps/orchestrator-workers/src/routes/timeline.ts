@@ -4,8 +4,8 @@
  * can be put into an issue or a document as it is; the page shows it live.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed } from "@ow/http-errors";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
 import { readRunStatus } from "../registry/run-view";
 import { readAttempts } from "../registry/step-attempts";

@@ -8,9 +8,9 @@
  * the headers of `web/_headers`: the page's Content-Security-Policy and `no-cache`.
  */
 import { Hono, type Context } from "hono";
-import { accepts } from "hono/accepts";
-import type { AppEnv } from "../http/app";
-import { methodNotAllowed } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed } from "@ow/http-errors";
+import { prefersHtml } from "../http/prefers-html";
 import { UI_PATHS } from "../ui/paths";
 
 /** The asset at `path`, answered for `c`'s request (its method and conditional headers). */
@@ -20,14 +20,6 @@ async function asset(c: Context<AppEnv>, path: string): Promise<Response> {
 	// A fetched response's headers are immutable; middleware that runs after the route may add some.
 	return new Response(res.body, res);
 }
-
-/**
- * True when the Accept header ranks text/html above JSON, as a browser's navigation does. A wildcard
- * alone (curl's default) or no header keeps the API's answer.
- */
-export const prefersHtml = (c: Context) =>
-	accepts(c, { header: "Accept", supports: ["application/json", "text/html"], default: "application/json" }) ===
-	"text/html";
 
 /** The web page's routes; mounted with `app.route("/", ui)` before `runs`, which owns `GET /` otherwise. */
 export const ui = new Hono<AppEnv>()

@@ -16,7 +16,6 @@ import { deploymentVersion } from "../deployment-version";
 import { messageOf, OrchestratorError } from "../errors";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
-import { newRunId } from "../routes/run-id";
 
 /** A request that met the limits, with its options resolved. */
 export interface AcceptedRun {
@@ -148,5 +147,3 @@ export async function requestHash(body: unknown): Promise<string> {
 	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));
 	return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-export { newRunId };

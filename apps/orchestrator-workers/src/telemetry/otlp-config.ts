@@ -4,6 +4,7 @@
  * Like every other variable, an unusable value fails loudly instead of being ignored.
  */
 import { OrchestratorError } from "../errors";
+import { workerVar } from "../worker-vars";
 
 export type OtlpProtocol = "http/protobuf" | "http/json";
 
@@ -15,19 +16,11 @@ export interface OtlpConfig {
 	serviceName: string;
 }
 
-interface OtlpVars {
-	OTEL_EXPORTER_OTLP_ENDPOINT?: unknown;
-	OTEL_EXPORTER_OTLP_HEADERS?: unknown;
-	OTEL_EXPORTER_OTLP_PROTOCOL?: unknown;
-	OTEL_SERVICE_NAME?: unknown;
-}
-
 export const DEFAULT_SERVICE_NAME = "orchestrator-workers";
 
 /** The exporter's settings, or null when no endpoint is set. */
 export function readOtlpConfig(env: object): OtlpConfig | null {
-	const vars = env as OtlpVars;
-	const endpoint = text(vars.OTEL_EXPORTER_OTLP_ENDPOINT);
+	const endpoint = text(workerVar(env, "OTEL_EXPORTER_OTLP_ENDPOINT"));
 	if (!endpoint) return null;
 	let base: URL;
 	try {
@@ -38,7 +31,7 @@ export function readOtlpConfig(env: object): OtlpConfig | null {
 	if (base.protocol !== "http:" && base.protocol !== "https:") {
 		throw invalid(`OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL, got "${endpoint}".`);
 	}
-	const protocol = text(vars.OTEL_EXPORTER_OTLP_PROTOCOL) || "http/protobuf";
+	const protocol = text(workerVar(env, "OTEL_EXPORTER_OTLP_PROTOCOL")) || "http/protobuf";
 	if (protocol !== "http/protobuf" && protocol !== "http/json") {
 		throw invalid(
 			`OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (grpc does not run in Workers), got "${protocol}".`,
@@ -46,9 +39,9 @@ export function readOtlpConfig(env: object): OtlpConfig | null {
 	}
 	return {
 		tracesUrl: `${endpoint.replace(/\/+$/, "")}/v1/traces`,
-		headers: parseHeaders(text(vars.OTEL_EXPORTER_OTLP_HEADERS)),
+		headers: parseHeaders(text(workerVar(env, "OTEL_EXPORTER_OTLP_HEADERS"))),
 		protocol,
-		serviceName: text(vars.OTEL_SERVICE_NAME) || DEFAULT_SERVICE_NAME,
+		serviceName: text(workerVar(env, "OTEL_SERVICE_NAME")) || DEFAULT_SERVICE_NAME,
 	};
 }
 

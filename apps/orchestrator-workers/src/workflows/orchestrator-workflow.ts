@@ -8,7 +8,7 @@
  * side effects or depends on time.
  */
 import { waitUntil, WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import type { SynthesisInput } from "@ow/prompts";
+import type { DependencyOutput, SynthesisInput } from "@ow/prompts";
 import { EMPTY_TIMINGS, type Plan, type ResolvedRunOptions, type Subtask, type Synthesis } from "@ow/schemas";
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
@@ -291,7 +291,7 @@ export class OrchestratorWorkflow
 		const results = new Map<string, SynthesisInput>();
 		for (const wave of dependencyWaves(plan.subtasks)) {
 			await forEachLimit(wave, run.config.maxParallel, async (task) => {
-				results.set(task.id, await this.executeOne(run, task, done));
+				results.set(task.id, await this.executeOne(run, plan, task, done));
 			});
 			const failed = wave.filter((t) => results.get(t.id)?.status === "failed");
 			if (run.options.failurePolicy === "failFast" && failed.length > 0) {
@@ -311,7 +311,12 @@ export class OrchestratorWorkflow
 		return plan.subtasks.map((t) => results.get(t.id)!);
 	}
 
-	private async executeOne(run: Run, task: Subtask, done: Map<string, SubtaskStepResult>): Promise<SynthesisInput> {
+	private async executeOne(
+		run: Run,
+		plan: Plan,
+		task: Subtask,
+		done: Map<string, SubtaskStepResult>,
+	): Promise<SynthesisInput> {
 		const record = (outcome: SubtaskOutcome) =>
 			this.record(run, STEP.recordSubtask(task.id), () => recordSubtaskOutcome(this.env.DB, run.id, task.id, outcome));
 		const missing = task.dependsOn.filter((d) => !done.has(d));
@@ -320,6 +325,7 @@ export class OrchestratorWorkflow
 			await record({ status: "skipped", reason, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "skipped", reason };
 		}
+		const dependencies = dependenciesOf(plan, task, done);
 		const agentic = task.executor === "browser" && task.agentic === true;
 		let result: SubtaskStepResult;
 		try {
@@ -330,7 +336,7 @@ export class OrchestratorWorkflow
 					})
 				: readsPageFirst(task)
 					? await browserSubtaskSteps(this, { pages: this.env.PAGES, harness: harnessOf(this.env) }, run, task, {
-							dependencies: dependenciesOf(task, done),
+							dependencies,
 						})
 					: await this.doAndRecord(run, {
 							name: STEP.subtask(task.id),
@@ -338,7 +344,7 @@ export class OrchestratorWorkflow
 							announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
 							body: (ctx) =>
 								this.subtaskAttempt(run, task, { attempt: ctx.attempt }, () =>
-									this.oneStepSubtask(run, task, done, ctx.attempt),
+									this.oneStepSubtask(run, task, dependencies, ctx.attempt),
 								),
 							usage: (succeeded) => succeeded.usage,
 							recordStep: STEP.recordSubtask(task.id),
@@ -367,7 +373,7 @@ export class OrchestratorWorkflow
 	private async oneStepSubtask(
 		run: Run,
 		task: Subtask,
-		done: Map<string, SubtaskStepResult>,
+		dependencies: DependencyOutput[],
 		attempt: number,
 	): Promise<SubtaskStepResult> {
 		const startedAt = now();
@@ -377,7 +383,7 @@ export class OrchestratorWorkflow
 				runId: run.id,
 				request: run.prompt,
 				subtask: task,
-				dependencies: dependenciesOf(task, done),
+				dependencies,
 				maxOutputChars: run.config.maxStepOutputChars,
 				screenshot: run.options.screenshots,
 				browseTimeoutMs: run.config.browseTimeoutMs,
@@ -413,9 +419,14 @@ export class OrchestratorWorkflow
 	}
 }
 
-/** What a subtask sees of the subtasks it depends on (all of which succeeded). */
-function dependenciesOf(task: Subtask, done: Map<string, SubtaskStepResult>) {
-	return task.dependsOn.map((id) => ({ id, title: id, output: done.get(id)!.output }));
+/** What a subtask sees of the subtasks it depends on (all of which succeeded), each by its plan title. */
+function dependenciesOf(plan: Plan, task: Subtask, done: Map<string, SubtaskStepResult>): DependencyOutput[] {
+	// A validated plan names only its own subtasks, so every dependency has a title.
+	return task.dependsOn.map((id) => ({
+		id,
+		title: plan.subtasks.find((t) => t.id === id)!.title,
+		output: done.get(id)!.output,
+	}));
 }
 
 /** How a run that synthesised its answer ends; pure, so the step and the Workflow compute the same. */

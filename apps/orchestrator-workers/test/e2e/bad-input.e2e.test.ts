@@ -75,7 +75,7 @@ const cases: Case[] = [
 	{
 		name: "a body over MAX_BODY_BYTES",
 		status: 413,
-		code: "prompt-too-large",
+		code: "body-too-large",
 		request: () => postJson("/", { prompt: "x".repeat(300 * 1024) }),
 	},
 	{

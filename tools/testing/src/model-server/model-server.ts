@@ -9,8 +9,15 @@ import { createCounters, resetCounters, startCall } from "./counters.ts";
 import { errorBody, sendJson, writeReply } from "./reply-writer.ts";
 import { parseChatRequest } from "./request.ts";
 import { genericResponder } from "./responders.ts";
-import { createScenarioBook, scenarioProblem, type ScenarioDefinition } from "./scenarios.ts";
-import type { ModelServer, ModelServerOptions, RecordedRequest, Reply, Responder } from "./types.ts";
+import { createScenarioBook, scenarioProblem } from "./scenarios.ts";
+import type {
+	ModelServer,
+	ModelServerOptions,
+	RecordedRequest,
+	Reply,
+	Responder,
+	ScenarioDefinition,
+} from "./types.ts";
 
 /** Model ids `GET /v1/models` lists unless `ModelServerOptions.models` says otherwise. */
 export const DEFAULT_MODEL_IDS = ["big", "small"];

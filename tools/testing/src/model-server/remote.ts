@@ -2,7 +2,7 @@
  * A model server started by another process (a vitest globalSetup), scripted over HTTP with the same
  * calls as the in-process one.
  */
-import type { ScenarioDefinition, ScenarioStats } from "./scenarios.ts";
+import type { ScenarioDefinition, ScenarioStats } from "./types.ts";
 
 export interface RemoteModelServer {
 	url: string;

@@ -20,42 +20,7 @@
  *   "read"), which lets a scripted answer carry facts from pages or earlier results onward.
  */
 import { textOfRole } from "./request.ts";
-import type { ChatRequest, Reply } from "./types.ts";
-
-export interface ScenarioRule {
-	/** Text that must occur in the request's system or user text; "" matches everything. */
-	match: string;
-	replies: Reply[];
-}
-
-export interface ScenarioFaults {
-	/** Share of calls that fail, 0..1. */
-	rate: number;
-	/** Picks which call indices fail; 1 unless given. */
-	seed?: number;
-	/** What a faulted call answers; a 500 unless given. */
-	reply?: Reply;
-}
-
-export interface ScenarioDefinition {
-	id: string;
-	rules: ScenarioRule[];
-	faults?: ScenarioFaults;
-}
-
-export interface ScenarioStats {
-	id: string;
-	calls: number;
-	inFlight: number;
-	maxInFlight: number;
-	/** Calls answered by `faults` instead of a rule. */
-	faultsInjected: number;
-	/**
-	 * Per rule; `lastUser` is the user text of the rule's latest call and `lastBody` its whole request
-	 * body, for asserting what was sent.
-	 */
-	rules: { match: string; calls: number; maxInFlight: number; lastUser: string | null; lastBody: unknown }[];
-}
+import type { ChatRequest, Reply, ScenarioDefinition, ScenarioFaults, ScenarioRule, ScenarioStats } from "./types.ts";
 
 interface RuleState {
 	rule: ScenarioRule;

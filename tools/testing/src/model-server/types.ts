@@ -3,8 +3,6 @@
  * what a responder may answer, and the server's public handle.
  */
 
-import type { ScenarioDefinition, ScenarioStats } from "./scenarios.ts";
-
 /** A JSON Schema as sent in `response_format.json_schema.schema`; kept loose because any schema may arrive. */
 export type JsonSchema = { [key: string]: unknown };
 
@@ -194,4 +192,41 @@ export interface ModelServer {
 	reset(): void;
 	/** Stops listening and destroys open sockets, hanging calls included. */
 	close(): Promise<void>;
+}
+
+// Scenarios (see scenarios.ts): scripts registered over HTTP.
+
+export interface ScenarioRule {
+	/** Text that must occur in the request's system or user text; "" matches everything. */
+	match: string;
+	replies: Reply[];
+}
+
+export interface ScenarioFaults {
+	/** Share of calls that fail, 0..1. */
+	rate: number;
+	/** Picks which call indices fail; 1 unless given. */
+	seed?: number;
+	/** What a faulted call answers; a 500 unless given. */
+	reply?: Reply;
+}
+
+export interface ScenarioDefinition {
+	id: string;
+	rules: ScenarioRule[];
+	faults?: ScenarioFaults;
+}
+
+export interface ScenarioStats {
+	id: string;
+	calls: number;
+	inFlight: number;
+	maxInFlight: number;
+	/** Calls answered by `faults` instead of a rule. */
+	faultsInjected: number;
+	/**
+	 * Per rule; `lastUser` is the user text of the rule's latest call and `lastBody` its whole request
+	 * body, for asserting what was sent.
+	 */
+	rules: { match: string; calls: number; maxInFlight: number; lastUser: string | null; lastBody: unknown }[];
 }
