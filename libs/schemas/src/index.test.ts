@@ -8,6 +8,7 @@ import * as browserTask from "./browser-task";
 import * as schemas from "./index";
 import * as planApproval from "./plan-approval";
 import * as progressEvent from "./progress-event";
+import * as runBudget from "./run-budget";
 import * as runRequest from "./run-request";
 import * as runStatus from "./run-status";
 import * as subtaskPlan from "./subtask-plan";
@@ -20,6 +21,9 @@ const EXPECTED_EXPORTS = [
 	"EMPTY_TIMINGS",
 	"planApprovalSchema",
 	"PLAN_APPROVAL_EVENT",
+	"BUDGET_RAISE_EVENT",
+	"budgetRaiseSchema",
+	"budgetStatusSchema",
 	"errorInfoSchema",
 	"apiErrorSchema",
 	"AGENT_DEFAULT_MAX_ITERATIONS",
@@ -79,6 +83,7 @@ const MODULES = {
 	"plan-approval": planApproval,
 	"browser-task": browserTask,
 	"progress-event": progressEvent,
+	"run-budget": runBudget,
 	"run-request": runRequest,
 	"run-status": runStatus,
 	"subtask-plan": subtaskPlan,

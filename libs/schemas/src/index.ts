@@ -10,6 +10,7 @@ export * from "./browser-pool";
 export * from "./browser-task";
 export * from "./plan-approval";
 export * from "./progress-event";
+export * from "./run-budget";
 export * from "./run-request";
 export * from "./run-status";
 export * from "./subtask-plan";
