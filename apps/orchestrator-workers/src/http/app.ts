@@ -3,6 +3,7 @@
  */
 import { Hono } from "hono";
 import { browser } from "../routes/browser";
+import { budget } from "../routes/budget";
 import { docs } from "../routes/docs";
 import { events } from "../routes/events";
 import { instance } from "../routes/instance";
@@ -41,6 +42,7 @@ export function createApp() {
 	app.route("/", events);
 	app.route("/", instance);
 	app.route("/", timeline);
+	app.route("/", budget);
 	app.route("/", lifecycle);
 	app.route("/", runs);
 	app.onError(onError);

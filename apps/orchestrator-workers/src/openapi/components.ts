@@ -7,6 +7,7 @@
  */
 import {
 	apiErrorSchema,
+	budgetRaiseSchema,
 	planApprovalSchema,
 	poolScaleRequestSchema,
 	poolStatsSchema,
@@ -35,6 +36,7 @@ const REQUEST_BODIES = {
 	RunRequest: runRequestSchema,
 	BatchRequest: batchSchema,
 	PlanApproval: planApprovalSchema,
+	BudgetRaise: budgetRaiseSchema,
 	PoolScaleRequest: poolScaleRequestSchema,
 } satisfies Record<string, z.ZodType>;
 

@@ -7,6 +7,7 @@ import { PROMPT_VERSION } from "@ow/prompts";
 import type { ResolvedRunOptions, RunRequest } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import { messageOf, OrchestratorError } from "../errors";
+import { resolveBudget, type Pricing } from "../budget/resolve-budget";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
 import { newRunId } from "../routes/run-id";
@@ -19,7 +20,12 @@ export interface AcceptedRun {
 }
 
 /** Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options. */
-export function acceptRequest(config: OrchestratorConfig, body: RunRequest, where = ""): Omit<AcceptedRun, "id"> {
+export function acceptRequest(
+	config: OrchestratorConfig,
+	body: RunRequest,
+	where = "",
+	pricing: () => Pricing = () => ({ prices: null, models: [] }),
+): Omit<AcceptedRun, "id"> {
 	const { prompt, options = {} } = body;
 	if (prompt.length > config.maxPromptChars) {
 		throw new OrchestratorError(
@@ -45,6 +51,7 @@ export function acceptRequest(config: OrchestratorConfig, body: RunRequest, wher
 			screenshots: options.screenshots ?? false,
 			approvePlan: options.approvePlan ?? false,
 			approvalTimeoutMinutes: options.approvalTimeoutMinutes ?? config.approvalTimeoutMinutes,
+			...resolveBudget(config, options, pricing, where),
 		},
 	};
 }
