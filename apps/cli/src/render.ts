@@ -83,7 +83,9 @@ export function usageLine(run: RunStatus): string {
 	const { inputTokens, outputTokens, calls } = run.usage;
 	const tokens = `${inputTokens ?? "?"} in / ${outputTokens ?? "?"} out tokens, ${calls} model calls`;
 	const cost = run.cost?.total;
-	return `Usage: ${tokens}${cost === null || cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`;
+	const limit = run.budget?.maxTokens;
+	const budget = limit === null || limit === undefined ? "" : ` (budget ${run.budget?.spentTokens} of ${limit} tokens)`;
+	return `Usage: ${tokens}${cost === null || cost === undefined ? "" : `, about $${cost.toFixed(4)}`}${budget}`;
 }
 
 /** The plan, for approval: one line per subtask with its executor, URL and dependencies. */
