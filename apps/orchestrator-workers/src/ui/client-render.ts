@@ -15,7 +15,8 @@ function render() {
 	// The demo model (picked by nx dev when no model is set up) must never pass for a real one.
 	$("run-demo").hidden = !(run.models && run.models.provider === "demo");
 	$("cancel-run").hidden = isTerminal(run.status);
-	$("approval").hidden = run.status !== "waiting" || view.decided;
+	$("approval").hidden = run.status !== "waiting" || run.waitingFor === "budget" || view.decided;
+	renderBudget(run);
 	if (run.error) showError($("run-failure"), "The run failed: " + run.error.message + " (" + run.error.code + ")");
 	else hideError($("run-failure"));
 	$("plan-empty").hidden = run.subtasks.length > 0;
@@ -59,6 +60,29 @@ async function renderTimeline(runId) {
 			renderTimeline(view.run.id);
 		}
 	}
+}
+
+/**
+ * The run's budget, live ("Budget: 5200 of 9500 tokens spent, 4200 reserved"), what to do when the run
+ * waits for a larger one, and the plan's estimate beside the plan (before an approval, too).
+ */
+function renderBudget(run) {
+	const budget = run.budget;
+	const limits = budget
+		? [budget.maxTokens !== null ? budget.spentTokens + " of " + budget.maxTokens + " tokens spent" : null,
+			budget.maxCostUsd !== null ? "$" + (budget.spentCostUsd ?? 0).toFixed(4) + " of $" + budget.maxCostUsd : null]
+		: [];
+	let text = budget ? "Budget: " + limits.filter(Boolean).join(", ") : "";
+	if (budget && budget.reservedTokens > 0) text += ", " + budget.reservedTokens + " reserved by calls in flight";
+	if (run.status === "waiting" && run.waitingFor === "budget")
+		text += ". The next model call does not fit: raise the budget with POST /" + run.id + "/budget, or cancel the run.";
+	$("run-budget").textContent = text;
+	$("run-budget").hidden = !text;
+	const estimate = run.estimate;
+	$("plan-estimate").textContent = estimate
+		? "Estimated at most " + estimate.tokens + " tokens" + (estimate.costUsd !== null ? " (about $" + estimate.costUsd.toFixed(4) + ")" : "")
+		: "";
+	$("plan-estimate").hidden = !estimate;
 }
 
 /** "Tokens: 120 in, 40 out · 1 call unreported · about $0.0012". */

@@ -9,6 +9,7 @@ export const CLIENT_RUN = String.raw`
 const EVENT_TYPES = [
 	"run.status", "plan.ready", "subtask.started", "subtask.retried", "subtask.succeeded",
 	"subtask.failed", "subtask.skipped", "run.completed", "run.errored", "run.usage",
+	"budget.exceeded", "budget.raised",
 ];
 const view = {
 	id: null,
@@ -116,7 +117,8 @@ function onEvent(event) {
 		case "run.status":
 			if (!isTerminal(run.status) || isTerminal(data.status)) run.status = data.status;
 			if (data.status !== "waiting") view.decided = false;
-			said = "Run " + data.status + (data.status === "waiting" ? ": the plan needs your approval" : "");
+			if (data.status !== "waiting") run.waitingFor = null;
+			said = "Run " + data.status + (data.status !== "waiting" ? "" : run.waitingFor === "budget" ? ": its budget needs raising" : ": the plan needs your approval");
 			break;
 		case "plan.ready": {
 			run.plan = data.plan;
@@ -150,6 +152,14 @@ function onEvent(event) {
 			said = "Subtask " + data.id + " " + status;
 			break;
 		}
+		case "budget.exceeded":
+			// Under "ask" the run waits for a raise next; the status read that follows brings the numbers.
+			if (run.options && run.options.onBudgetExceeded === "ask") run.waitingFor = "budget";
+			said = "Budget exceeded: " + (data.message || "");
+			break;
+		case "budget.raised":
+			said = "Budget raised";
+			break;
 		case "run.completed":
 			run.status = "complete";
 			run.result = data.result;

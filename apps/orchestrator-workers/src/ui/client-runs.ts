@@ -20,6 +20,8 @@ $("run-form").addEventListener("submit", async (event) => {
 	};
 	const max = $("max-subtasks").value.trim();
 	if (max !== "") options.maxSubtasks = Number(max);
+	const maxTokens = $("max-tokens").value.trim();
+	if (maxTokens !== "") options.budget = { maxTokens: Number(maxTokens) };
 	button.disabled = true;
 	$("run-form").setAttribute("aria-busy", "true");
 	try {

@@ -53,6 +53,12 @@ export const PAGE_HTML = `<!doctype html>
 					<span id="max-subtasks-hint" class="hint">Empty: the server's default.</span>
 				</div>
 				<div class="field">
+					<label for="max-tokens">Token budget</label>
+					<input id="max-tokens" name="maxTokens" type="number" min="1" step="1" inputmode="numeric"
+						placeholder="server default" aria-describedby="max-tokens-hint">
+					<span id="max-tokens-hint" class="hint">The most the run's model calls may spend; it stops at the first call that would not fit.</span>
+				</div>
+				<div class="field">
 					<label for="failure-policy">Failure policy</label>
 					<select id="failure-policy" name="failurePolicy">
 						<option value="bestEffort" selected>Best effort: answer from the subtasks that worked</option>
@@ -81,6 +87,7 @@ export const PAGE_HTML = `<!doctype html>
 		<p class="run-meta">Status: <span id="run-status" class="status"></span><span id="run-usage"></span><span
 			id="run-demo" class="demo-badge" title="No model is configured: a built-in demo model wrote these answers from the prompt and the pages read"
 			hidden>demo model: scripted answers</span></p>
+		<p id="run-budget" class="run-meta" role="status" hidden></p>
 		<div class="actions">
 			<button id="cancel-run" type="button" class="danger" hidden>Cancel run</button>
 		</div>
@@ -101,6 +108,7 @@ export const PAGE_HTML = `<!doctype html>
 		<section aria-labelledby="plan-heading">
 			<h3 id="plan-heading">Plan</h3>
 			<p id="plan-empty" class="hint">No plan yet: the planner is working on it.</p>
+			<p id="plan-estimate" class="hint" hidden></p>
 			<ol id="subtasks" class="subtasks"></ol>
 		</section>
 		<section aria-labelledby="timeline-heading">

@@ -195,6 +195,17 @@ describe("the web page", () => {
 		expect(await approval.isVisible()).toBe(false);
 	});
 
+	it("should show the plan's estimate beside the plan before approval, and the budget live", async () => {
+		await page.getByLabel("Token budget").fill("1000000");
+		const { run } = await startFromForm(`Estimate first, then ask me. [${await defineScenario()}]`, true);
+		await page.getByLabel("Token budget").fill("");
+		await run.getByRole("region", { name: "Approve the plan" }).waitFor();
+		await run.getByText(/^Estimated at most \d+ tokens$/).waitFor();
+		await run.getByText(/^Budget: \d+ of 1000000 tokens spent$/).waitFor();
+		await run.getByRole("button", { name: "Approve plan" }).click();
+		await run.getByText("Status: complete").waitFor();
+	});
+
 	it("should draw the run's timeline live: valid SVG naming every step, a retried attempt apart", async () => {
 		const site = await startStaticSite({ "/otters": "<title>Otters</title><p>Sea otters hold hands.</p>" });
 		try {
