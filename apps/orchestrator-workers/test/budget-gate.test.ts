@@ -13,6 +13,7 @@ import { OrchestratorError } from "../src/errors";
 import { readEvents } from "../src/registry/event-log";
 import { recordRestart } from "../src/registry/lifecycle";
 import { insertRuns } from "../src/registry/run-admission";
+import { attemptStartStatement, recordAttemptEnd } from "../src/registry/step-attempts";
 import { recordAttemptUsage } from "../src/registry/usage-ledger";
 import { newRunId } from "../src/routes/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
@@ -72,6 +73,20 @@ describe("budget reservations", () => {
 		// A retry of subtask a replaces its first attempt's reservation instead of adding to it.
 		expect(await reserve(id, "subtask:a", 2, 400)).toBe(true);
 		expect((await readBudget(env.DB, id, null))?.reservedTokens).toBe(989);
+	});
+
+	it("should release the reservation of an attempt that ended without recording usage, and show none once the run ended", async () => {
+		const id = await runWith({ maxTokens: 1_000 });
+		const step = { name: "subtask:a", attempt: 1 };
+		await env.DB.batch([attemptStartStatement(env.DB, id, step, at())]);
+		expect(await reserve(id, "subtask:a", 1, 900)).toBe(true);
+		expect(await reserve(id, "subtask:b", 1, 200)).toBe(false);
+		// The attempt died with no usage written (its step timed out): its end still releases it.
+		await recordAttemptEnd(env.DB, id, step, { at: at(), outcome: "failed", errorCode: "internal" });
+		expect(await reserve(id, "subtask:b", 1, 200)).toBe(true);
+		expect((await readBudget(env.DB, id, null))?.reservedTokens).toBe(200);
+		await env.DB.prepare("UPDATE runs SET status = 'errored' WHERE id = ?").bind(id).run();
+		expect((await readBudget(env.DB, id, null))?.reservedTokens).toBe(0);
 	});
 
 	it("should hold the cost limit at the deployment's prices, and price spending only with prices", async () => {

@@ -3,13 +3,14 @@
  * current generation; what calls in flight may still spend is `budget_reservations`. A reservation
  * counts until the ledger has a row for its attempt, which is written in the same batch as the
  * attempt's outcome, so releasing one is that write and nothing else. A step keeps one reservation
- * row: its next attempt (a retry) replaces it, so an attempt that died without a word does not hold
- * the budget for ever.
+ * row: its next attempt (a retry) replaces it, and an attempt that ended (step_attempts) no longer
+ * counts, so an attempt that died without recording its usage does not hold the budget for ever.
  *
  * A restart (a new generation) starts the budget afresh, like the run's step attempts.
  */
 import type { BudgetStatus } from "@ow/schemas";
 import type { PriceTable } from "../metrics/cost";
+import { NOT_TERMINAL } from "../registry/run-states";
 
 const LIMIT_TOKENS = "COALESCE(r.max_tokens, json_extract(r.options, '$.budget.maxTokens'))";
 const LIMIT_COST = "COALESCE(r.max_cost_usd, json_extract(r.options, '$.budget.maxCostUsd'))";
@@ -29,11 +30,16 @@ const SPENT_COST = `(SELECT COALESCE(SUM((COALESCE(json_extract(m.value, '$.inpu
 const UNPRICED = `(SELECT COUNT(*) FROM step_usage u, json_each(u.usage, '$.byModel') m
 	WHERE u.run_id = r.id AND u.generation = r.generation AND m.key NOT IN (SELECT key FROM json_each(?7)))`;
 
-/** Reservations whose attempt has not reported yet, other than step `?2`'s (which the caller replaces). */
+/**
+ * Reservations whose attempt has neither reported its usage nor ended (the timeline's record of the
+ * attempt, written after it), other than step `?2`'s, which the caller replaces.
+ */
 const reserved = (column: "tokens" | "cost_usd") => `(SELECT COALESCE(SUM(b.${column}), 0) FROM budget_reservations b
 	WHERE b.run_id = r.id AND b.generation = r.generation AND b.step <> ?2
 	AND NOT EXISTS (SELECT 1 FROM step_usage u WHERE u.run_id = b.run_id AND u.generation = b.generation
-		AND u.step = b.step AND u.attempt = b.attempt))`;
+		AND u.step = b.step AND u.attempt = b.attempt)
+	AND NOT EXISTS (SELECT 1 FROM step_attempts a WHERE a.run_id = b.run_id AND a.generation = b.generation
+		AND a.step = b.step AND a.attempt = b.attempt AND a.outcome <> 'running'))`;
 
 /** What one call may spend at most: its input estimate plus its maximum output. */
 export interface Reservation {
@@ -95,7 +101,7 @@ export async function readBudget(
 	const row = await db
 		.prepare(
 			`SELECT ${LIMIT_TOKENS} AS max_tokens, ${LIMIT_COST} AS max_cost_usd, ${SPENT_TOKENS} AS spent_tokens,
-			 ${SPENT_COST} AS spent_cost, ${UNPRICED} AS unpriced, ${reserved("tokens")} AS reserved_tokens
+			 ${SPENT_COST} AS spent_cost, ${UNPRICED} AS unpriced, CASE WHEN ${NOT_TERMINAL} THEN ${reserved("tokens")} ELSE 0 END AS reserved_tokens
 			 FROM runs r WHERE r.id = ?1 AND ?2 = ''`,
 		)
 		// ?2 is the step whose reservation the totals leave out: none here.
