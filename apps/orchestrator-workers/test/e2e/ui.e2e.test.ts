@@ -200,8 +200,20 @@ describe("the web page", () => {
 		const { run } = await startFromForm(`Estimate first, then ask me. [${await defineScenario()}]`, true);
 		await page.getByLabel("Token budget").fill("");
 		await run.getByRole("region", { name: "Approve the plan" }).waitFor();
-		await run.getByText(/^Estimated at most \d+ tokens$/).waitFor();
-		await run.getByText(/^Budget: \d+ of 1000000 tokens spent$/).waitFor();
+		const estimate = run.getByText(/^Estimated at most \d+ tokens$/);
+		await estimate.waitFor();
+		// Beside the plan: in the plan's section, while the run still waits for the approval.
+		expect(
+			await run
+				.getByRole("region", { name: "Plan" })
+				.getByText(/^Estimated at most/)
+				.count(),
+		).toBe(1);
+		const budget = run.getByText(/^Budget: \d+ of 1000000 tokens spent$/);
+		await budget.waitFor();
+		const spent = Number(/Budget: (\d+)/.exec((await budget.textContent()) ?? "")?.[1]);
+		expect(spent).toBeGreaterThan(0); // the plan's tokens
+		expect(Number(/(\d+) tokens$/.exec((await estimate.textContent()) ?? "")?.[1])).toBeGreaterThan(spent);
 		await run.getByRole("button", { name: "Approve plan" }).click();
 		await run.getByText("Status: complete").waitFor();
 	});
