@@ -92,6 +92,32 @@ describe("run budgets", () => {
 		expect(events).toContain("event: budget.exceeded");
 	});
 
+	it("should let parallel subtasks reserve only what fits together, and let the calls in flight finish", async () => {
+		const scn = `scn-${crypto.randomUUID()}`;
+		const plan = { subtasks: [llmSubtask("a"), llmSubtask("b"), llmSubtask("c")] };
+		await models.defineScenario({
+			id: scn,
+			rules: [
+				{ match: "You are the planner", replies: [{ kind: "json", value: plan, usage: tokens(100, 10) }] },
+				// Slow answers, so the three subtasks are at the gate while the others' calls are in flight.
+				{ match: "Your subtask:", replies: [{ kind: "text", text: "done", delayMs: 2_000, usage: tokens(10, 1) }] },
+			],
+		});
+		// Each reservation is 4.2k-6k tokens (input estimate + 4096): two fit in 12100 beside the plan's 110, three do not.
+		const id = await start({ prompt: `Parallel budget. [${scn}]`, options: { budget: { maxTokens: 12_100 } } });
+		const live = await waitFor(id, (r) => (r.budget?.reservedTokens ?? 0) > 8_000 || ended(r));
+		expect(live.status).toBe("running");
+		expect(live.budget!.spentTokens + live.budget!.reservedTokens).toBeLessThanOrEqual(12_100);
+
+		const run = await waitFor(id, ended);
+		expect(run.error?.code).toBe("budget-exceeded");
+		const states = run.subtasks.map((t) => t.status).toSorted();
+		expect(states).toEqual(["skipped", "succeeded", "succeeded"]);
+		const stats = await models.scenarioStats(scn);
+		expect(stats.calls).toBe(3); // the plan and the two that fit; both finished after the third was refused
+		expect(run.budget).toMatchObject({ spentTokens: stats.tokensServed, reservedTokens: 0 });
+	});
+
 	it("should change nothing under a large budget", async () => {
 		const scn = await chainScenario(tokens(100, 10), tokens(3000, 10));
 		const id = await start({ prompt: `Large budget. [${scn}]`, options: { budget: { maxTokens: 10_000_000 } } });
