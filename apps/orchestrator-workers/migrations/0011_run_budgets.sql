@@ -4,6 +4,9 @@ ALTER TABLE runs ADD COLUMN max_tokens INTEGER;   -- NULL: no token limit
 ALTER TABLE runs ADD COLUMN max_cost_usd REAL;    -- NULL: no cost limit
 ALTER TABLE runs ADD COLUMN waiting_for TEXT;     -- 'plan' or 'budget' while status is 'waiting'
 ALTER TABLE runs ADD COLUMN estimate TEXT;        -- JSON {tokens, costUsd}: the plan's most, once planned
+-- The generation whose budget ran out under onBudgetExceeded "stop": no call of it may start any more,
+-- however a replay orders its steps.
+ALTER TABLE runs ADD COLUMN budget_stopped_in INTEGER;
 
 -- What a model call may spend, taken before it starts by one conditional INSERT (D1 has one writer,
 -- so the check and the insert are atomic even with subtasks in parallel). One row per step: a retry

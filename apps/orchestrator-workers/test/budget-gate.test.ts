@@ -22,7 +22,13 @@ const at = () => new Date().toISOString();
 const PRICES = { big: { inputPerMTok: 1_000, outputPerMTok: 2_000 }, small: { inputPerMTok: 1, outputPerMTok: 1 } };
 
 const pricing = () => ({ prices: PRICES, models: ["big", "small"] });
-const policy = (runId: string, stopped = false) => ({ db: env.DB, runId, prices: PRICES, stopped: () => stopped });
+const policy = (runId: string, stopped = false, stopOnRefusal = false) => ({
+	db: env.DB,
+	runId,
+	prices: PRICES,
+	stopped: () => stopped,
+	stopOnRefusal,
+});
 
 async function runWith(budget: RunBudget | undefined): Promise<string> {
 	const id = newRunId();
@@ -137,6 +143,20 @@ describe("the budget gate", () => {
 		expect((refused as OrchestratorError).message).toContain(`needs up to ${needed} tokens`);
 		const events = (await readEvents(env.DB, id)).filter((e) => e.type === "budget.exceeded");
 		expect(events.map((e) => e.data.step)).toEqual(["subtask:a"]);
+	});
+
+	it("should stop a run for good under stop: after one refusal even a call that fits is refused", async () => {
+		const needed = estimateInputTokens(call.prompt) + call.maxOutputTokens;
+		const id = await runWith({ maxTokens: needed * 2 - 1 });
+		const scope = (name: string) => (work: () => Promise<void>) =>
+			inBudgetScope(policy(id, false, true), { name, attempt: 1 }, work);
+		await scope("plan")(() => passBudgetGate(call));
+		await expect(scope("subtask:a")(() => passBudgetGate(call))).rejects.toThrow(/do not fit/);
+		await spend(id, "plan", 1, 1, 1); // the plan's reservation is released: a call would fit again
+		await expect(scope("subtask:b")(() => passBudgetGate(call))).rejects.toThrow(OrchestratorError);
+		// A restart is a new generation with its budget afresh.
+		await recordRestart(env.DB, id, { from: "start" }, at());
+		await expect(scope("plan")(() => passBudgetGate(call))).resolves.toBeUndefined();
 	});
 
 	it("should refuse every call once the run stopped, and gate nothing outside a scope", async () => {

@@ -12,7 +12,7 @@ import type { BuiltPrompt } from "@ow/prompts";
 import { OrchestratorError } from "../errors";
 import type { PriceTable } from "../metrics/cost";
 import { appendEvent } from "../registry/event-log";
-import { readBudget, reserveBudget, type Reservation } from "./budget-ledger";
+import { budgetStoppedStatement, readBudget, reserveBudget, type Reservation } from "./budget-ledger";
 import { estimateInputTokens } from "./input-estimate";
 
 /** What the gate needs of the run; one per run, shared by its steps. */
@@ -22,6 +22,8 @@ export interface BudgetPolicy {
 	prices: PriceTable | null;
 	/** True once a call was refused under `stop`: no new call starts after that. */
 	stopped: () => boolean;
+	/** `onBudgetExceeded` is "stop": a refusal stops the run's calls for good (durably, for replays too). */
+	stopOnRefusal: boolean;
 }
 
 interface BudgetScope extends BudgetPolicy {
@@ -74,14 +76,15 @@ async function refusal(scope: BudgetScope, reservation: Reservation, at: string)
 		: `Step "${scope.step}" needs up to ${reservation.tokens} tokens, which do not fit the run's budget ` +
 			`(${limits.join(", ")}; ${budget?.spentTokens ?? "?"} spent, ${budget?.reservedTokens ?? "?"} reserved by calls in flight).`;
 	const event = { step: scope.step, attempt: scope.attempt, needed: reservation, budget, message };
-	await appendEvent(scope.db, {
+	const appended = appendEvent(scope.db, {
 		runId: scope.runId,
 		key: `budget.exceeded:${scope.step}:${scope.attempt}`,
 		type: "budget.exceeded",
 		data: event,
 		at,
-	})
-		.run()
-		.catch(() => undefined);
+	});
+	// The stop mark matters (it keeps a replay from starting calls); the event is for live clients.
+	const stop = scope.stopOnRefusal ? [budgetStoppedStatement(scope.db, scope.runId)] : [];
+	await scope.db.batch([...stop, appended]).catch(() => undefined);
 	return new OrchestratorError("budget-exceeded", message, { details: event });
 }

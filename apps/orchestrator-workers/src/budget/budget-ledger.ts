@@ -41,6 +41,11 @@ const reserved = (column: "tokens" | "cost_usd") => `(SELECT COALESCE(SUM(b.${co
 	AND NOT EXISTS (SELECT 1 FROM step_attempts a WHERE a.run_id = b.run_id AND a.generation = b.generation
 		AND a.step = b.step AND a.attempt = b.attempt AND a.outcome <> 'running'))`;
 
+/** Marks the run's current generation stopped by its budget: the gate refuses every later call. */
+export function budgetStoppedStatement(db: D1Database, runId: string): D1PreparedStatement {
+	return db.prepare("UPDATE runs SET budget_stopped_in = generation WHERE id = ?").bind(runId);
+}
+
 /** What one call may spend at most: its input estimate plus its maximum output. */
 export interface Reservation {
 	step: string;
@@ -64,7 +69,7 @@ export async function reserveBudget(
 		.prepare(
 			`INSERT INTO budget_reservations (run_id, generation, step, attempt, tokens, cost_usd, at)
 			 SELECT r.id, r.generation, ?2, ?3, ?4, ?5, ?6 FROM runs r
-			 WHERE r.id = ?1
+			 WHERE r.id = ?1 AND (r.budget_stopped_in IS NULL OR r.budget_stopped_in <> r.generation)
 			 AND (${LIMIT_TOKENS} IS NULL OR ${SPENT_TOKENS} + ${reserved("tokens")} + ?4 <= ${LIMIT_TOKENS})
 			 AND (${LIMIT_COST} IS NULL OR ${SPENT_COST} + ${reserved("cost_usd")} + ?5 <= ${LIMIT_COST})
 			 ON CONFLICT (run_id, generation, step) DO UPDATE SET

@@ -39,7 +39,15 @@ export class RunBudget {
 	) {
 		const budget = options.budget;
 		const limited = budget !== undefined && (budget.maxTokens !== null || budget.maxCostUsd !== null);
-		this.policy = limited ? { db: recorder.db, runId, prices, stopped: () => this.stopped } : null;
+		this.policy = limited
+			? {
+					db: recorder.db,
+					runId,
+					prices,
+					stopped: () => this.stopped,
+					stopOnRefusal: options.onBudgetExceeded !== "ask",
+				}
+			: null;
 	}
 
 	/**
