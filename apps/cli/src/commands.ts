@@ -21,6 +21,7 @@ interface RunFlags {
 	browser: boolean;
 	screenshots?: boolean;
 	approve?: boolean;
+	budget?: number;
 	idempotencyKey?: string;
 	/** `key=value` pairs from repeated `--label`, already split. */
 	label?: Record<string, string>;
@@ -36,6 +37,7 @@ export async function runCommand(client: OwClient, prompt: string, flags: RunFla
 	if (flags.screenshots) options.screenshots = true;
 	if (flags.approve) options.approvePlan = true;
 	if (flags.label) options.labels = flags.label;
+	if (flags.budget !== undefined) options.budget = { maxTokens: flags.budget };
 	const accepted = unwrap(await client.startRun({ prompt, options }, { idempotencyKey: flags.idempotencyKey }));
 	if (!flags.json) console.error(`run ${accepted.id} started: ${client.baseUrl}/${accepted.id}`);
 	const run = await follow(client, accepted.id, {

@@ -25,7 +25,8 @@ export async function followRun(client: OwClient, id: string, options: FollowOpt
 	const refresh = coalesced(async () => {
 		run = unwrap(await client.getRun(id));
 		view.show(run);
-		if (run.status === "waiting" && run.plan && options.onApproval && !asked) {
+		// A run may also wait for a larger budget (POST /:id/budget); only a plan's wait asks for an approval.
+		if (run.status === "waiting" && run.waitingFor !== "budget" && run.plan && options.onApproval && !asked) {
 			asked = true;
 			view.pause();
 			await options.onApproval(run);

@@ -52,6 +52,11 @@ program
 	.option("--no-browser", "plan no browser subtasks")
 	.option("--screenshots", "keep a screenshot of each page read")
 	.option("--approve", "show the plan and ask before running it")
+	.option(
+		"--budget <tokens>",
+		"most tokens the run's model calls may spend; it stops when the next call would not fit",
+		positiveInt,
+	)
 	.option("--idempotency-key <key>", "makes a retried command start one run")
 	.option("--label <key=value>", "a label of your own for the run (repeatable)", collectLabel)
 	.option("--json", "print only the final status, as JSON")

@@ -55,6 +55,9 @@ function run(over: Partial<RunStatus>): RunStatus {
 		error: null,
 		usage: { inputTokens: 120, outputTokens: 30, calls: 3, unknownCalls: 0, byModel: {} },
 		cost: null,
+		budget: null,
+		estimate: null,
+		waitingFor: null,
 		timings: { planMs: null, executeMs: null, synthesiseMs: null },
 		links: { self: "/run_x", events: "/run_x/events" },
 		...over,
@@ -151,6 +154,11 @@ describe("usageLine and planLines", () => {
 		expect(
 			usageLine(run({ usage: { inputTokens: null, outputTokens: 5, calls: 1, unknownCalls: 0, byModel: {} } })),
 		).toBe("Usage: ? in / 5 out tokens, 1 model calls");
+	});
+
+	it("should show the token budget beside the usage when the run has one", () => {
+		const budget = { maxTokens: 900, maxCostUsd: null, spentTokens: 150, spentCostUsd: null, reservedTokens: 0 };
+		expect(usageLine(run({ budget }))).toBe("Usage: 120 in / 30 out tokens, 3 model calls (budget 150 of 900 tokens)");
 	});
 
 	it("should list the plan with executors, URLs and dependencies", () => {

@@ -83,7 +83,9 @@ export function usageLine(run: RunStatus): string {
 	const { inputTokens, outputTokens, calls } = run.usage;
 	const tokens = `${inputTokens ?? "?"} in / ${outputTokens ?? "?"} out tokens, ${calls} model calls`;
 	const cost = run.cost?.total;
-	return `Usage: ${tokens}${cost === null || cost === undefined ? "" : `, about $${cost.toFixed(4)}`}`;
+	const limit = run.budget?.maxTokens;
+	const budget = limit === null || limit === undefined ? "" : ` (budget ${run.budget?.spentTokens} of ${limit} tokens)`;
+	return `Usage: ${tokens}${cost === null || cost === undefined ? "" : `, about $${cost.toFixed(4)}`}${budget}`;
 }
 
 /** Labels as `key=value` pairs (the form `ow run --label` takes), in key order. */

@@ -123,6 +123,18 @@ describe("ow", () => {
 		expect((JSON.parse(stdout) as RunStatus).status).toBe("errored");
 	});
 
+	it("should send --budget as the run's token budget: a 1-token run calls no model and exits 1", async () => {
+		const id = `scn-${crypto.randomUUID()}`;
+		models.defineScenario({ id, rules: [{ match: "", replies: [{ kind: "text", text: "never" }] }] });
+		const { code, stdout } = await runOw(["--url", dev.url, "run", `Plan this. [${id}]`, "--budget", "1", "--json"]);
+
+		expect(code).toBe(1);
+		const run = JSON.parse(stdout) as RunStatus;
+		expect(run.options.budget).toEqual({ maxTokens: 1, maxCostUsd: null });
+		expect(run.error?.code).toBe("budget-exceeded");
+		expect(models.scenarioStats(id)?.calls).toBe(0);
+	});
+
 	it("should show every event exactly once when the event stream drops mid-run", async () => {
 		const proxy = await startDroppingProxy(dev.url, 3);
 		try {

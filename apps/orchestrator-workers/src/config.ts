@@ -49,6 +49,10 @@ export interface OrchestratorConfig {
 	modelCallTimeoutMs: number;
 	/** How long the harness waits for a page to load before the browse fails (and its step retries). */
 	browseTimeoutMs: number;
+	/** Token budget of a run that names none (`DEFAULT_RUN_MAX_TOKENS`); null: unlimited. */
+	defaultRunMaxTokens: number | null;
+	/** Highest token budget a run may have or be raised to (`MAX_RUN_MAX_TOKENS`); null: no ceiling. */
+	maxRunMaxTokens: number | null;
 	/** Most tokens one model call may generate, by the role of the call (sent as `max_tokens`). */
 	maxOutputTokens: Record<ModelRole, number>;
 	plan: StepPolicy;
@@ -121,6 +125,24 @@ export function readConfig(env: object): OrchestratorConfig {
 	};
 	// Days may be fractional (0.5 is twelve hours); a deployment keeps runs at most ten years.
 	const days = (name: ConfigVar, min: number, max: number) => number(name, min, max, "a number of days");
+	// Optional limits: unset means none, so they have no entry in DEFAULTS.
+	const optionalInt = (name: "DEFAULT_RUN_MAX_TOKENS" | "MAX_RUN_MAX_TOKENS"): number | null => {
+		const raw = (env as Record<string, unknown>)[name];
+		if (raw === undefined || raw === "") return null;
+		const value = Number(raw);
+		if (!Number.isInteger(value) || value < 1 || value > Number.MAX_SAFE_INTEGER) {
+			throw new OrchestratorError("config-invalid", `${name} must be a positive integer, got "${String(raw)}".`);
+		}
+		return value;
+	};
+	const defaultRunMaxTokens = optionalInt("DEFAULT_RUN_MAX_TOKENS");
+	const maxRunMaxTokens = optionalInt("MAX_RUN_MAX_TOKENS");
+	if (defaultRunMaxTokens !== null && maxRunMaxTokens !== null && defaultRunMaxTokens > maxRunMaxTokens) {
+		throw new OrchestratorError(
+			"config-invalid",
+			`DEFAULT_RUN_MAX_TOKENS (${defaultRunMaxTokens}) must not be above MAX_RUN_MAX_TOKENS (${maxRunMaxTokens}).`,
+		);
+	}
 	const retryLimit = int("STEP_RETRY_LIMIT", 0, 10);
 	const retryDelayMs = int("STEP_RETRY_DELAY_MS", 0, 600_000);
 	const policy = (timeout: ConfigVar): StepPolicy => ({
@@ -144,6 +166,8 @@ export function readConfig(env: object): OrchestratorConfig {
 		runRetentionDays: days("RUN_RETENTION_DAYS", 0.0001, 3650),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
+		defaultRunMaxTokens,
+		maxRunMaxTokens,
 		maxOutputTokens: {
 			plan: int("PLAN_MAX_OUTPUT_TOKENS", 16, 131_072),
 			subtask: int("SUBTASK_MAX_OUTPUT_TOKENS", 16, 131_072),

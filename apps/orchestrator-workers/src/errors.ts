@@ -34,6 +34,7 @@ export type OrchestratorErrorCode =
 	| "agent-invalid-action" // the agent's model chose a refused or unusable action twice in a row
 	| "session-lost" // an agentic subtask's browser session was lost, and rebuilding its page could repeat an action
 	| "subtask-failed" // a subtask failed after its retries (failFast ends the run with this)
+	| "budget-exceeded" // the run's next model call did not fit its budget (options.budget)
 	| "cancelled" // DELETE /:id: no new model or browser work starts
 	| "plan-rejected" // POST /:id/approve with approved: false
 	| "approval-timeout" // nobody approved the plan in time

@@ -33,6 +33,8 @@ describe("POST /", () => {
 			screenshots: false,
 			approvePlan: false,
 			approvalTimeoutMinutes: 1440,
+			budget: { maxTokens: null, maxCostUsd: null },
+			onBudgetExceeded: "stop",
 		});
 		expect(status.prompt).toBe("Say hello.");
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(body.id);

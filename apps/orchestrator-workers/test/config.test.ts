@@ -77,4 +77,20 @@ describe("models", () => {
 		expect(() => createModels({ MODEL_PROVIDER: "workers-ai" })).toThrow(/no AI binding/);
 		expect(() => createModels({ MODEL_PROVIDER: "magic" })).toThrow(/must be "workers-ai" or "openai-compatible"/);
 	});
+
+	it("should read the optional run token budget default and ceiling, and refuse bad ones", () => {
+		expect(readConfig({})).toMatchObject({ defaultRunMaxTokens: null, maxRunMaxTokens: null });
+		expect(readConfig({ DEFAULT_RUN_MAX_TOKENS: "5000", MAX_RUN_MAX_TOKENS: "90000" })).toMatchObject({
+			defaultRunMaxTokens: 5000,
+			maxRunMaxTokens: 90000,
+		});
+		for (const bad of ["0", "-1", "2.5", "lots"]) {
+			expect(() => readConfig({ DEFAULT_RUN_MAX_TOKENS: bad })).toThrow(
+				/DEFAULT_RUN_MAX_TOKENS must be a positive integer/,
+			);
+		}
+		expect(() => readConfig({ DEFAULT_RUN_MAX_TOKENS: "10", MAX_RUN_MAX_TOKENS: "5" })).toThrow(
+			/must not be above MAX_RUN_MAX_TOKENS/,
+		);
+	});
 });

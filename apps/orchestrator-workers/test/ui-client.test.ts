@@ -5,7 +5,15 @@
 import { EMPTY_RUN_USAGE, EMPTY_TIMINGS, runStateSchema, type ProgressEvent } from "@ow/schemas";
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../web/src/api-error";
-import { describeError, isTerminal, runIdFromHash, shortPrompt, usageText } from "../web/src/format";
+import {
+	budgetText,
+	describeError,
+	estimateText,
+	isTerminal,
+	runIdFromHash,
+	shortPrompt,
+	usageText,
+} from "../web/src/format";
 import { applyEvent, mergeRun, RUN_STATES, type ViewRun, type ViewSubtask } from "../web/src/run-events";
 
 const subtask = (id: string, fields: Partial<ViewSubtask> = {}): ViewSubtask => ({
@@ -30,6 +38,9 @@ function run(fields: Partial<ViewRun> = {}): ViewRun {
 		promptVersion: "v",
 		deploymentVersion: "dev",
 		labels: {},
+		budget: null,
+		estimate: null,
+		waitingFor: null,
 		models: { provider: "openai-compatible", big: "b", small: "s" },
 		options: {
 			maxSubtasks: 8,
@@ -194,5 +205,36 @@ describe("the page's texts", () => {
 	it("should know every run state, and which ones are final", () => {
 		expect([...RUN_STATES]).toEqual(runStateSchema.options);
 		expect(RUN_STATES.filter(isTerminal)).toEqual(["complete", "errored", "terminated"]);
+	});
+});
+
+describe("the budget's texts and events", () => {
+	const budget = { maxTokens: 9500, maxCostUsd: null, spentTokens: 5200, spentCostUsd: null, reservedTokens: 4200 };
+
+	it("should say what was spent and reserved, and what to do while the run waits for a raise", () => {
+		expect(budgetText(run({ budget }))).toBe("Budget: 5200 of 9500 tokens spent, 4200 reserved by calls in flight");
+		expect(budgetText(run({ budget, status: "waiting", waitingFor: "budget" }))).toContain(
+			"raise the budget with POST /run_1/budget",
+		);
+		expect(budgetText(run())).toBe("");
+	});
+
+	it("should state the plan's estimate, with its cost when prices are known", () => {
+		expect(estimateText({ tokens: 12000, costUsd: null })).toBe("Estimated at most 12000 tokens");
+		expect(estimateText({ tokens: 12000, costUsd: 0.0123 })).toBe("Estimated at most 12000 tokens (about $0.0123)");
+		expect(estimateText(null)).toBe("");
+	});
+
+	it("should wait for a budget after budget.exceeded under ask, and forget it once the run moves on", () => {
+		const waiting = run({ options: { ...run().options, onBudgetExceeded: "ask" } });
+		expect(applyEvent(waiting, event("budget.exceeded", { message: "over" }), { decided: false })).toBe(
+			"Budget exceeded: over",
+		);
+		expect(waiting.waitingFor).toBe("budget");
+		expect(applyEvent(waiting, event("run.status", { status: "waiting" }), { decided: false })).toBe(
+			"Run waiting: its budget needs raising",
+		);
+		applyEvent(waiting, event("run.status", { status: "running" }), { decided: false });
+		expect(waiting.waitingFor).toBeNull();
 	});
 });

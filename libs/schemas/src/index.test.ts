@@ -10,6 +10,7 @@ import * as schemas from "./index";
 import * as pageExtraction from "./page-extraction";
 import * as planApproval from "./plan-approval";
 import * as progressEvent from "./progress-event";
+import * as runBudget from "./run-budget";
 import * as runRequest from "./run-request";
 import * as runStatus from "./run-status";
 import * as subtaskPlan from "./subtask-plan";
@@ -22,6 +23,9 @@ const EXPECTED_EXPORTS = [
 	"EMPTY_TIMINGS",
 	"planApprovalSchema",
 	"PLAN_APPROVAL_EVENT",
+	"BUDGET_RAISE_EVENT",
+	"budgetRaiseSchema",
+	"budgetStatusSchema",
 	"errorInfoSchema",
 	"apiErrorSchema",
 	"AGENT_DEFAULT_MAX_ITERATIONS",
@@ -89,6 +93,7 @@ const MODULES = {
 	"plan-approval": planApproval,
 	"browser-task": browserTask,
 	"progress-event": progressEvent,
+	"run-budget": runBudget,
 	"run-request": runRequest,
 	"run-status": runStatus,
 	"subtask-plan": subtaskPlan,

@@ -12,6 +12,7 @@ export * from "./browser-task";
 export * from "./page-extraction";
 export * from "./plan-approval";
 export * from "./progress-event";
+export * from "./run-budget";
 export * from "./run-request";
 export * from "./run-status";
 export * from "./subtask-plan";

@@ -11,6 +11,8 @@ export const progressEventTypeSchema = z.enum([
 	"subtask.failed",
 	"subtask.skipped", // never started: a dependency failed or the run ended
 	"run.usage", // a step attempt that called a model finished (or failed): what it spent
+	"budget.exceeded", // a model call did not fit the run's budget: the run stops or waits for a raise
+	"budget.raised", // POST /:id/budget raised the budget of a waiting run
 	"run.completed", // carries the result
 	"run.errored", // carries the error
 ]);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { onBudgetExceededSchema, resolvedRunBudgetSchema, runBudgetSchema } from "./run-budget";
 
 /** Hard ceiling on subtasks per plan; deployments lower it with `MAX_SUBTASKS`. */
 export const SUBTASKS_CEILING = 64;
@@ -71,6 +72,10 @@ export const runOptionsSchema = z
 			.optional(),
 		/** The caller's own metadata; see runLabelsSchema. */
 		labels: runLabelsSchema.optional(),
+		/** The most the run's model calls may spend; the deployment may set a default and a ceiling. */
+		budget: runBudgetSchema.optional(),
+		/** What happens when the next model call would not fit the budget (default "stop"). */
+		onBudgetExceeded: onBudgetExceededSchema.optional(),
 	})
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
@@ -96,5 +101,8 @@ export const resolvedRunOptionsSchema = z.object({
 	screenshots: z.boolean(),
 	approvePlan: z.boolean(),
 	approvalTimeoutMinutes: z.int().min(1),
+	/** Absent on runs recorded before budgets existed. */
+	budget: resolvedRunBudgetSchema.optional(),
+	onBudgetExceeded: onBudgetExceededSchema.optional(),
 });
 export type ResolvedRunOptions = z.infer<typeof resolvedRunOptionsSchema>;

@@ -5,6 +5,7 @@ import { runUsageSchema, usageSchema } from "./usage";
 import { errorInfoSchema } from "./api-error";
 import { agentStepSchema } from "./browser-agent";
 import { resolvedRunOptionsSchema, runLabelsSchema } from "./run-request";
+import { budgetStatusSchema, planEstimateSchema } from "./run-budget";
 
 /** A run's lifecycle status; the same names as Workflows' instance status. */
 export const runStateSchema = z.enum(["queued", "running", "waiting", "paused", "complete", "errored", "terminated"]);
@@ -90,6 +91,12 @@ export const runStatusSchema = z.object({
 			byModel: z.record(z.string(), z.number().nullable()),
 		})
 		.nullable(),
+	/** Set when the run has a budget; live while it runs. */
+	budget: budgetStatusSchema.nullable(),
+	/** Once planned: the most the plan may spend (each remaining call's reservation plus what was spent). */
+	estimate: planEstimateSchema.nullable(),
+	/** What a `waiting` run waits for: its plan's approval or a larger budget. */
+	waitingFor: z.enum(["plan", "budget"]).nullable(),
 	timings: timingsSchema,
 	links: z.object({ self: z.string(), events: z.string() }),
 });

@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { admission } from "../routes/admission";
 import { browser } from "../routes/browser";
+import { budget } from "../routes/budget";
 import { docs } from "../routes/docs";
 import { events } from "../routes/events";
 import { instance } from "../routes/instance";
@@ -43,6 +44,7 @@ export function createApp() {
 	app.route("/", events);
 	app.route("/", instance);
 	app.route("/", timeline);
+	app.route("/", budget);
 	app.route("/", lifecycle);
 	app.route("/", runs);
 	app.onError(onError);

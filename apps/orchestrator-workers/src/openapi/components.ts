@@ -9,6 +9,7 @@ import {
 	admissionRequestSchema,
 	admissionStateSchema,
 	apiErrorSchema,
+	budgetRaiseSchema,
 	planApprovalSchema,
 	poolScaleRequestSchema,
 	poolStatsSchema,
@@ -37,6 +38,7 @@ const REQUEST_BODIES = {
 	RunRequest: runRequestSchema,
 	BatchRequest: batchSchema,
 	PlanApproval: planApprovalSchema,
+	BudgetRaise: budgetRaiseSchema,
 	PoolScaleRequest: poolScaleRequestSchema,
 	AdmissionRequest: admissionRequestSchema,
 } satisfies Record<string, z.ZodType>;

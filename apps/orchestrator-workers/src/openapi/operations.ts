@@ -292,6 +292,18 @@ export const OPERATIONS: OperationSpec[] = [
 		errors: [400, 404, 409],
 	},
 	{
+		method: "post",
+		path: "/{id}/budget",
+		operationId: "raiseBudget",
+		tag: "lifecycle",
+		summary: "Raise the budget of a run waiting for one",
+		description:
+			'For runs started with `options.onBudgetExceeded: "ask"` whose next model call did not fit (status `waiting`, `waitingFor: "budget"`). Every limit given must raise the current one; the refused call then tries again. 409 when the run is not waiting for a budget.',
+		body: "BudgetRaise",
+		responses: { 202: runStatus("The run, running again with its new budget.") },
+		errors: [400, 404, 409],
+	},
+	{
 		method: "get",
 		path: "/{id}/events",
 		operationId: "runEvents",

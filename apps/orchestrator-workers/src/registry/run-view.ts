@@ -22,6 +22,8 @@ interface RunRow {
 	plan_ms: number | null;
 	execute_ms: number | null;
 	synthesise_ms: number | null;
+	waiting_for: "plan" | "budget" | null;
+	estimate: string | null;
 	created_at: string;
 	updated_at: string;
 }
@@ -92,6 +94,10 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 		error: run.error_code ? { code: run.error_code, message: run.error_message ?? "" } : null,
 		usage: usageOf((ledger?.results ?? []) as UsageRow[], run.usage),
 		cost: null, // priced by the API layer, which knows the deployment's price table
+		budget: null, // likewise (runs/run-state.ts)
+		estimate: json(run.estimate),
+		// A plan approval leaves the column empty: it predates budgets, and is the only other wait.
+		waitingFor: run.status === "waiting" ? (run.waiting_for ?? "plan") : null,
 		timings: { planMs: run.plan_ms, executeMs: run.execute_ms, synthesiseMs: run.synthesise_ms },
 		links: { self: `/${run.id}`, events: `/${run.id}/events` },
 	};

@@ -89,6 +89,12 @@ export const lifecycle = new Hono<AppEnv>()
 		const decision = c.req.valid("json");
 		const run = await requireRun(c.env, id);
 		assertStatus(run, "approve the plan of", ["waiting"]);
+		if (run.waitingFor === "budget") {
+			throw new OrchestratorError(
+				"conflict",
+				`Run ${id} waits for a larger budget (POST /${id}/budget), not for its plan.`,
+			);
+		}
 		if (decision.approved && decision.plan) assertEditedPlanValid(decision.plan, run);
 		await instanceCall(c.env, id, (i) => i.sendEvent({ type: PLAN_APPROVAL_EVENT, payload: decision }));
 		return c.json({ ...(await requireRun(c.env, id)), approval: decision.approved ? "approved" : "rejected" }, 202);

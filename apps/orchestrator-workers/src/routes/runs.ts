@@ -7,6 +7,8 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { runRequestSchema } from "@ow/schemas";
 import { readConfig } from "../config";
+import { readPriceTable } from "../metrics/cost";
+import { modelIds } from "../models";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "@ow/http-errors";
@@ -32,13 +34,18 @@ const limitBody =
 		})(c, next);
 	};
 
+/** What a cost limit is checked against: the deployment's prices for both of its models. */
+const pricingOf = (env: Env) => () => {
+	const ids = modelIds(env);
+	return { prices: readPriceTable(env), models: [ids.big, ids.small] };
+};
 const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
 
 export const runs = new Hono<AppEnv>()
 	.post("/", limitBody(), requireJson, zValidator("json", runRequestSchema, validationHook), async (c) => {
 		const config = readConfig(c.env);
 		const body = c.req.valid("json");
-		const accepted = acceptRequest(config, body);
+		const accepted = acceptRequest(config, body, "", pricingOf(c.env));
 		const key = c.req.header("Idempotency-Key");
 		if (key === undefined) {
 			const run = { id: newRunId(), ...accepted };
@@ -58,7 +65,7 @@ export const runs = new Hono<AppEnv>()
 		const config = readConfig(c.env);
 		const accepted = c.req
 			.valid("json")
-			.runs.map((body, i) => ({ id: newRunId(), ...acceptRequest(config, body, `runs.${i}.`) }));
+			.runs.map((body, i) => ({ id: newRunId(), ...acceptRequest(config, body, `runs.${i}.`, pricingOf(c.env)) }));
 		await startRuns(c.env, config, accepted);
 		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: "queued" as const, links: links(r.id) })) }, 202);
 	})

@@ -5,6 +5,7 @@
  */
 import type { RunState, RunStatus } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
+import { readBudget } from "../budget/budget-ledger";
 import { estimateCost, readPriceTable } from "../metrics/cost";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
 import { readRunStatus } from "../registry/run-view";
@@ -16,7 +17,12 @@ export const isTerminal = (status: RunState) => TERMINAL_RUN_STATES.includes(sta
 export async function requireRun(env: Env, id: string): Promise<RunStatus> {
 	const status = await readRunStatus(env.DB, id);
 	if (!status) throw notFound(id);
-	return { ...(await withInstanceStatus(env, status)), cost: estimateCost(status.usage, readPriceTable(env)) };
+	const prices = readPriceTable(env);
+	return {
+		...(await withInstanceStatus(env, status)),
+		cost: estimateCost(status.usage, prices),
+		budget: await readBudget(env.DB, id, prices),
+	};
 }
 
 export function notFound(id: string | undefined): OrchestratorError {

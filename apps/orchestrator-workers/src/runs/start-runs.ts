@@ -14,6 +14,7 @@ import {
 import type { OrchestratorConfig } from "../config";
 import { deploymentVersion } from "../deployment-version";
 import { messageOf, OrchestratorError } from "../errors";
+import { resolveBudget, type Pricing } from "../budget/resolve-budget";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
 
@@ -27,7 +28,12 @@ export interface AcceptedRun {
 }
 
 /** Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options. */
-export function acceptRequest(config: OrchestratorConfig, body: RunRequest, where = ""): Omit<AcceptedRun, "id"> {
+export function acceptRequest(
+	config: OrchestratorConfig,
+	body: RunRequest,
+	where = "",
+	pricing: () => Pricing = () => ({ prices: null, models: [] }),
+): Omit<AcceptedRun, "id"> {
 	const { prompt, options = {} } = body;
 	const { labels = {} } = options;
 	if (prompt.length > config.maxPromptChars) {
@@ -55,6 +61,7 @@ export function acceptRequest(config: OrchestratorConfig, body: RunRequest, wher
 			screenshots: options.screenshots ?? false,
 			approvePlan: options.approvePlan ?? false,
 			approvalTimeoutMinutes: options.approvalTimeoutMinutes ?? config.approvalTimeoutMinutes,
+			...resolveBudget(config, options, pricing, where),
 		},
 	};
 }

@@ -6,6 +6,7 @@ import { generateText, NoObjectGeneratedError, Output, type LanguageModel, type 
 import type { z } from "zod";
 import type { BuiltPrompt } from "@ow/prompts";
 import type { Usage } from "@ow/schemas";
+import { passBudgetGate } from "../budget/budget-gate";
 import { OrchestratorError, type Spent } from "../errors";
 import type { Span } from "../telemetry/run-trace";
 import { traced } from "../telemetry/trace-context";
@@ -33,9 +34,11 @@ export function usageOf(modelId: string, usage: LanguageModelUsage | undefined):
 
 /**
  * Runs a model call in its own span (OpenTelemetry GenAI semantic conventions), under the step
- * attempt's span; without tracing it just runs the call.
+ * attempt's span; without tracing it just runs the call. Every call passes the run's budget gate
+ * first: a call that does not fit is never sent (budget/budget-gate.ts).
  */
-function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
+async function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
+	await passBudgetGate(call);
 	const provider = typeof call.model === "object" ? call.model.provider : undefined;
 	const attributes = {
 		"gen_ai.operation.name": "chat",

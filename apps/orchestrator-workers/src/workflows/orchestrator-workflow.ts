@@ -16,6 +16,10 @@ import { notifyProgress } from "../progress/notify";
 import { cancelledElseBegin, type RunGate } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
+import { inBudgetScope } from "../budget/budget-gate";
+import { planEstimateStatement } from "../budget/plan-estimate";
+import { RunBudget, SKIPPED_FOR_BUDGET } from "../budget/run-budget";
+import { readPriceTable } from "../metrics/cost";
 import { createModels } from "../models";
 import {
 	type SubtaskOutcome,
@@ -82,6 +86,7 @@ export class OrchestratorWorkflow
 		try {
 			Object.assign(run, { prompt, options, config: readConfig(this.env), models: createModels(this.env) });
 			this.stepTracing = new StepTracing(this.env);
+			this.budget = new RunBudget(this, options, runId, readPriceTable(this.env));
 			const ready = run as Run;
 			let plan = await this.plan(ready);
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
@@ -118,6 +123,8 @@ export class OrchestratorWorkflow
 	}
 
 	private stepTracing: StepTracing | undefined;
+	/** The run's budget: the gate's policy, and what to do when a call does not fit (budget/run-budget.ts). */
+	private budget: RunBudget | undefined;
 
 	/** Spans of the run's step attempts (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
 	private get tracing(): StepTracing {
@@ -140,6 +147,23 @@ export class OrchestratorWorkflow
 	 * outcome, keyed by attempt, so the redone write counts nothing twice.
 	 */
 	async doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T> {
+		// A step refused by the budget under "ask" runs again once the budget is raised, as a new step
+		// of the same name whose attempts number on from the refused one's (the usage ledger is keyed by them).
+		const attemptsPerRound = (step.config.retries?.limit ?? 0) + 1;
+		for (let round = 0; ; round++) {
+			try {
+				return await this.doAndRecordOnce(run, step, round * attemptsPerRound);
+			} catch (error) {
+				if (!(await this.budget?.afterRefusal(run, error))) throw error;
+			}
+		}
+	}
+
+	private async doAndRecordOnce<T extends Rpc.Serializable<T>>(
+		run: Run,
+		step: RecordedStep<T>,
+		attemptOffset: number,
+	): Promise<T> {
 		const spent = (result: T, attempt: number) =>
 			step.usage
 				? attemptUsageStatements(
@@ -149,8 +173,9 @@ export class OrchestratorWorkflow
 						now(),
 					)
 				: [];
-		const { value, recorded, attempt } = await run.step.do(step.name, step.config, (ctx) =>
-			this.work(
+		const { value, recorded, attempt } = await run.step.do(step.name, step.config, (stepCtx) => {
+			const ctx = { ...stepCtx, attempt: stepCtx.attempt + attemptOffset };
+			return this.work(
 				run,
 				{ name: step.name, attempt: ctx.attempt },
 				async (gate) => {
@@ -159,8 +184,8 @@ export class OrchestratorWorkflow
 					return { value: result, attempt: ctx.attempt, recorded: await this.tryRecord(run, write, gate.watched) };
 				},
 				step.announce?.(ctx),
-			),
-		);
+			);
+		});
 		if (!recorded) await this.record(run, step.recordStep, () => step.record(value as T, spent(value as T, attempt)));
 		return value as T;
 	}
@@ -208,7 +233,8 @@ export class OrchestratorWorkflow
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
 			const open = gate;
-			const result = traced ? await withSpan(traced.trace, traced.span, () => body(open)) : await body(open);
+			const gated = () => inBudgetScope(this.budget?.policy ?? null, step, () => body(open));
+			const result = traced ? await withSpan(traced.trace, traced.span, gated) : await gated();
 			await notified;
 			logEvent({ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome: "ok" });
 			ended("succeeded");
@@ -246,7 +272,8 @@ export class OrchestratorWorkflow
 		const record = (made: PlanAttempt, repaired: boolean, spent: D1PreparedStatement[]) => async () => {
 			if (made.check.ok) {
 				const info = { clampedFrom: made.check.clampedFrom, repaired };
-				await recordPlan(this.env.DB, run.id, made.check.plan, info, now(), spent);
+				const estimate = planEstimateStatement(this.env, run, made.check.plan, made.usage);
+				await recordPlan(this.env.DB, run.id, made.check.plan, info, now(), [...spent, estimate]);
 			} else if (spent.length > 0) {
 				await this.env.DB.batch(spent); // an invalid plan still cost its tokens
 			}
@@ -299,6 +326,9 @@ export class OrchestratorWorkflow
 				throw new OrchestratorError("subtask-failed", `Subtask ${names} failed and the run's policy is failFast.`);
 			}
 		}
+		if (this.budget?.stopped) {
+			throw new OrchestratorError("budget-exceeded", "The run's budget ran out; it kept the results it had.");
+		}
 		const finished = [...done.values()];
 		if (finished.length > 0) {
 			const start = finished.map((r) => r.startedAt).toSorted()[0]!;
@@ -319,6 +349,10 @@ export class OrchestratorWorkflow
 	): Promise<SynthesisInput> {
 		const record = (outcome: SubtaskOutcome) =>
 			this.record(run, STEP.recordSubtask(task.id), () => recordSubtaskOutcome(this.env.DB, run.id, task.id, outcome));
+		if (this.budget?.stopped) {
+			await record({ status: "skipped", reason: SKIPPED_FOR_BUDGET, finishedAt: now() });
+			return { id: task.id, title: task.title, status: "skipped", reason: SKIPPED_FOR_BUDGET };
+		}
 		const missing = task.dependsOn.filter((d) => !done.has(d));
 		if (missing.length > 0) {
 			const reason = `dependency ${missing.map((d) => `"${d}"`).join(", ")} did not succeed`;
@@ -355,6 +389,11 @@ export class OrchestratorWorkflow
 			const abort = engineAbortIn(error);
 			if (abort) throw abort; // paused mid-subtask: the replay runs it again
 			const info = fromStepError(error);
+			if (info.code === "budget-exceeded") {
+				// Its model call never started: the budget stopped the run first.
+				await record({ status: "skipped", reason: SKIPPED_FOR_BUDGET, finishedAt: now() });
+				return { id: task.id, title: task.title, status: "skipped", reason: SKIPPED_FOR_BUDGET };
+			}
 			// attempts 0: each attempt already counted itself when it started.
 			await record({ status: "failed", error: info, attempts: 0, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "failed", error: info };

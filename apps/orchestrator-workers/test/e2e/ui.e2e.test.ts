@@ -195,6 +195,29 @@ describe("the web page", () => {
 		expect(await approval.isVisible()).toBe(false);
 	});
 
+	it("should show the plan's estimate beside the plan before approval, and the budget live", async () => {
+		await page.getByLabel("Token budget").fill("1000000");
+		const { run } = await startFromForm(`Estimate first, then ask me. [${await defineScenario()}]`, true);
+		await page.getByLabel("Token budget").fill("");
+		await run.getByRole("region", { name: "Approve the plan" }).waitFor();
+		const estimate = run.getByText(/^Estimated at most \d+ tokens$/);
+		await estimate.waitFor();
+		// Beside the plan: in the plan's section, while the run still waits for the approval.
+		expect(
+			await run
+				.getByRole("region", { name: "Plan" })
+				.getByText(/^Estimated at most/)
+				.count(),
+		).toBe(1);
+		const budget = run.getByText(/^Budget: \d+ of 1000000 tokens spent$/);
+		await budget.waitFor();
+		const spent = Number(/Budget: (\d+)/.exec((await budget.textContent()) ?? "")?.[1]);
+		expect(spent).toBeGreaterThan(0); // the plan's tokens
+		expect(Number(/(\d+) tokens$/.exec((await estimate.textContent()) ?? "")?.[1])).toBeGreaterThan(spent);
+		await run.getByRole("button", { name: "Approve plan" }).click();
+		await run.getByText("Status: complete").waitFor();
+	});
+
 	it("should draw the run's timeline live: valid SVG naming every step, a retried attempt apart", async () => {
 		const site = await startStaticSite({ "/otters": "<title>Otters</title><p>Sea otters hold hands.</p>" });
 		try {

@@ -5,5 +5,5 @@ import type { ViewRun } from "./run-events";
 const panel = byId("approval", HTMLElement);
 
 export function renderApproval(run: ViewRun | null, decided: boolean): void {
-	panel.hidden = run?.status !== "waiting" || decided;
+	panel.hidden = run?.status !== "waiting" || run.waitingFor === "budget" || decided;
 }

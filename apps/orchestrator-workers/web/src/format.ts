@@ -51,3 +51,25 @@ export function describeError(error: unknown): { message: string; issues: string
 	});
 	return { message, issues };
 }
+
+/** The budget line's text, or "" for a run without a budget. */
+export function budgetText(run: Pick<RunStatus, "id" | "status" | "budget" | "waitingFor">): string {
+	const budget = run.budget;
+	if (!budget) return "";
+	const limits = [
+		budget.maxTokens !== null ? `${budget.spentTokens} of ${budget.maxTokens} tokens spent` : null,
+		budget.maxCostUsd !== null ? `$${(budget.spentCostUsd ?? 0).toFixed(4)} of $${budget.maxCostUsd}` : null,
+	];
+	let text = `Budget: ${limits.filter(Boolean).join(", ")}`;
+	if (budget.reservedTokens > 0) text += `, ${budget.reservedTokens} reserved by calls in flight`;
+	if (run.status === "waiting" && run.waitingFor === "budget")
+		text += `. The next model call does not fit: raise the budget with POST /${run.id}/budget, or cancel the run.`;
+	return text;
+}
+
+/** The plan's estimate as a sentence, or "" before there is one. */
+export function estimateText(estimate: RunStatus["estimate"]): string {
+	if (!estimate) return "";
+	const cost = estimate.costUsd !== null ? ` (about $${estimate.costUsd.toFixed(4)})` : "";
+	return `Estimated at most ${estimate.tokens} tokens${cost}`;
+}

@@ -10,6 +10,7 @@ const el = {
 	form: byId("run-form", HTMLFormElement),
 	prompt: byId("prompt", HTMLTextAreaElement),
 	maxSubtasks: byId("max-subtasks", HTMLInputElement),
+	maxTokens: byId("max-tokens", HTMLInputElement),
 	failurePolicy: byId("failure-policy", HTMLSelectElement),
 	allowBrowser: byId("allow-browser", HTMLInputElement),
 	approvePlan: byId("approve-plan", HTMLInputElement),
@@ -26,6 +27,8 @@ function formOptions(): Partial<Record<keyof RunOptions, unknown>> {
 	};
 	const max = el.maxSubtasks.value.trim();
 	if (max !== "") options.maxSubtasks = Number(max);
+	const maxTokens = el.maxTokens.value.trim();
+	if (maxTokens !== "") options.budget = { maxTokens: Number(maxTokens) };
 	return options;
 }
 

@@ -32,6 +32,8 @@ export const FOLLOWED_EVENTS = [
 	"run.completed",
 	"run.errored",
 	"run.usage",
+	"budget.exceeded",
+	"budget.raised",
 ] as const satisfies readonly ProgressEvent["type"][];
 
 /** Every run state (`runStateSchema`), to read one from an event without trusting it. */
@@ -121,7 +123,9 @@ export function applyEvent(
 			if (!isRunState(status)) return null;
 			if (!isTerminal(run.status) || isTerminal(status)) run.status = status;
 			if (status !== "waiting") state.decided = false;
-			return `Run ${status}${status === "waiting" ? ": the plan needs your approval" : ""}`;
+			if (status !== "waiting") run.waitingFor = null;
+			if (status !== "waiting") return `Run ${status}`;
+			return `Run waiting: ${run.waitingFor === "budget" ? "its budget needs raising" : "the plan needs your approval"}`;
 		}
 		case "plan.ready": {
 			const planned = plannedSubtasks(data.plan);
@@ -158,6 +162,12 @@ export function applyEvent(
 			if (status === "skipped") task.error = { code: "skipped", message: text(data, "reason") || "skipped" };
 			return `Subtask ${id} ${status}`;
 		}
+		case "budget.exceeded":
+			// Under "ask" the run waits for a raise next; the status read that follows brings the numbers.
+			if (run.options.onBudgetExceeded === "ask") run.waitingFor = "budget";
+			return `Budget exceeded: ${text(data, "message") ?? ""}`;
+		case "budget.raised":
+			return "Budget raised";
 		case "run.completed": {
 			run.status = "complete";
 			run.result = resultOf(data.result);

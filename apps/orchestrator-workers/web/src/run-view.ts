@@ -8,6 +8,7 @@ import { api } from "./api";
 import { apiKey } from "./api-key";
 import { renderAnswer } from "./answer-panel";
 import { renderApproval } from "./approval-panel";
+import { renderBudget } from "./budget-panel";
 import { announce, byId } from "./dom";
 import { hideError, showError } from "./error-box";
 import { isTerminal } from "./format";
@@ -38,6 +39,7 @@ export function render(): void {
 	if (!run) return;
 	renderRunHeader(run);
 	renderApproval(run, view.decided);
+	renderBudget(run);
 	renderPlan(run.subtasks);
 	renderAnswer(run.result);
 	void renderTimeline(run.id);
@@ -63,6 +65,7 @@ export async function openRun(id: string, focus: boolean): Promise<void> {
 	resetPlan();
 	renderAnswer(null);
 	renderApproval(null, false);
+	renderBudget(null);
 	hideRunError();
 	markCurrentRun();
 	if (focus) el.heading.focus();

@@ -92,6 +92,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/{id}/budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Raise the budget of a run waiting for one
+         * @description For runs started with `options.onBudgetExceeded: "ask"` whose next model call did not fit (status `waiting`, `waitingFor: "budget"`). Every limit given must raise the current one; the refused call then tries again. 409 when the run is not waiting for a budget.
+         */
+        post: operations["raiseBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/{id}/events": {
         parameters: {
             query?: never;
@@ -491,6 +511,13 @@ export interface components {
         ApprovalAnswer: {
             /** @enum {string} */
             approval: "approved" | "rejected";
+            budget: {
+                maxCostUsd: number | null;
+                maxTokens: number | null;
+                reservedTokens: number;
+                spentCostUsd: number | null;
+                spentTokens: number;
+            } | null;
             cost: {
                 byModel: {
                     [key: string]: number | null;
@@ -504,6 +531,10 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+            } | null;
+            estimate: {
+                costUsd: number | null;
+                tokens: number;
             } | null;
             id: string;
             labels: {
@@ -522,12 +553,21 @@ export interface components {
                 allowBrowser: boolean;
                 approvalTimeoutMinutes: number;
                 approvePlan: boolean;
+                budget?: {
+                    maxCostUsd: number | null;
+                    maxTokens: number | null;
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
                  */
                 failurePolicy: "bestEffort" | "failFast";
                 maxSubtasks: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
                 screenshots: boolean;
             };
             plan: {
@@ -668,6 +708,7 @@ export interface components {
                 outputTokens: number | null;
                 unknownCalls: number;
             };
+            waitingFor: ("plan" | "budget") | null;
         };
         BatchAccepted: {
             runs: {
@@ -686,6 +727,10 @@ export interface components {
                     allowBrowser?: boolean;
                     approvalTimeoutMinutes?: number;
                     approvePlan?: boolean;
+                    budget?: {
+                        maxCostUsd?: number;
+                        maxTokens?: number;
+                    };
                     /**
                      * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                      * @enum {string}
@@ -695,10 +740,19 @@ export interface components {
                         [key: string]: string;
                     };
                     maxSubtasks?: number;
+                    /**
+                     * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                     * @enum {string}
+                     */
+                    onBudgetExceeded?: "stop" | "ask";
                     screenshots?: boolean;
                 };
                 prompt: string;
             }[];
+        };
+        BudgetRaise: {
+            maxCostUsd?: number;
+            maxTokens?: number;
         };
         Health: {
             /** @constant */
@@ -758,7 +812,7 @@ export interface components {
             runId: string;
             seq: number;
             /** @enum {string} */
-            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "run.completed" | "run.errored";
+            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "budget.exceeded" | "budget.raised" | "run.completed" | "run.errored";
         };
         PurgedRun: {
             id: string;
@@ -766,6 +820,13 @@ export interface components {
             purged: true;
         };
         RestartedRun: {
+            budget: {
+                maxCostUsd: number | null;
+                maxTokens: number | null;
+                reservedTokens: number;
+                spentCostUsd: number | null;
+                spentTokens: number;
+            } | null;
             cost: {
                 byModel: {
                     [key: string]: number | null;
@@ -779,6 +840,10 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+            } | null;
+            estimate: {
+                costUsd: number | null;
+                tokens: number;
             } | null;
             id: string;
             labels: {
@@ -797,12 +862,21 @@ export interface components {
                 allowBrowser: boolean;
                 approvalTimeoutMinutes: number;
                 approvePlan: boolean;
+                budget?: {
+                    maxCostUsd: number | null;
+                    maxTokens: number | null;
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
                  */
                 failurePolicy: "bestEffort" | "failFast";
                 maxSubtasks: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
                 screenshots: boolean;
             };
             plan: {
@@ -944,6 +1018,7 @@ export interface components {
                 outputTokens: number | null;
                 unknownCalls: number;
             };
+            waitingFor: ("plan" | "budget") | null;
         };
         RunAccepted: {
             id: string;
@@ -995,6 +1070,10 @@ export interface components {
                 allowBrowser?: boolean;
                 approvalTimeoutMinutes?: number;
                 approvePlan?: boolean;
+                budget?: {
+                    maxCostUsd?: number;
+                    maxTokens?: number;
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -1004,11 +1083,23 @@ export interface components {
                     [key: string]: string;
                 };
                 maxSubtasks?: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
                 screenshots?: boolean;
             };
             prompt: string;
         };
         RunStatus: {
+            budget: {
+                maxCostUsd: number | null;
+                maxTokens: number | null;
+                reservedTokens: number;
+                spentCostUsd: number | null;
+                spentTokens: number;
+            } | null;
             cost: {
                 byModel: {
                     [key: string]: number | null;
@@ -1022,6 +1113,10 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+            } | null;
+            estimate: {
+                costUsd: number | null;
+                tokens: number;
             } | null;
             id: string;
             labels: {
@@ -1040,12 +1135,21 @@ export interface components {
                 allowBrowser: boolean;
                 approvalTimeoutMinutes: number;
                 approvePlan: boolean;
+                budget?: {
+                    maxCostUsd: number | null;
+                    maxTokens: number | null;
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
                  */
                 failurePolicy: "bestEffort" | "failFast";
                 maxSubtasks: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
                 screenshots: boolean;
             };
             plan: {
@@ -1186,6 +1290,7 @@ export interface components {
                 outputTokens: number | null;
                 unknownCalls: number;
             };
+            waitingFor: ("plan" | "budget") | null;
         };
     };
     responses: never;
@@ -1685,6 +1790,100 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    raiseBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetRaise"];
+            };
+        };
+        responses: {
+            /** @description The run, running again with its new budget. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStatus"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Unknown run (or artifact). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The run's state does not allow this; or an Idempotency-Key was reused with another body, or its first request is still starting the run (`request-in-progress`, with Retry-After). */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not declared JSON (send Content-Type: application/json). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -56,6 +56,26 @@ describe("scenarios", () => {
 		});
 	});
 
+	it("should count the tokens its answers served, as their usage reports them, errors none", async () => {
+		server.defineScenario({
+			id: "scn-tokens",
+			rules: [
+				{
+					match: "",
+					replies: [
+						{ kind: "error", status: 500 },
+						{ kind: "text", text: "12345678" },
+						{ kind: "text", text: "x", usage: { prompt_tokens: 100, completion_tokens: 7 } },
+					],
+				},
+			],
+		});
+		expect((await chat("s", "scn-tokens")).status).toBe(500);
+		const first = (await (await chat("s", "scn-tokens")).json()) as { usage: { total_tokens: number } };
+		await chat("s", "scn-tokens");
+		expect(server.scenarioStats("scn-tokens")?.tokensServed).toBe(first.usage.total_tokens + 107);
+	});
+
 	it("should fill {{fenced}} with the data blocks of the request", async () => {
 		server.defineScenario({
 			id: "scn-fence",

@@ -19,7 +19,8 @@
  * - `{{fenced}}`: every block between `<<<DATA…>>>` markers, joined by newlines (what a model
  *   "read"), which lets a scripted answer carry facts from pages or earlier results onward.
  */
-import { textOfRole } from "./request.ts";
+import { DEFAULT_MALFORMED_CONTENT } from "./reply-writer.ts";
+import { estimateTokens, promptTokens, textOfRole } from "./request.ts";
 import type { ChatRequest, Reply, ScenarioDefinition, ScenarioFaults, ScenarioRule, ScenarioStats } from "./types.ts";
 
 interface RuleState {
@@ -66,7 +67,7 @@ export function createScenarioBook() {
 		define(definition: ScenarioDefinition): void {
 			book.set(definition.id, {
 				definition,
-				stats: { id: definition.id, calls: 0, inFlight: 0, maxInFlight: 0, faultsInjected: 0 },
+				stats: { id: definition.id, calls: 0, inFlight: 0, maxInFlight: 0, faultsInjected: 0, tokensServed: 0 },
 				rules: definition.rules.map((rule) => ({
 					rule,
 					calls: 0,
@@ -122,6 +123,7 @@ export function createScenarioBook() {
 			ruleState.lastBody = body;
 			const replies = ruleState.rule.replies;
 			const reply = fill(replies[Math.min(ruleState.calls, replies.length - 1)]!, request);
+			state.stats.tokensServed += tokensOf(reply, request);
 			for (const counter of [state.stats, ruleState]) {
 				counter.calls += 1;
 				counter.inFlight += 1;
@@ -151,6 +153,19 @@ const FENCE = /<<<DATA(?:-\d+)?>>>\n([\s\S]*?)\n<<<DATA(?:-\d+)?>>>/g;
 function isFaulted(faults: ScenarioFaults, index: number): boolean {
 	const phase = ((Math.imul(faults.seed ?? 1, 0x9e3779b1) >>> 0) / 2 ** 32) % 1;
 	return Math.floor((index + 1) * faults.rate + phase) > Math.floor(index * faults.rate + phase);
+}
+
+/** The prompt and completion tokens a reply serves; the writer reports the same unless the reply overrides it. */
+function tokensOf(reply: Reply, request: ChatRequest): number {
+	if (reply.kind !== "json" && reply.kind !== "text" && reply.kind !== "malformed") return 0;
+	const content =
+		reply.kind === "json"
+			? JSON.stringify(reply.value)
+			: reply.kind === "text"
+				? reply.text
+				: (reply.content ?? DEFAULT_MALFORMED_CONTENT);
+	const usage = reply.usage ?? { prompt_tokens: promptTokens(request), completion_tokens: estimateTokens(content) };
+	return usage.prompt_tokens + usage.completion_tokens;
 }
 
 /** Replaces placeholders in every string of a reply. */

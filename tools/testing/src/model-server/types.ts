@@ -225,6 +225,11 @@ export interface ScenarioStats {
 	/** Calls answered by `faults` instead of a rule. */
 	faultsInjected: number;
 	/**
+	 * Tokens the scenario's answers served, prompt plus completion, as their usage says (or would say,
+	 * where a reply reports none): what a budget test compares with the budget. Errors serve none.
+	 */
+	tokensServed: number;
+	/**
 	 * Per rule; `lastUser` is the user text of the rule's latest call and `lastBody` its whole request
 	 * body, for asserting what was sent.
 	 */
