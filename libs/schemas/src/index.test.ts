@@ -10,6 +10,7 @@ import * as planApproval from "./plan-approval";
 import * as progressEvent from "./progress-event";
 import * as runRequest from "./run-request";
 import * as runStatus from "./run-status";
+import * as schedule from "./schedule";
 import * as subtaskPlan from "./subtask-plan";
 import * as subtaskResult from "./subtask-result";
 import * as synthesis from "./synthesis";
@@ -53,6 +54,11 @@ const EXPECTED_EXPORTS = [
 	"runRequestSchema",
 	"resolvedRunOptionsSchema",
 	"runStateSchema",
+	"MAX_DELAY_SECONDS_CEILING",
+	"scheduleRequestSchema",
+	"schedulePatchSchema",
+	"scheduleSchema",
+	"scheduleDetailSchema",
 	"subtaskStateSchema",
 	"subtaskStatusSchema",
 	"timingsSchema",
@@ -81,6 +87,7 @@ const MODULES = {
 	"progress-event": progressEvent,
 	"run-request": runRequest,
 	"run-status": runStatus,
+	schedule,
 	"subtask-plan": subtaskPlan,
 	"subtask-result": subtaskResult,
 	synthesis,

@@ -3,6 +3,9 @@ import { z } from "zod";
 /** Hard ceiling on subtasks per plan; deployments lower it with `MAX_SUBTASKS`. */
 export const SUBTASKS_CEILING = 64;
 
+/** Hard ceiling on `options.delaySeconds` (a year); deployments lower it with `MAX_START_DELAY_DAYS`. */
+export const MAX_DELAY_SECONDS_CEILING = 366 * 86_400;
+
 /** What to do when a subtask still fails after its retries. */
 export const failurePolicySchema = z
 	.enum(["bestEffort", "failFast"])
@@ -28,6 +31,13 @@ export const runOptionsSchema = z
 			.min(1)
 			.max(7 * 24 * 60)
 			.optional(),
+		/**
+		 * Start the run later, at this time (ISO 8601 with an offset). The deployment bounds how far ahead
+		 * (`MAX_START_DELAY_DAYS`); a time already past starts the run at once. Not with `delaySeconds`.
+		 */
+		startAt: z.iso.datetime({ offset: true }).optional(),
+		/** Start the run this many seconds from now. Not with `startAt`. */
+		delaySeconds: z.int().min(0).max(MAX_DELAY_SECONDS_CEILING).optional(),
 	})
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
@@ -60,5 +70,9 @@ export const resolvedRunOptionsSchema = z.object({
 	screenshots: z.boolean(),
 	approvePlan: z.boolean(),
 	approvalTimeoutMinutes: z.int().min(1),
+	/** When a delayed run starts (UTC, ISO 8601); absent for a run that started at once. */
+	startAt: z.string().optional(),
+	/** The caller's labels (a schedule's labels ride here until runs have labels of their own). */
+	labels: z.record(z.string(), z.string()).optional(),
 });
 export type ResolvedRunOptions = z.infer<typeof resolvedRunOptionsSchema>;

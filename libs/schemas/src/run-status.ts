@@ -6,8 +6,20 @@ import { errorInfoSchema } from "./api-error";
 import { agentStepSchema } from "./browser-agent";
 import { resolvedRunOptionsSchema } from "./run-request";
 
-/** A run's lifecycle status; the same names as Workflows' instance status. */
-export const runStateSchema = z.enum(["queued", "running", "waiting", "paused", "complete", "errored", "terminated"]);
+/**
+ * A run's lifecycle status; the same names as Workflows' instance status, plus `scheduled`: a delayed
+ * run waiting for its start time (its instance sleeps).
+ */
+export const runStateSchema = z.enum([
+	"scheduled",
+	"queued",
+	"running",
+	"waiting",
+	"paused",
+	"complete",
+	"errored",
+	"terminated",
+]);
 export type RunState = z.infer<typeof runStateSchema>;
 
 /** A subtask's lifecycle status. "skipped": never started because the run ended or a dependency failed. */
@@ -58,6 +70,10 @@ export const runStatusSchema = z.object({
 	prompt: z.string(),
 	createdAt: z.string(),
 	updatedAt: z.string(),
+	/** When a delayed run starts (status `scheduled` until then) or started; null for a run started at once. */
+	startAt: z.string().nullable(),
+	/** The schedule that started the run, and the tick it was started for; null for a run started by a request. */
+	schedule: z.object({ id: z.string(), tick: z.string() }).nullable(),
 	promptVersion: z.string(),
 	models: z.object({ provider: z.string(), big: z.string(), small: z.string() }),
 	options: resolvedRunOptionsSchema,

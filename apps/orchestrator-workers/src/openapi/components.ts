@@ -13,12 +13,19 @@ import {
 	progressEventSchema,
 	runRequestSchema,
 	runStatusSchema,
+	scheduleDetailSchema,
+	schedulePatchSchema,
+	scheduleRequestSchema,
 } from "@ow/schemas";
 import { z } from "zod";
 import { batchSchema } from "../routes/runs";
+import { scheduleSweepSchema } from "../routes/schedules";
 import {
 	approvalAnswerSchema,
 	batchAcceptedSchema,
+	deletedScheduleSchema,
+	scheduleListSchema,
+	scheduleSweepReportSchema,
 	healthSchema,
 	purgedRunSchema,
 	restartedRunSchema,
@@ -36,6 +43,9 @@ const REQUEST_BODIES = {
 	BatchRequest: batchSchema,
 	PlanApproval: planApprovalSchema,
 	PoolScaleRequest: poolScaleRequestSchema,
+	ScheduleRequest: scheduleRequestSchema,
+	SchedulePatch: schedulePatchSchema,
+	ScheduleSweep: scheduleSweepSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies, by component name. */
@@ -52,6 +62,10 @@ const RESPONSE_BODIES = {
 	PoolStats: poolStatsSchema,
 	Health: healthSchema,
 	ApiError: apiErrorSchema,
+	Schedule: scheduleDetailSchema,
+	ScheduleList: scheduleListSchema,
+	DeletedSchedule: deletedScheduleSchema,
+	ScheduleSweepReport: scheduleSweepReportSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */

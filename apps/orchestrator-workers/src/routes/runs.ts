@@ -15,7 +15,7 @@ import { requireJson } from "../http/json-body";
 import { startIdempotentRun } from "../runs/idempotent-start";
 import { recovery } from "../runs/recovery";
 import { requireRun } from "../runs/run-state";
-import { acceptRequest, newRunId, requestHash, startRuns } from "../runs/start-runs";
+import { acceptRequest, initialStatus, newRunId, requestHash, startRuns } from "../runs/start-runs";
 import { runIdParam } from "./run-id";
 
 /** Most runs one `POST /batch` may start. */
@@ -53,7 +53,7 @@ export const runs = new Hono<AppEnv>()
 		if (key === undefined) {
 			const run = { id: newRunId(), ...accepted };
 			await startRuns(c.env, config, [run]);
-			return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
+			return c.json({ id: run.id, status: initialStatus(run), links: links(run.id) }, 202, { Location: `/${run.id}` });
 		}
 		const parsedKey = idempotencyKeySchema.safeParse(key);
 		if (!parsedKey.success)
@@ -70,7 +70,7 @@ export const runs = new Hono<AppEnv>()
 			.valid("json")
 			.runs.map((body, i) => ({ id: newRunId(), ...acceptRequest(config, body, `runs.${i}.`) }));
 		await startRuns(c.env, config, accepted);
-		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: "queued" as const, links: links(r.id) })) }, 202);
+		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: initialStatus(r), links: links(r.id) })) }, 202);
 	})
 	.all("/batch", methodNotAllowed(["POST"]))
 	.get("/:id", runIdParam, async (c) => {

@@ -16,10 +16,20 @@ export interface AcceptedRun {
 	id: string;
 	prompt: string;
 	options: ResolvedRunOptions;
+	/** The schedule that starts the run, and the tick it is for. */
+	schedule?: { id: string; tick: string };
 }
 
-/** Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options. */
-export function acceptRequest(config: OrchestratorConfig, body: RunRequest, where = ""): Omit<AcceptedRun, "id"> {
+/**
+ * Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options,
+ * a delay among them (as of `now`).
+ */
+export function acceptRequest(
+	config: OrchestratorConfig,
+	body: RunRequest,
+	where = "",
+	now = Date.now(),
+): Omit<AcceptedRun, "id"> {
 	const { prompt, options = {} } = body;
 	if (prompt.length > config.maxPromptChars) {
 		throw new OrchestratorError(
@@ -45,8 +55,45 @@ export function acceptRequest(config: OrchestratorConfig, body: RunRequest, wher
 			screenshots: options.screenshots ?? false,
 			approvePlan: options.approvePlan ?? false,
 			approvalTimeoutMinutes: options.approvalTimeoutMinutes ?? config.approvalTimeoutMinutes,
+			...startAtOf(config, options, where, now),
 		},
 	};
+}
+
+/** The status a run starts in: `scheduled` while a delayed run waits for its start time. */
+export const initialStatus = (run: Pick<AcceptedRun, "options">): "scheduled" | "queued" =>
+	run.options.startAt ? "scheduled" : "queued";
+
+/**
+ * When a delayed run starts: `options.startAt` or now plus `options.delaySeconds`, at most
+ * MAX_START_DELAY_DAYS ahead. A time that has already come starts the run at once (no startAt).
+ */
+function startAtOf(
+	config: OrchestratorConfig,
+	options: NonNullable<RunRequest["options"]>,
+	where: string,
+	now: number,
+): { startAt?: string } {
+	const invalid = (field: string, message: string) =>
+		new OrchestratorError("invalid-request", `${where}options.${field} ${message}`, {
+			details: [{ path: `${where}options.${field}`, message }],
+		});
+	if (options.startAt !== undefined && options.delaySeconds !== undefined) {
+		throw invalid("startAt", "cannot be given with options.delaySeconds: pick one.");
+	}
+	const field = options.startAt !== undefined ? "startAt" : "delaySeconds";
+	const at =
+		options.startAt !== undefined
+			? Date.parse(options.startAt)
+			: options.delaySeconds !== undefined
+				? now + options.delaySeconds * 1000
+				: null;
+	if (at === null || at <= now) return {};
+	if (at - now > config.maxStartDelayMs) {
+		const days = config.maxStartDelayMs / 86_400_000;
+		throw invalid(field, `is too far ahead: a run may start at most ${days} days from now (MAX_START_DELAY_DAYS).`);
+	}
+	return { startAt: new Date(at).toISOString() };
 }
 
 /** Seconds a client refused for MAX_ACTIVE_RUNS is asked to wait. */
@@ -66,6 +113,8 @@ export async function startRuns(env: Env, config: OrchestratorConfig, runs: Acce
 	const createdAt = new Date().toISOString();
 	const models = modelIds(env);
 	const registered = runs.map((r) => ({ ...r, promptVersion: PROMPT_VERSION, models, createdAt }));
+	// Delayed runs are admitted like any other here, but do not count against the limit while they wait
+	// (run-admission.ts); see README "Delayed runs" for what happens when they wake to a full house.
 	if (!(await insertRuns(env.DB, registered, config.maxActiveRuns))) {
 		throw new OrchestratorError(
 			"too-many-runs",

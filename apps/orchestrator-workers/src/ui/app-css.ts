@@ -118,7 +118,7 @@ code { background: var(--code-bg); border-radius: 4px; padding: 0 0.25rem; }
 	display: inline-block; font-weight: 600; font-size: 0.85rem; padding: 0 0.5rem;
 	border-radius: 999px; border: 1px solid currentColor; color: var(--muted);
 }
-.status-running, .status-queued { color: var(--run); }
+.status-running, .status-queued, .status-scheduled { color: var(--run); }
 .status-waiting, .status-paused, .status-skipped { color: var(--warn); }
 .status-complete, .status-succeeded { color: var(--ok); }
 .status-errored, .status-failed, .status-terminated { color: var(--bad); }

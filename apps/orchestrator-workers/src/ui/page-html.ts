@@ -5,7 +5,7 @@
  */
 
 /** Run states offered by the runs list's status filter (`runStateSchema` of @ow/schemas). */
-const RUN_STATES = ["queued", "running", "waiting", "paused", "complete", "errored", "terminated"];
+const RUN_STATES = ["scheduled", "queued", "running", "waiting", "paused", "complete", "errored", "terminated"];
 
 /** The whole page, served at `/ui` (and at `/` to browsers). */
 export const PAGE_HTML = `<!doctype html>

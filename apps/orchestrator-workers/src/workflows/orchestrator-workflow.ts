@@ -83,6 +83,9 @@ export class OrchestratorWorkflow
 			Object.assign(run, { prompt, options, config: readConfig(this.env), models: createModels(this.env) });
 			this.stepTracing = new StepTracing(this.env);
 			const ready = run as Run;
+			// A delayed run sleeps durably first (status `scheduled`); the plan step's announce makes it
+			// `running`. A cancel meanwhile terminates the instance, so no model is ever called.
+			if (options.startAt) await step.sleepUntil(STEP.startAt, new Date(options.startAt));
 			let plan = await this.plan(ready);
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
 			const results = await this.execute(ready, plan);
