@@ -6,7 +6,15 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { createOwClient, OwApiError, type OwClient } from "@ow/client";
 import { CliExit, EXIT } from "./exit.ts";
-import { approveCommand, listCommand, restartCommand, runCommand, statusCommand, watchCommand } from "./commands.ts";
+import {
+	approveCommand,
+	listCommand,
+	schedulesCommand,
+	restartCommand,
+	runCommand,
+	statusCommand,
+	watchCommand,
+} from "./commands.ts";
 
 const DEFAULT_URL = "http://127.0.0.1:8787";
 
@@ -62,6 +70,13 @@ program
 	.option("--limit <n>", "how many", positiveInt, 20)
 	.option("--json", "print the list as JSON")
 	.action((options) => listCommand(client(), options));
+
+program
+	.command("schedules")
+	.description("list schedules (recurring runs), newest first")
+	.option("--limit <n>", "how many", positiveInt, 20)
+	.option("--json", "print the list as JSON")
+	.action((options) => schedulesCommand(client(), options));
 
 program
 	.command("cancel")

@@ -23,6 +23,10 @@ export type ProgressEvent = Schemas["ProgressEvent"];
 export type ProgressEventType = ProgressEvent["type"];
 /** The body of every error the API answers: `{error: {code, message, details?}}`. */
 export type ApiErrorBody = Schemas["ApiError"];
+export type Schedule = Schemas["Schedule"];
+export type ScheduleList = Schemas["ScheduleList"];
+export type ListedSchedule = ScheduleList["schedules"][number];
+export type ListSchedulesQuery = NonNullable<operations["listSchedules"]["parameters"]["query"]>;
 export type ListRunsQuery = NonNullable<operations["listRuns"]["parameters"]["query"]>;
 export type RestartFrom = NonNullable<NonNullable<operations["restartRun"]["parameters"]["query"]>["from"]>;
 
