@@ -96,7 +96,7 @@ it("should finish a run whose dev server was killed mid-run, without re-running 
 	const delayed = await waitForRun(second.url, delayedId, ["complete", "errored", "terminated"], {
 		timeoutMs: AFTER_RESTART_MS,
 	});
-	expect(delayed.status).toBe("complete");
+	expect([delayed.status, delayed.error]).toEqual(["complete", null]);
 	expect(models.scenarioStats(later)!.rules.map((r) => r.calls)).toEqual([1, 1, 1]);
 
 	expect(run.status).toBe("complete");
