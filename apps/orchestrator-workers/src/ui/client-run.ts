@@ -116,7 +116,11 @@ function onEvent(event) {
 		case "run.status":
 			if (!isTerminal(run.status) || isTerminal(data.status)) run.status = data.status;
 			if (data.status !== "waiting") view.decided = false;
-			said = "Run " + data.status + (data.status === "waiting" ? ": the plan needs your approval" : "");
+			said =
+				"Run " +
+				data.status +
+				(data.status === "waiting" ? ": the plan needs your approval" : "") +
+				(data.status === "scheduled" && data.startAt ? ": it starts at " + new Date(data.startAt).toLocaleString() : "");
 			break;
 		case "plan.ready": {
 			run.plan = data.plan;
