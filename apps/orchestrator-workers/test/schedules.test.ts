@@ -10,7 +10,7 @@ import { OrchestratorError } from "../src/errors";
 import { nextTick, nextTicks, validateCron } from "../src/schedules/cron";
 import { scheduleClockAlarm } from "../src/schedules/schedule-clock";
 import { sweepSchedules } from "../src/schedules/sweep";
-import { post, watchRuns } from "./run-helpers";
+import { post, startRun, watchRuns } from "./run-helpers";
 import { scenario, text } from "./scenario";
 
 const request = (path: string, init?: RequestInit) => exports.default.fetch(`http://orchestrator.test${path}`, init);
@@ -21,6 +21,10 @@ const patch = (id: string, body: unknown) =>
 		body: JSON.stringify(body),
 	});
 const MINUTE = 60_000;
+const activeRuns = () =>
+	env.DB.prepare(
+		"SELECT COUNT(*) AS n FROM runs WHERE status IN ('queued', 'running', 'waiting', 'paused')",
+	).first<number>("n");
 
 async function createSchedule(body: Record<string, unknown>): Promise<ScheduleDetail> {
 	const res = await post("/schedules", body);
@@ -106,6 +110,47 @@ describe("the schedule sweep", () => {
 		expect(Date.parse(resumed.nextAt!)).toBeGreaterThan(Date.now());
 		expect(Date.parse(resumed.nextAt!)).toBeLessThanOrEqual(Date.now() + MINUTE);
 		expect((await request(`/schedules/${schedule.id}`, { method: "DELETE" })).status).toBe(200);
+	});
+
+	it("should skip a tick that MAX_ACTIVE_RUNS refuses, say why, and start the next one", async () => {
+		const s = await scenario([{ match: "", replies: [text("x")] }]);
+		await using watch = await watchRuns();
+		const schedule = await createSchedule({ cron: "*/10 * * * *", prompt: s.prompt() });
+		const first = Date.parse(schedule.nextAt!);
+		// One run in flight (approvePlan: it waits for an approval) fills a limit of 1.
+		const { id: blocker } = await startRun(watch, { prompt: s.prompt(), options: { approvePlan: true } });
+		const full = { ...env, MAX_ACTIVE_RUNS: String(await activeRuns()) };
+
+		const refused = await sweepSchedules(full, first + 1_000);
+		expect(refused.map((t) => [t.runId, t.error?.code])).toEqual([[null, "too-many-runs"]]);
+		const after = (await (await request(`/schedules/${schedule.id}`)).json()) as ScheduleDetail;
+		expect([after.lastError?.code, after.nextAt, after.lastRuns]).toEqual([
+			"too-many-runs",
+			new Date(first + 10 * MINUTE).toISOString(),
+			[],
+		]);
+
+		expect((await request(`/${blocker}`, { method: "DELETE" })).status).toBe(200);
+		const next = await sweepSchedules(env, first + 10 * MINUTE + 1_000);
+		expect(next.map((t) => t.error)).toEqual([null]);
+		expect(((await (await request(`/schedules/${schedule.id}`)).json()) as ScheduleDetail).lastError).toBeNull();
+		await request(`/schedules/${schedule.id}`, { method: "DELETE" });
+	});
+
+	it("should retime a schedule whose cron changes, and refuse a bad change without changing it", async () => {
+		const s = await scenario([{ match: "", replies: [text("x")] }]);
+		const schedule = await createSchedule({ cron: "* * * * *", prompt: s.prompt() });
+		const hourly = (await (await patch(schedule.id, { cron: "0 * * * *" })).json()) as ScheduleDetail;
+		expect(Date.parse(hourly.nextAt!) % (60 * MINUTE)).toBe(0);
+		expect(hourly.nextTimes).toHaveLength(5);
+
+		const bad = await patch(schedule.id, { cron: "0 25 * * *" });
+		expect(bad.status).toBe(400);
+		const kept = (await (await request(`/schedules/${schedule.id}`)).json()) as ScheduleDetail;
+		expect([kept.cron, kept.nextAt]).toEqual(["0 * * * *", hourly.nextAt]);
+		expect((await patch(schedule.id, {})).status).toBe(400);
+		expect((await patch("sch_00000000000000000000", { paused: true })).status).toBe(404);
+		await request(`/schedules/${schedule.id}`, { method: "DELETE" });
 	});
 
 	it("should set the clock's alarm to the earliest tick and fire due schedules when it rings", async () => {
