@@ -102,10 +102,20 @@ describe("the schedule sweep", () => {
 		expect(run.schedule).toEqual({ id: schedule.id, tick: schedule.nextAt });
 		expect(run.options).toMatchObject({ labels: { team: "search" } });
 
+		const keys = () =>
+			env.DB.prepare("SELECT COUNT(*) AS n FROM idempotency_keys WHERE key LIKE ?")
+				.bind(`schedule:${schedule.id}:%`)
+				.first<number>("n");
+		expect(await keys()).toBe(2);
+
 		// Paused: no tick fires, however late; resumed: the next tick is the first after now.
 		expect((await patch(schedule.id, { paused: true })).status).toBe(200);
 		expect(await sweepSchedules(env, first + 60 * MINUTE)).toEqual([]);
 		expect(await runsOf(schedule.id)).toHaveLength(2);
+		// Their ticks' keys go once IDEMPOTENCY_TTL_HOURS (24 here) has passed.
+		expect(await keys()).toBe(2);
+		await sweepSchedules(env, Date.now() + 25 * 60 * MINUTE);
+		expect(await keys()).toBe(0);
 		const resumed = (await (await patch(schedule.id, { paused: false })).json()) as ScheduleDetail;
 		expect(Date.parse(resumed.nextAt!)).toBeGreaterThan(Date.now());
 		expect(Date.parse(resumed.nextAt!)).toBeLessThanOrEqual(Date.now() + MINUTE);

@@ -49,7 +49,23 @@ export async function sweepSchedules(env: Env, now = Date.now()): Promise<FiredT
 		}
 	}
 	if (fired.length > 0) logEvent({ msg: "schedules fired", fired });
+	await forgetTickKeys(env, now);
 	return fired;
+}
+
+/**
+ * Deletes the idempotency keys of ticks older than IDEMPOTENCY_TTL_HOURS: one a tick would otherwise
+ * pile up forever (1440 a day for a schedule firing every minute). Safe, unlike deleting a client's
+ * key (whose generation names its next run id): a tick is never fired again once next_at has passed it.
+ */
+async function forgetTickKeys(env: Env, now: number): Promise<void> {
+	const before = new Date(now - readConfig(env).idempotencyTtlMs).toISOString();
+	// A range on the primary key, not LIKE (case-insensitive in SQLite, so it would scan every key).
+	await env.DB.prepare(
+		"DELETE FROM idempotency_keys WHERE key >= 'schedule:' AND key < 'schedule;' AND state != 'creating' AND created_at < ?",
+	)
+		.bind(before)
+		.run();
 }
 
 /** Starts the run of the schedule's due tick and moves the schedule on; null when another sweep has it. */
