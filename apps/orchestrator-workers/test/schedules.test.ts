@@ -159,6 +159,7 @@ describe("the schedule sweep", () => {
 		const kept = (await (await request(`/schedules/${schedule.id}`)).json()) as ScheduleDetail;
 		expect([kept.cron, kept.nextAt]).toEqual(["0 * * * *", hourly.nextAt]);
 		expect((await patch(schedule.id, {})).status).toBe(400);
+		expect((await patch(schedule.id, { prompt: "x".repeat(300_000) })).status).toBe(413);
 		expect((await patch("sch_00000000000000000000", { paused: true })).status).toBe(404);
 		await request(`/schedules/${schedule.id}`, { method: "DELETE" });
 	});

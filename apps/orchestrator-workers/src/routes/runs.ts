@@ -22,7 +22,7 @@ import { runIdParam } from "./run-id";
 export const MAX_BATCH = 100;
 
 /** Rejects bodies over MAX_BODY_BYTES (or `factor` times it, for batches) with a 413 before parsing. */
-const limitBody =
+export const limitBody =
 	(factor = 1): MiddlewareHandler<AppEnv> =>
 	(c, next) => {
 		const maxSize = readConfig(c.env).maxBodyBytes * factor;

@@ -13,6 +13,7 @@ import type { AppEnv } from "../http/app";
 import { methodNotAllowed, validationHook } from "../http/errors";
 import { requireJson } from "../http/json-body";
 import { acceptRequest } from "../runs/start-runs";
+import { limitBody } from "./runs";
 import { nextTick, nextTicks, validateCron } from "../schedules/cron";
 import { armScheduleClock } from "../schedules/schedule-clock";
 import {
@@ -78,7 +79,7 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 export const schedules = new Hono<AppEnv>()
-	.post("/", requireJson, zValidator("json", scheduleRequestSchema, validationHook), async (c) => {
+	.post("/", limitBody(), requireJson, zValidator("json", scheduleRequestSchema, validationHook), async (c) => {
 		const body = c.req.valid("json");
 		const now = Date.now();
 		const values = { ...body, timezone: body.timezone ?? "UTC", paused: false };
@@ -119,6 +120,7 @@ export const schedules = new Hono<AppEnv>()
 	.patch(
 		"/:scheduleId",
 		scheduleIdParam,
+		limitBody(),
 		requireJson,
 		zValidator("json", schedulePatchSchema, validationHook),
 		async (c) => {
