@@ -127,6 +127,22 @@ export async function admissionCommand(
 		);
 }
 
+export async function schedulesCommand(client: OwClient, flags: { limit: number; json?: boolean }): Promise<void> {
+	const list = unwrap(await client.listSchedules({ limit: flags.limit }));
+	if (flags.json) {
+		console.log(JSON.stringify(list, null, 2));
+		return;
+	}
+	for (const s of list.schedules) {
+		const when = s.paused ? "paused" : `next ${s.nextAt ?? "-"}`;
+		const error = s.lastError ? `  last tick: ${s.lastError.code}` : "";
+		console.log(
+			`${s.id}  ${`${s.cron} ${s.timezone}`.padEnd(24)}  ${when}  ${s.prompt.replace(/\s+/g, " ").slice(0, 50)}${error}`,
+		);
+	}
+	console.error(`${list.schedules.length} schedules${list.nextCursor ? " (more with a larger --limit)" : ""}`);
+}
+
 export async function restartCommand(client: OwClient, id: string, from?: string): Promise<void> {
 	const run = unwrap(await client.restartRun(id, from as RestartFrom | undefined));
 	console.log(`${run.id} ${run.status}`);

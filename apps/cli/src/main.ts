@@ -10,6 +10,7 @@ import {
 	admissionCommand,
 	approveCommand,
 	listCommand,
+	schedulesCommand,
 	restartCommand,
 	runCommand,
 	statusCommand,
@@ -93,6 +94,13 @@ program
 	.option("--retry-after <seconds>", "the Retry-After of refused runs", positiveInt)
 	.option("--json", "print the switch as JSON")
 	.action((action: string | undefined, options) => admissionCommand(client(), action, options));
+
+program
+	.command("schedules")
+	.description("list schedules (recurring runs), newest first")
+	.option("--limit <n>", "how many", positiveInt, 20)
+	.option("--json", "print the list as JSON")
+	.action((options) => schedulesCommand(client(), options));
 
 program
 	.command("cancel")

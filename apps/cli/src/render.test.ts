@@ -37,6 +37,8 @@ function run(over: Partial<RunStatus>): RunStatus {
 		prompt: "p",
 		createdAt: at(0),
 		updatedAt: at(0),
+		startAt: null,
+		schedule: null,
 		promptVersion: "1",
 		deploymentVersion: "dev",
 		labels: {},

@@ -43,6 +43,13 @@ export interface OrchestratorConfig {
 	 * started by an earlier process has lost its engine for certain and is recovered at once.
 	 */
 	recoveryBootCheck: boolean;
+	/** Furthest ahead a delayed run may start (`options.startAt`, `options.delaySeconds`), in milliseconds. */
+	maxStartDelayMs: number;
+	/**
+	 * Tests only: `POST /schedules/sweep {now}` sweeps schedules at a time the caller picks. Off
+	 * everywhere else, so production exposes no clock override.
+	 */
+	schedulesTestClock: boolean;
 	/** Finished runs older than this many days are deleted, with their events, subtasks and artifacts. */
 	runRetentionDays: number;
 	/** Longest a single model call may take before it is abandoned (and its step retried). */
@@ -77,6 +84,8 @@ const DEFAULTS = {
 	RECOVERY_STALE_MS: 10 * 60_000,
 	RECOVERY_BOOT_CHECK: false,
 	RUN_RETENTION_DAYS: 30,
+	MAX_START_DELAY_DAYS: 30,
+	SCHEDULES_TEST_CLOCK: false,
 	MODEL_CALL_TIMEOUT_MS: 90_000,
 	BROWSE_TIMEOUT_MS: BROWSE_LIMITS.defaultTimeoutMs,
 	STEP_RETRY_LIMIT: 3,
@@ -164,6 +173,9 @@ export function readConfig(env: object): OrchestratorConfig {
 		recoveryStaleMs: int("RECOVERY_STALE_MS", 1_000, 24 * 3_600_000),
 		recoveryBootCheck: bool("RECOVERY_BOOT_CHECK"),
 		runRetentionDays: days("RUN_RETENTION_DAYS", 0.0001, 3650),
+		// A Workflow sleeps for up to a year; a fraction of a day is fine (0.5 is twelve hours).
+		maxStartDelayMs: days("MAX_START_DELAY_DAYS", 0.0001, 365) * 86_400_000,
+		schedulesTestClock: bool("SCHEDULES_TEST_CLOCK"),
 		modelCallTimeoutMs: int("MODEL_CALL_TIMEOUT_MS", 1_000, 3_600_000),
 		browseTimeoutMs: int("BROWSE_TIMEOUT_MS", BROWSE_LIMITS.minTimeoutMs, BROWSE_LIMITS.maxTimeoutMs),
 		defaultRunMaxTokens,

@@ -4,6 +4,8 @@
 import { env as startupEnv } from "cloudflare:workers";
 import { createApp } from "./http/app";
 import { sweepRuns } from "./runs/recovery";
+import { armScheduleClock } from "./schedules/schedule-clock";
+import { sweepSchedules } from "./schedules/sweep";
 import { warnAboutShortSecrets } from "./secrets";
 
 // At start-up (once per isolate): name a secret too short to be redacted, so nobody relies on it.
@@ -11,9 +13,12 @@ warnAboutShortSecrets(startupEnv);
 
 export { RunEvents } from "./progress/run-events";
 export { OrchestratorWorkflow } from "./workflows/orchestrator-workflow";
+export { ScheduleClock } from "./schedules/schedule-clock";
 
 export default {
 	fetch: createApp().fetch,
-	// The cron trigger of the recovery and retention sweep (wrangler.jsonc `triggers`).
-	scheduled: (_controller, env, ctx) => ctx.waitUntil(sweepRuns(env)),
+	// The cron trigger (wrangler.jsonc `triggers`): the recovery and retention sweep, and the schedules'
+	// safety net (their clock's alarm fires them on time; see schedules/schedule-clock.ts).
+	scheduled: (_controller, env, ctx) =>
+		ctx.waitUntil(Promise.all([sweepRuns(env), sweepSchedules(env).then(() => armScheduleClock(env))])),
 } satisfies ExportedHandler<Env>;

@@ -50,6 +50,20 @@ describe("recovery and retention settings", () => {
 		expect(() => readConfig({ RUN_RETENTION_DAYS: "-1" })).toThrow(/RUN_RETENTION_DAYS/);
 		expect(() => readConfig({ RUN_RETENTION_DAYS: "forever" })).toThrow(/RUN_RETENTION_DAYS/);
 	});
+
+	it("should bound delayed starts by MAX_START_DELAY_DAYS (30 by default) and refuse a bad value", () => {
+		expect(readConfig({}).maxStartDelayMs).toBe(30 * 86_400_000);
+		expect(readConfig({ MAX_START_DELAY_DAYS: "0.5" }).maxStartDelayMs).toBe(43_200_000);
+		expect(() => readConfig({ MAX_START_DELAY_DAYS: "0" })).toThrow(/MAX_START_DELAY_DAYS must be a number of days/);
+		expect(() => readConfig({ MAX_START_DELAY_DAYS: "400" })).toThrow(/MAX_START_DELAY_DAYS/);
+		expect(() => readConfig({ MAX_START_DELAY_DAYS: "soon" })).toThrow(/MAX_START_DELAY_DAYS/);
+	});
+
+	it("should keep the schedules' test clock off unless SCHEDULES_TEST_CLOCK is true", () => {
+		expect(readConfig({}).schedulesTestClock).toBe(false);
+		expect(readConfig({ SCHEDULES_TEST_CLOCK: "true" }).schedulesTestClock).toBe(true);
+		expect(() => readConfig({ SCHEDULES_TEST_CLOCK: "1" })).toThrow(/SCHEDULES_TEST_CLOCK/);
+	});
 });
 
 describe("models", () => {

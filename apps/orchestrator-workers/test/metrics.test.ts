@@ -161,7 +161,7 @@ describe("GET /metrics", () => {
 		expect(delta(before, after, "orchestrator_runs", { status: "complete" })).toBe(1);
 		expect(delta(before, after, "orchestrator_runs_created_total")).toBe(2);
 		// Every status is reported, 0 or not, so rates and alerts have a series to work on.
-		expect(parse(after).find((f) => f.name === "orchestrator_runs")?.metrics).toHaveLength(7);
+		expect(parse(after).find((f) => f.name === "orchestrator_runs")?.metrics).toHaveLength(8);
 	});
 
 	it("should count subtasks by executor and outcome", async () => {

@@ -216,3 +216,26 @@ describe("boot check", () => {
 		expect(await s.callsOf(CALL.synthesise)).toBe(2);
 	});
 });
+
+describe("delayed runs", () => {
+	it("should keep a sleeping delayed run scheduled: never stale, and still scheduled when kicked", async () => {
+		const s = await scenario([{ match: "", replies: [text("x")] }]);
+		await using watch = await watchRuns();
+		const quiet = await startRun(watch, { prompt: s.prompt(), options: { delaySeconds: 3_600 } });
+		const orphan = await startRun(watch, { prompt: s.prompt(), options: { delaySeconds: 3_600 } });
+		expect((await getStatus(quiet.id)).status).toBe("scheduled");
+		await rewrite(
+			orphan.id,
+			"UPDATE runs SET engine_boot = 'earlier', updated_at = '2026-01-01T00:00:00.000Z' WHERE id = ?",
+		);
+
+		// A day later by the timer, and a restart for the orphan: neither is taken for lost or running.
+		const report = await sweepRuns({ ...env, RECOVERY_BOOT_CHECK: "true" }, Date.now() + 86_400_000);
+
+		expect(report.actions.kicked).toBe(1);
+		expect(report.actions.lost ?? 0).toBe(0);
+		expect((await eventKeys(orphan.id)).some((k) => k.includes("run.status:scheduled:recovered:"))).toBe(true);
+		for (const id of [quiet.id, orphan.id]) expect((await row(id))!.status).toBe("scheduled");
+		expect(await s.callsOf("")).toBe(0);
+	});
+});

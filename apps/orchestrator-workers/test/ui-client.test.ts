@@ -41,6 +41,8 @@ function run(fields: Partial<ViewRun> = {}): ViewRun {
 		budget: null,
 		estimate: null,
 		waitingFor: null,
+		startAt: null,
+		schedule: null,
 		models: { provider: "openai-compatible", big: "b", small: "s" },
 		options: {
 			maxSubtasks: 8,

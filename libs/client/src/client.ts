@@ -22,6 +22,9 @@ import type {
 	RunList,
 	RunRequest,
 	RunStatus,
+	Schedule,
+	ScheduleList,
+	ListSchedulesQuery,
 } from "./types.ts";
 import { watchRun, type WatchOptions } from "./watch.ts";
 
@@ -68,6 +71,14 @@ export function createOwClient({ baseUrl, apiKey, fetch: fetchImpl = globalThis.
 
 		listRuns(query: ListRunsQuery = {}): Promise<Result<RunList>> {
 			return settle(api.GET("/runs", { params: { query } }));
+		},
+
+		listSchedules(query: ListSchedulesQuery = {}): Promise<Result<ScheduleList>> {
+			return settle(api.GET("/schedules", { params: { query } }));
+		},
+
+		getSchedule(scheduleId: string): Promise<Result<Schedule>> {
+			return settle(api.GET("/schedules/{scheduleId}", { params: { path: { scheduleId } } }));
 		},
 
 		cancelRun(id: string): Promise<Result<RunStatus>> {

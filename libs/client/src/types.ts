@@ -25,6 +25,10 @@ export type ProgressEventType = ProgressEvent["type"];
 export type ApiErrorBody = Schemas["ApiError"];
 export type AdmissionState = Schemas["AdmissionState"];
 export type AdmissionRequest = Schemas["AdmissionRequest"];
+export type Schedule = Schemas["Schedule"];
+export type ScheduleList = Schemas["ScheduleList"];
+export type ListedSchedule = ScheduleList["schedules"][number];
+export type ListSchedulesQuery = NonNullable<operations["listSchedules"]["parameters"]["query"]>;
 export type ListRunsQuery = NonNullable<operations["listRuns"]["parameters"]["query"]>;
 export type RestartFrom = NonNullable<NonNullable<operations["restartRun"]["parameters"]["query"]>["from"]>;
 

@@ -13,6 +13,7 @@ import * as progressEvent from "./progress-event";
 import * as runBudget from "./run-budget";
 import * as runRequest from "./run-request";
 import * as runStatus from "./run-status";
+import * as schedule from "./schedule";
 import * as subtaskPlan from "./subtask-plan";
 import * as subtaskResult from "./subtask-result";
 import * as synthesis from "./synthesis";
@@ -63,6 +64,11 @@ const EXPECTED_EXPORTS = [
 	"runRequestSchema",
 	"resolvedRunOptionsSchema",
 	"runStateSchema",
+	"MAX_DELAY_SECONDS_CEILING",
+	"scheduleRequestSchema",
+	"schedulePatchSchema",
+	"scheduleSchema",
+	"scheduleDetailSchema",
 	"subtaskStateSchema",
 	"subtaskStatusSchema",
 	"timingsSchema",
@@ -96,6 +102,7 @@ const MODULES = {
 	"run-budget": runBudget,
 	"run-request": runRequest,
 	"run-status": runStatus,
+	schedule,
 	"subtask-plan": subtaskPlan,
 	"subtask-result": subtaskResult,
 	synthesis,

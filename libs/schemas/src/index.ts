@@ -19,3 +19,4 @@ export * from "./subtask-plan";
 export * from "./subtask-result";
 export * from "./synthesis";
 export * from "./usage";
+export * from "./schedule";

@@ -118,3 +118,18 @@ describe("runLabelsSchema", () => {
 		expect(runLabelsSchema.safeParse({ team: 7 }).error?.issues[0]?.path).toEqual(["team"]);
 	});
 });
+
+describe("delayed runs in runOptionsSchema", () => {
+	it("should take an ISO start time with an offset, or a delay in seconds", () => {
+		expect(runOptionsSchema.parse({ startAt: "2030-01-02T03:04:05Z" })).toEqual({ startAt: "2030-01-02T03:04:05Z" });
+		expect(runOptionsSchema.parse({ startAt: "2030-01-02T03:04:05+02:00" }).startAt).toBe("2030-01-02T03:04:05+02:00");
+		expect(runOptionsSchema.parse({ delaySeconds: 3 })).toEqual({ delaySeconds: 3 });
+	});
+
+	it.each([{ startAt: "tomorrow" }, { startAt: "2030-01-02" }, { delaySeconds: -1 }, { delaySeconds: 1.5 }])(
+		"should refuse %j",
+		(options) => {
+			expect(runOptionsSchema.safeParse(options).success).toBe(false);
+		},
+	);
+});

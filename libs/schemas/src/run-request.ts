@@ -4,6 +4,9 @@ import { onBudgetExceededSchema, resolvedRunBudgetSchema, runBudgetSchema } from
 /** Hard ceiling on subtasks per plan; deployments lower it with `MAX_SUBTASKS`. */
 export const SUBTASKS_CEILING = 64;
 
+/** Hard ceiling on `options.delaySeconds` (a year); deployments lower it with `MAX_START_DELAY_DAYS`. */
+export const MAX_DELAY_SECONDS_CEILING = 366 * 86_400;
+
 /** What to do when a subtask still fails after its retries. */
 export const failurePolicySchema = z
 	.enum(["bestEffort", "failFast"])
@@ -76,6 +79,13 @@ export const runOptionsSchema = z
 		budget: runBudgetSchema.optional(),
 		/** What happens when the next model call would not fit the budget (default "stop"). */
 		onBudgetExceeded: onBudgetExceededSchema.optional(),
+		/**
+		 * Start the run later, at this time (ISO 8601 with an offset). The deployment bounds how far ahead
+		 * (`MAX_START_DELAY_DAYS`); a time already past starts the run at once. Not with `delaySeconds`.
+		 */
+		startAt: z.iso.datetime({ offset: true }).optional(),
+		/** Start the run this many seconds from now. Not with `startAt`. */
+		delaySeconds: z.int().min(0).max(MAX_DELAY_SECONDS_CEILING).optional(),
 	})
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
@@ -104,5 +114,7 @@ export const resolvedRunOptionsSchema = z.object({
 	/** Absent on runs recorded before budgets existed. */
 	budget: resolvedRunBudgetSchema.optional(),
 	onBudgetExceeded: onBudgetExceededSchema.optional(),
+	/** When a delayed run starts (UTC, ISO 8601); absent for a run that started at once. */
+	startAt: z.string().optional(),
 });
 export type ResolvedRunOptions = z.infer<typeof resolvedRunOptionsSchema>;

@@ -7,8 +7,20 @@ import { agentStepSchema } from "./browser-agent";
 import { resolvedRunOptionsSchema, runLabelsSchema } from "./run-request";
 import { budgetStatusSchema, planEstimateSchema } from "./run-budget";
 
-/** A run's lifecycle status; the same names as Workflows' instance status. */
-export const runStateSchema = z.enum(["queued", "running", "waiting", "paused", "complete", "errored", "terminated"]);
+/**
+ * A run's lifecycle status; the same names as Workflows' instance status, plus `scheduled`: a delayed
+ * run waiting for its start time (its instance sleeps).
+ */
+export const runStateSchema = z.enum([
+	"scheduled",
+	"queued",
+	"running",
+	"waiting",
+	"paused",
+	"complete",
+	"errored",
+	"terminated",
+]);
 export type RunState = z.infer<typeof runStateSchema>;
 
 /** A subtask's lifecycle status. "skipped": never started because the run ended or a dependency failed. */
@@ -59,6 +71,10 @@ export const runStatusSchema = z.object({
 	prompt: z.string(),
 	createdAt: z.string(),
 	updatedAt: z.string(),
+	/** When a delayed run starts (status `scheduled` until then) or started; null for a run started at once. */
+	startAt: z.string().nullable(),
+	/** The schedule that started the run, and the tick it was started for; null for a run started by a request. */
+	schedule: z.object({ id: z.string(), tick: z.string() }).nullable(),
 	promptVersion: z.string(),
 	/** The Worker version that took the run (Workers version metadata), or "dev" where none is bound. */
 	deploymentVersion: z.string(),

@@ -13,6 +13,7 @@ import { lifecycle } from "../routes/lifecycle";
 import { list } from "../routes/list";
 import { metrics } from "../routes/metrics";
 import { runs } from "../routes/runs";
+import { schedules } from "../routes/schedules";
 import { ui } from "../routes/ui";
 import { recovery } from "../runs/recovery";
 import type { AppEnv } from "./app-env";
@@ -40,6 +41,7 @@ export function createApp() {
 	app.route("/", docs);
 	app.route("/", ui); // the web page; GET / only for browsers, so it comes before the API's `/`
 	app.route("/runs", list);
+	app.route("/schedules", schedules);
 	app.route("/", browser);
 	app.route("/", events);
 	app.route("/", instance);

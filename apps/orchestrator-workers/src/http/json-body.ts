@@ -4,6 +4,9 @@
  * its prompt is missing when it is there.
  */
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { readConfig } from "../config";
+import { OrchestratorError } from "../errors";
 import type { AppEnv } from "./app-env";
 import { errorResponse } from "@ow/http-errors";
 
@@ -25,3 +28,16 @@ export const requireJson: MiddlewareHandler<AppEnv> = async (c, next) => {
 		"The request body must be JSON: send it with Content-Type: application/json.",
 	);
 };
+
+/** Rejects bodies over MAX_BODY_BYTES (or `factor` times it, for batches) with a 413 before parsing. */
+export const limitBody =
+	(factor = 1): MiddlewareHandler<AppEnv> =>
+	(c, next) => {
+		const maxSize = readConfig(c.env).maxBodyBytes * factor;
+		return bodyLimit({
+			maxSize,
+			onError: () => {
+				throw new OrchestratorError("body-too-large", `The request body is larger than ${maxSize} bytes.`);
+			},
+		})(c, next);
+	};

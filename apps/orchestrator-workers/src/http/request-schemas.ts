@@ -59,3 +59,14 @@ export const restartQuerySchema = z
 
 /** `DELETE /:id` cancels; with `?purge=true` it deletes a finished run and everything stored for it. */
 export const deleteQuerySchema = z.object({ purge: z.enum(["true", "false"]).optional() }).strict();
+
+/** `GET /schedules`. */
+export const scheduleListQuerySchema = z
+	.object({
+		limit: z.coerce.number().int().min(1).max(100).default(20),
+		cursor: z.string().max(200).optional(),
+	})
+	.strict();
+
+/** `POST /schedules/sweep`, which exists only with SCHEDULES_TEST_CLOCK=true. */
+export const scheduleSweepSchema = z.object({ now: z.iso.datetime({ offset: true }) }).strict();

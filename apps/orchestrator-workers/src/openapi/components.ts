@@ -16,12 +16,18 @@ import {
 	progressEventSchema,
 	runRequestSchema,
 	runStatusSchema,
+	scheduleDetailSchema,
+	schedulePatchSchema,
+	scheduleRequestSchema,
 } from "@ow/schemas";
 import { z } from "zod";
-import { batchSchema } from "../http/request-schemas";
+import { batchSchema, scheduleSweepSchema } from "../http/request-schemas";
 import {
 	approvalAnswerSchema,
 	batchAcceptedSchema,
+	deletedScheduleSchema,
+	scheduleListSchema,
+	scheduleSweepReportSchema,
 	healthSchema,
 	purgedRunSchema,
 	restartedRunSchema,
@@ -41,6 +47,9 @@ const REQUEST_BODIES = {
 	BudgetRaise: budgetRaiseSchema,
 	PoolScaleRequest: poolScaleRequestSchema,
 	AdmissionRequest: admissionRequestSchema,
+	ScheduleRequest: scheduleRequestSchema,
+	SchedulePatch: schedulePatchSchema,
+	ScheduleSweep: scheduleSweepSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** Response bodies, by component name. */
@@ -58,6 +67,10 @@ const RESPONSE_BODIES = {
 	Health: healthSchema,
 	AdmissionState: admissionStateSchema,
 	ApiError: apiErrorSchema,
+	Schedule: scheduleDetailSchema,
+	ScheduleList: scheduleListSchema,
+	DeletedSchedule: deletedScheduleSchema,
+	ScheduleSweepReport: scheduleSweepReportSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */

@@ -5,6 +5,7 @@
  * @see https://spec.openapis.org/oas/v3.1.1.html
  */
 import { RUN_ID_PATTERN } from "../runs/run-id";
+import { SCHEDULE_ID_PATTERN } from "../schedules/schedule-store";
 import { componentSchemas, queryParameters, ref } from "./components";
 import { ERROR_RESPONSES, type OperationSpec, type ResponseSpec } from "./operation-spec";
 import { OPERATIONS } from "./operations";
@@ -45,12 +46,14 @@ allow answers 405 with an \`Allow\` header. Token counts a provider did not repo
 const PATH_PARAMETERS: Record<string, Record<string, unknown>> = {
 	id: { description: "The run id.", schema: { type: "string", pattern: RUN_ID_PATTERN.source } },
 	key: { description: "An artifact key from the run's status.", schema: { type: "string" } },
+	scheduleId: { description: "The schedule id.", schema: { type: "string", pattern: SCHEDULE_ID_PATTERN.source } },
 };
 
 const TAGS: OpenApiDocument["tags"] = [
 	{ name: "runs", description: "Start runs and read them." },
 	{ name: "lifecycle", description: "Cancel, pause, resume, restart, approve the plan." },
 	{ name: "events", description: "Live progress." },
+	{ name: "schedules", description: "Recurring runs: a prompt started at each tick of a cron expression." },
 	{ name: "browser", description: "The browser harness: session pool and stored screenshots." },
 	{ name: "operations", description: "Liveness, metrics, the admission switch, this document." },
 	{ name: "pages", description: "Web pages; they hold no data and need no key." },

@@ -28,11 +28,11 @@ export type ErrorStatus = 400 | 404 | 409 | 413 | 429 | 501 | 503;
 
 /** One operation of the API. */
 export interface OperationSpec {
-	method: "get" | "post" | "delete";
+	method: "get" | "post" | "patch" | "delete";
 	/** OpenAPI form: `/{id}/events`; path parameters are described from their names. */
 	path: string;
 	operationId: string;
-	tag: "runs" | "lifecycle" | "events" | "browser" | "operations" | "pages";
+	tag: "runs" | "lifecycle" | "events" | "schedules" | "browser" | "operations" | "pages";
 	summary: string;
 	description?: string;
 	/** Public: no API key needed (`security: []`), and so no 401. */

@@ -3,7 +3,13 @@
  * every status each can answer. The document is built from it, and test/openapi.test.ts checks it
  * against the app's routes, so a route added without a row here fails the tests.
  */
-import { deleteQuerySchema, idempotencyKeySchema, listQuerySchema, restartQuerySchema } from "../http/request-schemas";
+import {
+	deleteQuerySchema,
+	idempotencyKeySchema,
+	listQuerySchema,
+	restartQuerySchema,
+	scheduleListQuerySchema,
+} from "../http/request-schemas";
 import { UI_PATHS } from "../ui/paths";
 import { ref, toJsonSchema } from "./components";
 import type { OperationSpec, ResponseSpec } from "./operation-spec";
@@ -150,6 +156,79 @@ export const OPERATIONS: OperationSpec[] = [
 		errors: [400],
 	},
 	{
+		method: "post",
+		path: "/schedules",
+		operationId: "createSchedule",
+		tag: "schedules",
+		summary: "Create a schedule",
+		description:
+			"Starts `prompt` as a run (with `options` and `labels`) at each tick of `cron`, a standard 5-field expression read in `timezone` (IANA, default UTC). Each tick starts exactly one run; ticks missed while nothing swept start one run, late. A tick while admission is closed or MAX_ACTIVE_RUNS is reached starts none (see `lastError`). 400 for an expression that is invalid or never fires, an unknown time zone or options `POST /` would refuse.",
+		body: "ScheduleRequest",
+		responses: {
+			201: {
+				description: "The schedule, with its next ticks.",
+				body: "Schedule",
+				headers: { Location: { description: "The schedule's URL.", schema: { type: "string" } } },
+			},
+		},
+		errors: [400, 413],
+	},
+	{
+		method: "get",
+		path: "/schedules",
+		operationId: "listSchedules",
+		tag: "schedules",
+		summary: "List schedules",
+		description: "Newest first, with cursor pagination.",
+		query: scheduleListQuerySchema,
+		responses: { 200: { description: "A page of schedules.", body: "ScheduleList" } },
+		errors: [400],
+	},
+	{
+		method: "post",
+		path: "/schedules/sweep",
+		operationId: "sweepSchedules",
+		tag: "schedules",
+		summary: "Fire due schedules at a chosen time (tests only)",
+		description:
+			"Only where the variable SCHEDULES_TEST_CLOCK is true (the end-to-end test stack); 404 everywhere else. Fires every schedule whose next tick is at or before `now`, as the schedules' clock would at that time.",
+		body: "ScheduleSweep",
+		responses: { 200: { description: "The ticks fired.", body: "ScheduleSweepReport" } },
+		errors: [400, 404],
+	},
+	{
+		method: "get",
+		path: "/schedules/{scheduleId}",
+		operationId: "getSchedule",
+		tag: "schedules",
+		summary: "A schedule",
+		description: "With its next five ticks (none while paused) and its ten latest runs.",
+		responses: { 200: { description: "The schedule.", body: "Schedule" } },
+		errors: [404],
+	},
+	{
+		method: "patch",
+		path: "/schedules/{scheduleId}",
+		operationId: "updateSchedule",
+		tag: "schedules",
+		summary: "Change, pause or resume a schedule",
+		description:
+			"Fields given replace the schedule's. `paused: true` stops new runs (runs already started go on); resuming, or changing `cron` or `timezone`, sets the next tick to the first after now, so ticks missed while paused start nothing.",
+		body: "SchedulePatch",
+		responses: { 200: { description: "The schedule, changed.", body: "Schedule" } },
+		errors: [400, 404, 413],
+	},
+	{
+		method: "delete",
+		path: "/schedules/{scheduleId}",
+		operationId: "deleteSchedule",
+		tag: "schedules",
+		summary: "Delete a schedule",
+		description: "The runs it started stay.",
+		responses: { 200: { description: "The schedule is gone.", body: "DeletedSchedule" } },
+		errors: [404],
+	},
+	{
 		method: "get",
 		path: "/orchestrator/pool",
 		operationId: "poolStats",
@@ -190,7 +269,11 @@ export const OPERATIONS: OperationSpec[] = [
 				body: "RunAccepted",
 				headers: location,
 			},
-			202: { description: "The run is queued.", body: "RunAccepted", headers: location },
+			202: {
+				description: "The run is queued, or `scheduled` when `options.startAt` or `options.delaySeconds` delays it.",
+				body: "RunAccepted",
+				headers: location,
+			},
 		},
 		errors: [400, 409, 413, 429, 503],
 	},

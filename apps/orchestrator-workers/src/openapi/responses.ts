@@ -3,7 +3,7 @@
  * `POST /`, `POST /batch`, `GET /runs`, `GET /health`, restart and approval. They exist to be
  * documented; test/openapi.test.ts parses real answers with them so they cannot drift.
  */
-import { errorInfoSchema, runLabelsSchema, runStateSchema, runStatusSchema } from "@ow/schemas";
+import { errorInfoSchema, runLabelsSchema, runStateSchema, runStatusSchema, scheduleSchema } from "@ow/schemas";
 import { z } from "zod";
 
 /** Where a run is read and followed. */
@@ -70,4 +70,22 @@ export const runInstanceSchema = z.object({
 			error: z.object({ name: z.string(), message: z.string() }).nullable(),
 		})
 		.nullable(),
+});
+
+/** `GET /schedules`: a page of schedules, newest first, and the next page's cursor. */
+export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema), nextCursor: z.string().nullable() });
+
+/** `DELETE /schedules/:id`: the schedule is gone; the runs it started stay. */
+export const deletedScheduleSchema = z.object({ id: z.string(), deleted: z.literal(true) });
+
+/** `POST /schedules/sweep` (test clock only): the ticks the sweep fired. */
+export const scheduleSweepReportSchema = z.object({
+	fired: z.array(
+		z.object({
+			scheduleId: z.string(),
+			tick: z.string(),
+			runId: z.string().nullable(),
+			error: errorInfoSchema.nullable(),
+		}),
+	),
 });

@@ -73,7 +73,14 @@ export type RestartScope = { from: "start" } | { from: "synthesise" } | { from: 
  * Prepares the registry for a restart: a new generation (so its events are new facts), the run back
  * to queued, and what the restart redoes cleared. Earlier events stay in the log.
  */
-export async function recordRestart(db: D1Database, runId: string, scope: RestartScope, at: string): Promise<void> {
+export async function recordRestart(
+	db: D1Database,
+	runId: string,
+	scope: RestartScope,
+	at: string,
+	// A delayed run restarted from the start before its time sleeps again: it is scheduled, not queued.
+	status: "queued" | "scheduled" = "queued",
+): Promise<void> {
 	const clearRun =
 		scope.from === "start"
 			? "plan = NULL, usage = NULL, plan_ms = NULL, execute_ms = NULL, synthesise_ms = NULL,"
@@ -92,10 +99,10 @@ export async function recordRestart(db: D1Database, runId: string, scope: Restar
 	await db.batch([
 		db
 			.prepare(
-				`UPDATE runs SET generation = generation + 1, status = 'queued', cancel_requested = 0, result = NULL,
+				`UPDATE runs SET generation = generation + 1, status = ?, cancel_requested = 0, result = NULL,
 				 error_code = NULL, error_message = NULL, ${clearRun} updated_at = ? WHERE id = ?`,
 			)
-			.bind(at, runId),
+			.bind(status, at, runId),
 		...(subtasks ? [subtasks] : []),
 		// Redoing a subtask redoes the steps after it, so subtasks skipped for its failure get their chance again.
 		...(scope.from === "subtask"
@@ -110,9 +117,9 @@ export async function recordRestart(db: D1Database, runId: string, scope: Restar
 			: []),
 		appendEvent(db, {
 			runId,
-			key: "run.status:queued",
+			key: `run.status:${status}`,
 			type: "run.status",
-			data: { status: "queued" satisfies RunState, restart: scope },
+			data: { status: status satisfies RunState, restart: scope },
 			at,
 		}),
 	]);

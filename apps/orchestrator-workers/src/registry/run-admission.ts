@@ -10,7 +10,7 @@ import type { ModelIds } from "../models";
 import { admissionOf, admissionStatement, type AdmissionRow } from "./admission-switch";
 import { appendEvent } from "./event-log";
 
-/** Run states that count against MAX_ACTIVE_RUNS. */
+/** Run states that count against MAX_ACTIVE_RUNS; a `scheduled` run counts from when it starts. */
 const ACTIVE = "status IN ('queued', 'running', 'waiting', 'paused')";
 
 export interface NewRun {
@@ -24,6 +24,8 @@ export interface NewRun {
 	labels?: RunLabels;
 	/** The Worker version registering the run; "dev" when left out. */
 	deploymentVersion?: string;
+	/** The schedule that starts the run, and the tick it is for. */
+	schedule?: { id: string; tick: string };
 }
 
 /** What registering runs found: whether they were admitted, and the switch as it was then. */
@@ -37,9 +39,10 @@ export interface AdmissionResult {
 const ADMISSION_OPEN = "NOT EXISTS (SELECT 1 FROM admission WHERE id = 1 AND open = 0)";
 
 /**
- * Registers `runs` (status `queued`, with their labels and first event) before their Workflow
- * instances are created, all or none: only if admission is open and the runs in flight plus these
- * stay within `maxActive`. Returns whether they were registered and the switch's state.
+ * Registers `runs` (status `queued`, or `scheduled` for a delayed run, with their labels and first
+ * event) before their Workflow instances are created, all or none: only if admission is open and the
+ * runs in flight plus these stay within `maxActive`. Returns whether they were registered and the
+ * switch's state.
  *
  * The first run's insert carries both checks; every other insert (and the labels) only follows it
  * (the first run's row exists), so a batch that does not fit inserts nothing.
@@ -51,33 +54,40 @@ export async function insertRuns(
 ): Promise<AdmissionResult> {
 	const [first] = runs;
 	if (!first) return { admitted: true, admission: admissionOf(null) };
-	const statements = runs.flatMap((run, i) => [
-		db
-			.prepare(
-				`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at, deployment_version)
-				 SELECT ?1, 'queued', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9
-				 WHERE ${i === 0 ? `${ADMISSION_OPEN} AND (SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?10 <= ?11` : "EXISTS (SELECT 1 FROM runs WHERE id = ?10)"}`,
-			)
-			.bind(
-				run.id,
-				run.prompt,
-				JSON.stringify(run.options),
-				run.promptVersion,
-				run.models.provider,
-				run.models.big,
-				run.models.small,
-				run.createdAt,
-				run.deploymentVersion ?? "dev",
-				...(i === 0 ? [runs.length, maxActive] : [first.id]),
-			),
-		appendEvent(db, {
-			runId: run.id,
-			key: "run.status:queued",
-			type: "run.status",
-			data: { status: "queued" },
-			at: run.createdAt,
-		}),
-	]);
+	const statements = runs.flatMap((run, i) => {
+		const status = run.options.startAt ? "scheduled" : "queued";
+		return [
+			db
+				.prepare(
+					`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at,
+					 deployment_version, schedule_id, schedule_tick)
+					 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12
+					 WHERE ${i === 0 ? `${ADMISSION_OPEN} AND (SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?13 <= ?14` : "EXISTS (SELECT 1 FROM runs WHERE id = ?13)"}`,
+				)
+				.bind(
+					run.id,
+					status,
+					run.prompt,
+					JSON.stringify(run.options),
+					run.promptVersion,
+					run.models.provider,
+					run.models.big,
+					run.models.small,
+					run.createdAt,
+					run.deploymentVersion ?? "dev",
+					run.schedule?.id ?? null,
+					run.schedule?.tick ?? null,
+					...(i === 0 ? [runs.length, maxActive] : [first.id]),
+				),
+			appendEvent(db, {
+				runId: run.id,
+				key: `run.status:${status}`,
+				type: "run.status",
+				data: run.options.startAt ? { status, startAt: run.options.startAt } : { status },
+				at: run.createdAt,
+			}),
+		];
+	});
 	const labels = runs.flatMap((run) => Object.entries(run.labels ?? {}).map(([k, v]) => ({ r: run.id, k, v })));
 	// One statement for every label of the batch (a batch of 100 runs with 16 labels each stays one
 	// query), inserted only when the first run was admitted.
@@ -102,22 +112,22 @@ export async function insertRuns(
 
 /**
  * Removes runs whose Workflow instances could not be created: they never started, so they are not
- * kept as runs (a client was told so with a 503). Only runs still `queued` are touched.
+ * kept as runs (a client was told so with a 503). Only runs still `queued` (or `scheduled`) are touched.
  */
 export async function forgetRuns(db: D1Database, ids: string[]): Promise<void> {
 	await db.batch(
 		ids.flatMap((id) => [
 			db
 				.prepare(
-					"DELETE FROM events WHERE run_id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'queued')",
+					"DELETE FROM events WHERE run_id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status IN ('queued', 'scheduled'))",
 				)
 				.bind(id, id),
 			db
 				.prepare(
-					"DELETE FROM run_labels WHERE run_id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status = 'queued')",
+					"DELETE FROM run_labels WHERE run_id = ? AND EXISTS (SELECT 1 FROM runs WHERE id = ? AND status IN ('queued', 'scheduled'))",
 				)
 				.bind(id, id),
-			db.prepare("DELETE FROM runs WHERE id = ? AND status = 'queued'").bind(id),
+			db.prepare("DELETE FROM runs WHERE id = ? AND status IN ('queued', 'scheduled')").bind(id),
 		]),
 	);
 }

@@ -26,6 +26,8 @@ interface RunRow {
 	estimate: string | null;
 	created_at: string;
 	updated_at: string;
+	schedule_id: string | null;
+	schedule_tick: string | null;
 }
 
 interface SubtaskRow {
@@ -69,17 +71,20 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 	const run = (runs?.results as RunRow[] | undefined)?.[0];
 	if (!run) return null;
 	const plan = json<RunStatus["plan"]>(run.plan);
+	const options = JSON.parse(run.options) as RunStatus["options"];
 	return {
 		id: run.id,
 		status: run.status,
 		prompt: run.prompt,
 		createdAt: run.created_at,
 		updatedAt: run.updated_at,
+		startAt: options.startAt ?? null,
+		schedule: run.schedule_id ? { id: run.schedule_id, tick: run.schedule_tick ?? "" } : null,
 		promptVersion: run.prompt_version,
 		deploymentVersion: run.deployment_version,
 		labels: Object.fromEntries(((labels?.results ?? []) as LabelRow[]).map((l) => [l.key, l.value])),
 		models: { provider: run.provider, big: run.big_model, small: run.small_model },
-		options: JSON.parse(run.options),
+		options,
 		plan: plan && {
 			subtasks: plan.subtasks.map((t) => ({
 				id: t.id,

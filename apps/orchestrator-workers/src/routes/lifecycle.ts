@@ -43,10 +43,10 @@ export const lifecycle = new Hono<AppEnv>()
 			return c.json({ id, purged: true });
 		}
 		const run = await requireRun(c.env, id);
-		if (isTerminal(run.status)) throw conflict(run, "cancel", ["queued", "running", "waiting", "paused"]);
+		if (isTerminal(run.status)) throw conflict(run, "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
 		// The flag first: from here on no step starts model or browser work, even before terminate lands.
 		if (!(await recordCancel(c.env.DB, id, now())))
-			throw conflict(await requireRun(c.env, id), "cancel", ["queued", "running", "waiting", "paused"]);
+			throw conflict(await requireRun(c.env, id), "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
 		await instanceCall(c.env, id, (i) => i.terminate(), { ignoreMissing: true });
 		await notifyProgress(c.env, id);
 		return c.json(await requireRun(c.env, id));
@@ -73,7 +73,8 @@ export const lifecycle = new Hono<AppEnv>()
 		const scope = restartScope(run, c.req.valid("query").from);
 		if (scope.from === "start") {
 			assertStatus(run, "restart", ["complete", "errored", "terminated", "paused"]);
-			await recordRestart(c.env.DB, id, scope, now());
+			const asleep = run.startAt !== null && Date.parse(run.startAt) > Date.now();
+			await recordRestart(c.env.DB, id, scope, now(), asleep ? "scheduled" : "queued");
 			await instanceCall(c.env, id, (i) => i.restart());
 		} else {
 			await restartFromStep(c.env, run, scope);

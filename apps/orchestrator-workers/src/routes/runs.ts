@@ -3,54 +3,33 @@
  * read one (`GET /:id`).
  */
 import { zValidator } from "@hono/zod-validator";
-import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono";
 import { runRequestSchema } from "@ow/schemas";
 import { readConfig } from "../config";
-import { readPriceTable } from "../metrics/cost";
-import { modelIds } from "../models";
 import { OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "@ow/http-errors";
-import { requireJson } from "../http/json-body";
+import { limitBody, requireJson } from "../http/json-body";
 import { batchSchema, idempotencyKeySchema, MAX_BATCH } from "../http/request-schemas";
 import { startIdempotentRun } from "../runs/idempotent-start";
 import { recovery } from "../runs/recovery";
 import { requireRun } from "../runs/run-state";
 import { newRunId } from "../runs/run-id";
-import { acceptRequest, requestHash, startRuns } from "../runs/start-runs";
+import { acceptRequest, deploymentPricing, initialStatus, requestHash, startRuns } from "../runs/start-runs";
 import { runIdParam } from "./run-id";
 
-/** Rejects bodies over MAX_BODY_BYTES (or `factor` times it, for batches) with a 413 before parsing. */
-const limitBody =
-	(factor = 1): MiddlewareHandler<AppEnv> =>
-	(c, next) => {
-		const maxSize = readConfig(c.env).maxBodyBytes * factor;
-		return bodyLimit({
-			maxSize,
-			onError: () => {
-				throw new OrchestratorError("body-too-large", `The request body is larger than ${maxSize} bytes.`);
-			},
-		})(c, next);
-	};
-
-/** What a cost limit is checked against: the deployment's prices for both of its models. */
-const pricingOf = (env: Env) => () => {
-	const ids = modelIds(env);
-	return { prices: readPriceTable(env), models: [ids.big, ids.small] };
-};
 const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
 
 export const runs = new Hono<AppEnv>()
 	.post("/", limitBody(), requireJson, zValidator("json", runRequestSchema, validationHook), async (c) => {
 		const config = readConfig(c.env);
 		const body = c.req.valid("json");
-		const accepted = acceptRequest(config, body, "", pricingOf(c.env));
+		const accepted = acceptRequest(config, body, "", deploymentPricing(c.env));
 		const key = c.req.header("Idempotency-Key");
 		if (key === undefined) {
 			const run = { id: newRunId(), ...accepted };
 			await startRuns(c.env, config, [run]);
-			return c.json({ id: run.id, status: "queued" as const, links: links(run.id) }, 202, { Location: `/${run.id}` });
+			return c.json({ id: run.id, status: initialStatus(run), links: links(run.id) }, 202, { Location: `/${run.id}` });
 		}
 		const parsedKey = idempotencyKeySchema.safeParse(key);
 		if (!parsedKey.success)
@@ -63,11 +42,12 @@ export const runs = new Hono<AppEnv>()
 	.all("/", methodNotAllowed(["POST"]))
 	.post("/batch", limitBody(MAX_BATCH), requireJson, zValidator("json", batchSchema, validationHook), async (c) => {
 		const config = readConfig(c.env);
-		const accepted = c.req
-			.valid("json")
-			.runs.map((body, i) => ({ id: newRunId(), ...acceptRequest(config, body, `runs.${i}.`, pricingOf(c.env)) }));
+		const accepted = c.req.valid("json").runs.map((body, i) => ({
+			id: newRunId(),
+			...acceptRequest(config, body, `runs.${i}.`, deploymentPricing(c.env)),
+		}));
 		await startRuns(c.env, config, accepted);
-		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: "queued" as const, links: links(r.id) })) }, 202);
+		return c.json({ runs: accepted.map((r) => ({ id: r.id, status: initialStatus(r), links: links(r.id) })) }, 202);
 	})
 	.all("/batch", methodNotAllowed(["POST"]))
 	.get("/:id", runIdParam, async (c) => {

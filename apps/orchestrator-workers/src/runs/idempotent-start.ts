@@ -16,7 +16,7 @@ import { OrchestratorError } from "../errors";
 import { readKey, settleKey, takeKey, type KeyRecord } from "../registry/idempotency-keys";
 import { forgetRuns } from "../registry/run-admission";
 import { readRunStatus } from "../registry/run-view";
-import { idempotentRunId, startRuns, type AcceptedRun } from "./start-runs";
+import { idempotentRunId, initialStatus, startRuns, type AcceptedRun } from "./start-runs";
 
 /** How long a request waits for another with the same key that is still creating its run. */
 const WAIT_FOR_OTHER_MS = 5_000;
@@ -90,7 +90,7 @@ export async function startIdempotentRun(
 			throw error;
 		}
 		await settleKey(env.DB, claim, "started");
-		return { id: claim.runId, status: "queued", replayed: false };
+		return { id: claim.runId, status: initialStatus(run), replayed: false };
 	}
 }
 

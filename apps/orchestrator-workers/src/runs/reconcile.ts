@@ -7,7 +7,8 @@
  * - registry open, engine errored or terminated: the run is errored with the engine's error;
  * - registry open, no instance: errored `instance-lost` (it can be restarted);
  * - registry open, engine running but its engine is gone: kicked with pause + resume, which makes
- *   the engine replay the run from its step cache (finished steps are not called again);
+ *   the engine replay the run from its step cache (finished steps are not called again); a delayed
+ *   run kicked this way sleeps on until its start time and keeps its status `scheduled`;
  * - registry ended, engine still running: the instance is terminated.
  */
 import { synthesisSchema, type ErrorInfo, type RunState, type Synthesis } from "@ow/schemas";
@@ -98,7 +99,8 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 				...runStatusStatements(
 					env.DB,
 					run.id,
-					run.status === "waiting" ? "waiting" : "running",
+					// A delayed run that is still asleep stays scheduled: the replay wakes it at its time.
+					run.status === "waiting" || run.status === "scheduled" ? run.status : "running",
 					at,
 					`:recovered:${at}`,
 				),

@@ -22,6 +22,7 @@ import { readConfig } from "../config";
 import { messageOf } from "../errors";
 import { logEvent } from "../log";
 import { NOT_TERMINAL, TERMINAL_RUN_STATES } from "../registry/run-states";
+import { armScheduleClock } from "../schedules/schedule-clock";
 import { currentBoot } from "./engine-boot";
 import { reconcileEndedRun, reconcileOpenRun, type OpenRun, type RecoveryAction } from "./reconcile";
 import { expireRuns } from "./retention";
@@ -61,6 +62,7 @@ export async function sweepRuns(env: Env, now = Date.now(), pageSize = SWEEP_PAG
 	for await (const run of pages<OpenRow>(env.DB, OPEN_PAGE_SQL, pageSize, (r) => [r.created_at, r.id])) {
 		const orphaned =
 			boot !== null && run.engine_boot !== boot.id && run.updated_at < boot.at && run.status !== "paused";
+		// A `scheduled` run is never stale: it sleeps without events until its start time, for days maybe.
 		const stale = (run.status === "queued" || run.status === "running") && run.last_event < staleBefore;
 		if (!orphaned && run.last_event >= quietBefore) continue;
 		count(await settle(run.id, () => reconcileOpenRun(env, run, orphaned || stale, at)));
@@ -140,6 +142,8 @@ let lastSweepAt = 0;
 function startSweep(env: Env, ctx: Ctx): void {
 	lastSweepAt = Date.now();
 	running = sweepRuns(env)
+		// The schedules' clock too: after a restart its alarm may be gone (armScheduleClock never throws).
+		.then(() => armScheduleClock(env))
 		.catch((error: unknown) => logEvent({ msg: "recovery sweep failed", error: messageOf(error) }, "error"))
 		.finally(() => (running = undefined));
 	ctx.waitUntil(running);

@@ -15,6 +15,7 @@ import type { OrchestratorConfig } from "../config";
 import { deploymentVersion } from "../deployment-version";
 import { messageOf, OrchestratorError } from "../errors";
 import { resolveBudget, type Pricing } from "../budget/resolve-budget";
+import { readPriceTable } from "../metrics/cost";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
 
@@ -25,14 +26,26 @@ export interface AcceptedRun {
 	options: ResolvedRunOptions;
 	/** The caller's labels, kept with the run (not passed to the Workflow, which has no use for them). */
 	labels: RunLabels;
+	/** The schedule that starts the run, and the tick it is for. */
+	schedule?: { id: string; tick: string };
 }
 
-/** Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options. */
+/** What a cost limit is checked against: the deployment's prices for both of its models. */
+export const deploymentPricing = (env: Env) => (): Pricing => {
+	const ids = modelIds(env);
+	return { prices: readPriceTable(env), models: [ids.big, ids.small] };
+};
+
+/**
+ * Checks the deployment's limits (413 for the prompt, 400 for options) and resolves the options,
+ * a delay among them (as of `now`).
+ */
 export function acceptRequest(
 	config: OrchestratorConfig,
 	body: RunRequest,
 	where = "",
 	pricing: () => Pricing = () => ({ prices: null, models: [] }),
+	now = Date.now(),
 ): Omit<AcceptedRun, "id"> {
 	const { prompt, options = {} } = body;
 	const { labels = {} } = options;
@@ -62,8 +75,45 @@ export function acceptRequest(
 			approvePlan: options.approvePlan ?? false,
 			approvalTimeoutMinutes: options.approvalTimeoutMinutes ?? config.approvalTimeoutMinutes,
 			...resolveBudget(config, options, pricing, where),
+			...startAtOf(config, options, where, now),
 		},
 	};
+}
+
+/** The status a run starts in: `scheduled` while a delayed run waits for its start time. */
+export const initialStatus = (run: Pick<AcceptedRun, "options">): "scheduled" | "queued" =>
+	run.options.startAt ? "scheduled" : "queued";
+
+/**
+ * When a delayed run starts: `options.startAt` or now plus `options.delaySeconds`, at most
+ * MAX_START_DELAY_DAYS ahead. A time that has already come starts the run at once (no startAt).
+ */
+function startAtOf(
+	config: OrchestratorConfig,
+	options: NonNullable<RunRequest["options"]>,
+	where: string,
+	now: number,
+): { startAt?: string } {
+	const invalid = (field: string, message: string) =>
+		new OrchestratorError("invalid-request", `${where}options.${field} ${message}`, {
+			details: [{ path: `${where}options.${field}`, message }],
+		});
+	if (options.startAt !== undefined && options.delaySeconds !== undefined) {
+		throw invalid("startAt", "cannot be given with options.delaySeconds: pick one.");
+	}
+	const field = options.startAt !== undefined ? "startAt" : "delaySeconds";
+	const at =
+		options.startAt !== undefined
+			? Date.parse(options.startAt)
+			: options.delaySeconds !== undefined
+				? now + options.delaySeconds * 1000
+				: null;
+	if (at === null || at <= now) return {};
+	if (at - now > config.maxStartDelayMs) {
+		const days = config.maxStartDelayMs / 86_400_000;
+		throw invalid(field, `is too far ahead: a run may start at most ${days} days from now (MAX_START_DELAY_DAYS).`);
+	}
+	return { startAt: new Date(at).toISOString() };
 }
 
 /** Seconds a client refused for MAX_ACTIVE_RUNS is asked to wait. */

@@ -63,6 +63,11 @@ export interface OrchestratorWorkflowParams {
 	options: ResolvedRunOptions;
 }
 
+/** Milliseconds from the instance's creation to the run's start time; 0 when that time had passed. */
+export function delayOf(startAt: string, created: Date | number | string): number {
+	return Math.max(0, Date.parse(startAt) - new Date(created).getTime());
+}
+
 /** What a finished run returns (the instance's output); its usage is in the registry (GET /:id). */
 export type OrchestratorWorkflowOutput = Synthesis;
 
@@ -88,6 +93,12 @@ export class OrchestratorWorkflow
 			this.stepTracing = new StepTracing(this.env);
 			this.budget = new RunBudget(this, options, runId, readPriceTable(this.env));
 			const ready = run as Run;
+			// A delayed run sleeps durably first (status `scheduled`); the plan step's announce makes it
+			// `running`. A cancel meanwhile terminates the instance, so no model is ever called. The duration
+			// is counted from the instance's creation, so every replay asks for the same sleep and finds it
+			// in the step cache: sleepUntil would ask for a shorter one each time (a new sleep), and the
+			// local engine refuses a time already past, which is what a replay after a restart asks for.
+			if (options.startAt) await step.sleep(STEP.startAt, delayOf(options.startAt, event.timestamp));
 			let plan = await this.plan(ready);
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
 			const results = await this.execute(ready, plan);

@@ -10,6 +10,8 @@ import type { Models } from "../models";
 
 /** Step names. Replay matches steps by name, so these never change between runs of the same plan. */
 export const STEP = {
+	/** A delayed run's sleep until its start time (options.startAt). */
+	startAt: "start-at",
 	plan: "plan",
 	repairPlan: "plan:repair",
 	recordPlan: "record:plan",

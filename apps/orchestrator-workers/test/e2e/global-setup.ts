@@ -22,6 +22,8 @@ export const E2E_VARS = {
 	SMALL_MODEL: "small",
 	MAX_PARALLEL: "3",
 	STEP_RETRY_DELAY_MS: "100",
+	// POST /schedules/sweep {now}: the schedules test picks the time ticks are fired at.
+	SCHEDULES_TEST_CLOCK: "true",
 } as const;
 
 let models: ModelServer | undefined;

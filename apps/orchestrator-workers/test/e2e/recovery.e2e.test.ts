@@ -3,7 +3,8 @@
  * then started again with the default settings: the run moves again as soon as the server answers,
  * and what had finished is replayed from the step cache, not called again. And a registry that
  * disagrees with the engine (a run the engine completed, left `running` in D1 by hand) is settled
- * by the sweep of the next start.
+ * by the sweep of the next start. A delayed run still asleep when the server dies starts after the
+ * restart, once.
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
@@ -41,7 +42,7 @@ afterAll(async () => {
 	await models?.close();
 });
 
-it("should finish a run whose dev server was killed mid-run, without re-running finished subtasks", async () => {
+it("should finish a run whose dev server was killed mid-run, without re-running finished subtasks, and a delayed one", async () => {
 	const id = `scn-${crypto.randomUUID()}`;
 	models.defineScenario({
 		id,
@@ -66,15 +67,37 @@ it("should finish a run whose dev server was killed mid-run, without re-running 
 			},
 		],
 	});
+	const later = `scn-${crypto.randomUUID()}`;
+	models.defineScenario({
+		id: later,
+		rules: [
+			{ match: "You are the planner", replies: [{ kind: "json", value: { subtasks: [llmSubtask("only")] } }] },
+			{ match: subtask("only"), replies: [{ kind: "text", text: "later" }] },
+			{
+				match: "You combine the results",
+				replies: [{ kind: "json", value: { answer: "{{fenced}}", references: [] } }],
+			},
+		],
+	});
 	const first = await start();
 	const runId = await startRun(first.url, { prompt: `Three things. [${id}]` });
 	await expect
 		.poll(async () => (await readRun(first.url, runId)).subtasks.map((t) => t.status), { timeout: 30_000 })
 		.toEqual(["succeeded", "succeeded", "running"]);
 
+	// A delayed run, asleep in its Workflow when the server dies (the restart takes longer than its delay
+	// here or not: either way it must start once, after the restart).
+	const delayedId = await startRun(first.url, { prompt: `Later. [${later}]`, options: { delaySeconds: 5 } });
+	expect((await readRun(first.url, delayedId)).status).toBe("scheduled");
+
 	await first.crash();
 	const second = await start(first.persistTo);
 	const run = await waitForRun(second.url, runId, ["complete", "errored"], { timeoutMs: AFTER_RESTART_MS });
+	const delayed = await waitForRun(second.url, delayedId, ["complete", "errored", "terminated"], {
+		timeoutMs: AFTER_RESTART_MS,
+	});
+	expect([delayed.status, delayed.error]).toEqual(["complete", null]);
+	expect(models.scenarioStats(later)!.rules.map((r) => r.calls)).toEqual([1, 1, 1]);
 
 	expect(run.status).toBe("complete");
 	expect(run.subtasks.map((t) => [t.id, t.status, t.output])).toEqual([

@@ -38,6 +38,7 @@ export const FOLLOWED_EVENTS = [
 
 /** Every run state (`runStateSchema`), to read one from an event without trusting it. */
 export const RUN_STATES = [
+	"scheduled",
 	"queued",
 	"running",
 	"waiting",
@@ -124,6 +125,8 @@ export function applyEvent(
 			if (!isTerminal(run.status) || isTerminal(status)) run.status = status;
 			if (status !== "waiting") state.decided = false;
 			if (status !== "waiting") run.waitingFor = null;
+			const startAt = text(data, "startAt");
+			if (status === "scheduled" && startAt) return `Run scheduled: it starts at ${new Date(startAt).toLocaleString()}`;
 			if (status !== "waiting") return `Run ${status}`;
 			return `Run waiting: ${run.waitingFor === "budget" ? "its budget needs raising" : "the plan needs your approval"}`;
 		}

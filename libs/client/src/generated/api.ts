@@ -432,6 +432,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List schedules
+         * @description Newest first, with cursor pagination.
+         */
+        get: operations["listSchedules"];
+        put?: never;
+        /**
+         * Create a schedule
+         * @description Starts `prompt` as a run (with `options` and `labels`) at each tick of `cron`, a standard 5-field expression read in `timezone` (IANA, default UTC). Each tick starts exactly one run; ticks missed while nothing swept start one run, late. A tick while admission is closed or MAX_ACTIVE_RUNS is reached starts none (see `lastError`). 400 for an expression that is invalid or never fires, an unknown time zone or options `POST /` would refuse.
+         */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A schedule
+         * @description With its next five ticks (none while paused) and its ten latest runs.
+         */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a schedule
+         * @description The runs it started stay.
+         */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a schedule
+         * @description Fields given replace the schedule's. `paused: true` stops new runs (runs already started go on); resuming, or changing `cron` or `timezone`, sets the next tick to the first after now, so ticks missed while paused start nothing.
+         */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/schedules/sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fire due schedules at a chosen time (tests only)
+         * @description Only where the variable SCHEDULES_TEST_CLOCK is true (the end-to-end test stack); 404 everywhere else. Fires every schedule whose next tick is at or before `now`, as the schedules' clock would at that time.
+         */
+        post: operations["sweepSchedules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ui": {
         parameters: {
             query?: never;
@@ -569,6 +641,7 @@ export interface components {
                  */
                 onBudgetExceeded?: "stop" | "ask";
                 screenshots: boolean;
+                startAt?: string;
             };
             plan: {
                 subtasks: {
@@ -594,8 +667,13 @@ export interface components {
                     url: string | null;
                 }[];
             } | null;
+            schedule: {
+                id: string;
+                tick: string;
+            } | null;
+            startAt: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+            status: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
             subtasks: {
                 actions: {
                     action: {
@@ -718,7 +796,7 @@ export interface components {
                     self: string;
                 };
                 /** @enum {string} */
-                status: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+                status: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
             }[];
         };
         BatchRequest: {
@@ -731,6 +809,7 @@ export interface components {
                         maxCostUsd?: number;
                         maxTokens?: number;
                     };
+                    delaySeconds?: number;
                     /**
                      * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                      * @enum {string}
@@ -746,6 +825,8 @@ export interface components {
                      */
                     onBudgetExceeded?: "stop" | "ask";
                     screenshots?: boolean;
+                    /** Format: date-time */
+                    startAt?: string;
                 };
                 prompt: string;
             }[];
@@ -753,6 +834,11 @@ export interface components {
         BudgetRaise: {
             maxCostUsd?: number;
             maxTokens?: number;
+        };
+        DeletedSchedule: {
+            /** @constant */
+            deleted: true;
+            id: string;
         };
         Health: {
             /** @constant */
@@ -878,6 +964,7 @@ export interface components {
                  */
                 onBudgetExceeded?: "stop" | "ask";
                 screenshots: boolean;
+                startAt?: string;
             };
             plan: {
                 subtasks: {
@@ -904,8 +991,13 @@ export interface components {
                     url: string | null;
                 }[];
             } | null;
+            schedule: {
+                id: string;
+                tick: string;
+            } | null;
+            startAt: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+            status: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
             subtasks: {
                 actions: {
                     action: {
@@ -1027,7 +1119,7 @@ export interface components {
                 self: string;
             };
             /** @enum {string} */
-            status: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+            status: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
         };
         RunInstance: {
             id: string;
@@ -1040,7 +1132,7 @@ export interface components {
                 status: "queued" | "running" | "paused" | "errored" | "terminated" | "complete" | "waiting" | "waitingForPause" | "rollingBack" | "unknown";
             } | null;
             /** @enum {string} */
-            registry: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+            registry: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
         };
         RunList: {
             nextCursor: string | null;
@@ -1060,7 +1152,7 @@ export interface components {
                 };
                 prompt: string;
                 /** @enum {string} */
-                status: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+                status: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
                 updatedAt: string;
             }[];
             total: number;
@@ -1074,6 +1166,7 @@ export interface components {
                     maxCostUsd?: number;
                     maxTokens?: number;
                 };
+                delaySeconds?: number;
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -1089,6 +1182,8 @@ export interface components {
                  */
                 onBudgetExceeded?: "stop" | "ask";
                 screenshots?: boolean;
+                /** Format: date-time */
+                startAt?: string;
             };
             prompt: string;
         };
@@ -1151,6 +1246,7 @@ export interface components {
                  */
                 onBudgetExceeded?: "stop" | "ask";
                 screenshots: boolean;
+                startAt?: string;
             };
             plan: {
                 subtasks: {
@@ -1176,8 +1272,13 @@ export interface components {
                     url: string | null;
                 }[];
             } | null;
+            schedule: {
+                id: string;
+                tick: string;
+            } | null;
+            startAt: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+            status: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
             subtasks: {
                 actions: {
                     action: {
@@ -1292,6 +1393,181 @@ export interface components {
             };
             waitingFor: ("plan" | "budget") | null;
         };
+        Schedule: {
+            createdAt: string;
+            cron: string;
+            id: string;
+            labels: {
+                [key: string]: string;
+            };
+            lastError: {
+                code: string;
+                message: string;
+            } | null;
+            lastRuns: {
+                createdAt: string;
+                id: string;
+                links: {
+                    self: string;
+                };
+                status: string;
+                tick: string;
+            }[];
+            lastTickAt: string | null;
+            links: {
+                self: string;
+            };
+            nextAt: string | null;
+            nextTimes: string[];
+            options: {
+                allowBrowser?: boolean;
+                approvalTimeoutMinutes?: number;
+                approvePlan?: boolean;
+                budget?: {
+                    maxCostUsd?: number;
+                    maxTokens?: number;
+                };
+                /**
+                 * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
+                 * @enum {string}
+                 */
+                failurePolicy?: "bestEffort" | "failFast";
+                maxSubtasks?: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
+                screenshots?: boolean;
+            };
+            paused: boolean;
+            prompt: string;
+            timezone: string;
+            updatedAt: string;
+        };
+        ScheduleList: {
+            nextCursor: string | null;
+            schedules: {
+                createdAt: string;
+                cron: string;
+                id: string;
+                labels: {
+                    [key: string]: string;
+                };
+                lastError: {
+                    code: string;
+                    message: string;
+                } | null;
+                lastTickAt: string | null;
+                links: {
+                    self: string;
+                };
+                nextAt: string | null;
+                options: {
+                    allowBrowser?: boolean;
+                    approvalTimeoutMinutes?: number;
+                    approvePlan?: boolean;
+                    budget?: {
+                        maxCostUsd?: number;
+                        maxTokens?: number;
+                    };
+                    /**
+                     * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
+                     * @enum {string}
+                     */
+                    failurePolicy?: "bestEffort" | "failFast";
+                    maxSubtasks?: number;
+                    /**
+                     * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                     * @enum {string}
+                     */
+                    onBudgetExceeded?: "stop" | "ask";
+                    screenshots?: boolean;
+                };
+                paused: boolean;
+                prompt: string;
+                timezone: string;
+                updatedAt: string;
+            }[];
+        };
+        SchedulePatch: {
+            /** @description Standard 5-field cron: minute hour day-of-month month day-of-week. */
+            cron?: string;
+            labels?: {
+                [key: string]: string;
+            };
+            options?: {
+                allowBrowser?: boolean;
+                approvalTimeoutMinutes?: number;
+                approvePlan?: boolean;
+                budget?: {
+                    maxCostUsd?: number;
+                    maxTokens?: number;
+                };
+                /**
+                 * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
+                 * @enum {string}
+                 */
+                failurePolicy?: "bestEffort" | "failFast";
+                maxSubtasks?: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
+                screenshots?: boolean;
+            };
+            paused?: boolean;
+            prompt?: string;
+            /** @description IANA time zone the cron expression is read in (default UTC). */
+            timezone?: string;
+        };
+        ScheduleRequest: {
+            /** @description Standard 5-field cron: minute hour day-of-month month day-of-week. */
+            cron: string;
+            labels?: {
+                [key: string]: string;
+            };
+            options?: {
+                allowBrowser?: boolean;
+                approvalTimeoutMinutes?: number;
+                approvePlan?: boolean;
+                budget?: {
+                    maxCostUsd?: number;
+                    maxTokens?: number;
+                };
+                /**
+                 * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
+                 * @enum {string}
+                 */
+                failurePolicy?: "bestEffort" | "failFast";
+                maxSubtasks?: number;
+                /**
+                 * @description stop: no new model call starts, the run ends errored with budget-exceeded; ask: the run waits for POST /:id/budget.
+                 * @enum {string}
+                 */
+                onBudgetExceeded?: "stop" | "ask";
+                screenshots?: boolean;
+            };
+            prompt: string;
+            /** @description IANA time zone the cron expression is read in (default UTC). */
+            timezone?: string;
+        };
+        ScheduleSweep: {
+            /** Format: date-time */
+            now: string;
+        };
+        ScheduleSweepReport: {
+            fired: {
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                runId: string | null;
+                scheduleId: string;
+                tick: string;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -1373,7 +1649,7 @@ export interface operations {
                     "application/json": components["schemas"]["RunAccepted"];
                 };
             };
-            /** @description The run is queued. */
+            /** @description The run is queued, or `scheduled` when `options.startAt` or `options.delaySeconds` delays it. */
             202: {
                 headers: {
                     /** @description The new run's status URL, `/{id}`. */
@@ -2963,7 +3239,7 @@ export interface operations {
                 /** @description key:value; repeat for runs carrying every label */
                 label?: string | string[];
                 limit?: number;
-                status?: "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
+                status?: "scheduled" | "queued" | "running" | "waiting" | "paused" | "complete" | "errored" | "terminated";
             };
             header?: never;
             path?: never;
@@ -2994,6 +3270,443 @@ export interface operations {
                 headers: {
                     /** @description `Bearer`. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of schedules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleList"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule, with its next ticks. */
+            201: {
+                headers: {
+                    /** @description The schedule's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The prompt or the body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not declared JSON (send Content-Type: application/json). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule id. */
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Unknown run (or artifact). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule id. */
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedSchedule"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Unknown run (or artifact). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The schedule id. */
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePatch"];
+            };
+        };
+        responses: {
+            /** @description The schedule, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Unknown run (or artifact). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The prompt or the body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not declared JSON (send Content-Type: application/json). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description A header over 16 KiB, or headers over 32 KiB together. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Internal or configuration error; the server log has the details. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    sweepSchedules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleSweep"];
+            };
+        };
+        responses: {
+            /** @description The ticks fired. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleSweepReport"];
+                };
+            };
+            /** @description Invalid request: the zod issues are in `error.details`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing or wrong API key (only when the deployment sets API_KEY). */
+            401: {
+                headers: {
+                    /** @description `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Unknown run (or artifact). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The body is not declared JSON (send Content-Type: application/json). */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,148 @@
+/**
+ * Schedules: `POST /schedules`, `GET /schedules`, `GET|PATCH|DELETE /schedules/:id`, and, only where
+ * SCHEDULES_TEST_CLOCK is true (the end-to-end stack), `POST /schedules/sweep {now}`, which fires the
+ * schedules due at a time the caller picks.
+ */
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { schedulePatchSchema, scheduleRequestSchema, type ScheduleDetail } from "@ow/schemas";
+import { z } from "zod";
+import { readConfig } from "../config";
+import { OrchestratorError } from "../errors";
+import type { AppEnv } from "../http/app-env";
+import { methodNotAllowed, validationHook } from "@ow/http-errors";
+import { limitBody, requireJson } from "../http/json-body";
+import { scheduleListQuerySchema, scheduleSweepSchema } from "../http/request-schemas";
+import { acceptRequest, deploymentPricing } from "../runs/start-runs";
+import { nextTick, nextTicks, validateCron } from "../schedules/cron";
+import { armScheduleClock } from "../schedules/schedule-clock";
+import {
+	deleteSchedule,
+	insertSchedule,
+	lastRunsOf,
+	listSchedules,
+	newScheduleId,
+	readSchedule,
+	SCHEDULE_ID_PATTERN,
+	toSchedule,
+	updateSchedule,
+	type ScheduleRow,
+	type ScheduleValues,
+} from "../schedules/schedule-store";
+import { sweepSchedules } from "../schedules/sweep";
+
+const notFound = (id: string) => new OrchestratorError("not-found", `No schedule with id "${id}".`);
+const scheduleIdParam = zValidator(
+	"param",
+	z.object({ scheduleId: z.string().regex(SCHEDULE_ID_PATTERN) }),
+	(result, c) => {
+		if (!result.success) throw notFound(c.req.param("scheduleId") ?? "");
+	},
+);
+
+/**
+ * Checks what a schedule would hold, as `POST /` would check its runs (400, 413), so a schedule
+ * never fires a run that is refused at every tick; returns its next tick (null while paused).
+ */
+function checkValues(env: Env, v: Omit<ScheduleValues, "nextAt">, now: number): string | null {
+	validateCron(v, now);
+	acceptRequest(readConfig(env), { prompt: v.prompt, options: v.options }, "", deploymentPricing(env), now);
+	return v.paused ? null : nextTick(v, now);
+}
+
+async function detail(env: Env, row: ScheduleRow): Promise<ScheduleDetail> {
+	return {
+		...toSchedule(row),
+		nextTimes: row.paused === 1 ? [] : nextTicks(row, Date.now()),
+		lastRuns: await lastRunsOf(env.DB, row.id),
+	};
+}
+
+const encodeCursor = (row: ScheduleRow) => btoa(`${row.created_at}|${row.id}`).replaceAll("=", "");
+function decodeCursor(cursor: string): [string, string] {
+	try {
+		const [createdAt, id] = atob(cursor).split("|");
+		if (createdAt && id) return [createdAt, id];
+	} catch (_error) {
+		// not base64: reported below
+	}
+	throw new OrchestratorError("invalid-request", "cursor is not one this API returned.");
+}
+
+export const schedules = new Hono<AppEnv>()
+	.post("/", limitBody(), requireJson, zValidator("json", scheduleRequestSchema, validationHook), async (c) => {
+		const body = c.req.valid("json");
+		const now = Date.now();
+		const values = { ...body, timezone: body.timezone ?? "UTC", paused: false };
+		const nextAt = checkValues(c.env, values, now);
+		const id = newScheduleId();
+		await insertSchedule(c.env.DB, id, { ...values, nextAt }, new Date(now).toISOString());
+		await armScheduleClock(c.env);
+		const row = await readSchedule(c.env.DB, id);
+		return c.json(await detail(c.env, row!), 201, { Location: `/schedules/${id}` });
+	})
+	.get("/", zValidator("query", scheduleListQuerySchema, validationHook), async (c) => {
+		const { limit, cursor } = c.req.valid("query");
+		const rows = await listSchedules(c.env.DB, limit + 1, cursor ? decodeCursor(cursor) : null);
+		const page = rows.slice(0, limit);
+		return c.json({
+			schedules: page.map(toSchedule),
+			nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null,
+		});
+	})
+	.all("/", methodNotAllowed(["GET", "POST"]))
+	// Before `/:scheduleId`; a 404 like any unknown path unless the test clock is on.
+	.post("/sweep", async (c) => {
+		if (!readConfig(c.env).schedulesTestClock) {
+			throw new OrchestratorError("not-found", "No route POST /schedules/sweep (SCHEDULES_TEST_CLOCK is off).");
+		}
+		const parsed = scheduleSweepSchema.safeParse(await c.req.json().catch(() => null));
+		if (!parsed.success) throw new OrchestratorError("invalid-request", 'The body must be {"now": "<ISO time>"}.');
+		const fired = await sweepSchedules(c.env, Date.parse(parsed.data.now));
+		await armScheduleClock(c.env);
+		return c.json({ fired });
+	})
+	.get("/:scheduleId", scheduleIdParam, async (c) => {
+		const { scheduleId: id } = c.req.valid("param");
+		const row = await readSchedule(c.env.DB, id);
+		if (!row) throw notFound(id);
+		return c.json(await detail(c.env, row));
+	})
+	.patch(
+		"/:scheduleId",
+		scheduleIdParam,
+		limitBody(),
+		requireJson,
+		zValidator("json", schedulePatchSchema, validationHook),
+		async (c) => {
+			const { scheduleId: id } = c.req.valid("param");
+			const patch = c.req.valid("json");
+			const row = await readSchedule(c.env.DB, id);
+			if (!row) throw notFound(id);
+			const was = toSchedule(row);
+			const values = {
+				cron: patch.cron ?? was.cron,
+				timezone: patch.timezone ?? was.timezone,
+				prompt: patch.prompt ?? was.prompt,
+				options: patch.options ?? was.options,
+				labels: patch.labels ?? was.labels,
+				paused: patch.paused ?? was.paused,
+			};
+			const now = Date.now();
+			// The next tick stays unless when it falls changed (the expression, the zone, a resume): then it
+			// is the first after now, so resuming never fires the ticks missed while paused.
+			const retimed = patch.cron !== undefined || patch.timezone !== undefined || (was.paused && !values.paused);
+			const computed = checkValues(c.env, values, now);
+			const nextAt = values.paused ? null : retimed || was.nextAt === null ? computed : was.nextAt;
+			if (!(await updateSchedule(c.env.DB, id, { ...values, nextAt }, new Date(now).toISOString()))) throw notFound(id);
+			await armScheduleClock(c.env);
+			return c.json(await detail(c.env, (await readSchedule(c.env.DB, id))!));
+		},
+	)
+	.delete("/:scheduleId", scheduleIdParam, async (c) => {
+		const { scheduleId: id } = c.req.valid("param");
+		if (!(await deleteSchedule(c.env.DB, id))) throw notFound(id);
+		await armScheduleClock(c.env);
+		return c.json({ id, deleted: true });
+	})
+	.all("/:scheduleId", methodNotAllowed(["GET", "PATCH", "DELETE"]));
