@@ -35,7 +35,7 @@ export function usageOf(modelId: string, usage: LanguageModelUsage | undefined):
  * Runs a model call in its own span (OpenTelemetry GenAI semantic conventions), under the step
  * attempt's span; without tracing it just runs the call.
  */
-function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
+export function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
 	const provider = typeof call.model === "object" ? call.model.provider : undefined;
 	const attributes = {
 		"gen_ai.operation.name": "chat",
@@ -49,7 +49,7 @@ function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>)
 }
 
 /** The usage attributes of a call's span; a count the provider did not report is left out. */
-function spendOn(span: Span | null, usage: Usage): Usage {
+export function spendOn(span: Span | null, usage: Usage): Usage {
 	span?.set({
 		"gen_ai.usage.input_tokens": usage.inputTokens ?? undefined,
 		"gen_ai.usage.output_tokens": usage.outputTokens ?? undefined,
@@ -118,7 +118,7 @@ export function unknownCallOf(modelId: string): Spent {
 }
 
 /** A timeout says which limit ran out; anything else is classified by what the provider did. */
-function classify(error: unknown, call: ModelCall): OrchestratorError {
+export function classify(error: unknown, call: ModelCall): OrchestratorError {
 	const failure = classifyFailure(error, call);
 	failure.spent ??= unknownCallOf(call.modelId);
 	return failure;

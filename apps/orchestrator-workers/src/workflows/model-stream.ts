@@ -1,0 +1,47 @@
+/**
+ * A model call whose text arrives as it is generated: the synthesis streams its answer to live
+ * clients. Same contract as the calls in model-call.ts (no SDK retries, usage kept, failures
+ * classified), so a streamed call spends and fails exactly like one that is not.
+ */
+import { streamText } from "ai";
+import type { Usage } from "@ow/schemas";
+import { classify, inChatSpan, spendOn, usageOf, type ModelCall } from "./model-call";
+
+/**
+ * Generates free text, handing each piece to `onText` as it arrives; resolves with the whole text and
+ * its usage. A provider error before or during the stream rejects with a classified OrchestratorError
+ * (what `onText` already got is then to be discarded by the caller).
+ */
+export function streamAnswer(call: ModelCall, onText: (text: string) => void): Promise<{ text: string; usage: Usage }> {
+	return inChatSpan(call, async (span) => {
+		try {
+			const result = streamText({
+				model: call.model,
+				...call.prompt,
+				maxOutputTokens: call.maxOutputTokens,
+				maxRetries: 0,
+				timeout: call.timeoutMs,
+				// Errors are read from the stream below and thrown; the default handler would only log them.
+				onError: () => undefined,
+			});
+			let text = "";
+			let usage;
+			for await (const part of result.stream) {
+				if (part.type === "text-delta") {
+					text += part.text;
+					onText(part.text);
+				} else if (part.type === "error") {
+					throw part.error;
+				} else if (part.type === "abort") {
+					// The only abort is the call's own timeout.
+					throw new DOMException(part.reason ?? "The model call timed out.", "TimeoutError");
+				} else if (part.type === "finish") {
+					usage = part.totalUsage;
+				}
+			}
+			return { text, usage: spendOn(span, usageOf(call.modelId, usage)) };
+		} catch (error) {
+			throw classify(error, call);
+		}
+	});
+}
