@@ -3,8 +3,9 @@
  * clients. Same contract as the calls in model-call.ts (no SDK retries, usage kept, failures
  * classified), so a streamed call spends and fails exactly like one that is not.
  */
-import { streamText } from "ai";
+import { APICallError, streamText } from "ai";
 import type { Usage } from "@ow/schemas";
+import { messageOf, OrchestratorError } from "../errors";
 import { classify, inChatSpan, spendOn, usageOf, type ModelCall } from "./model-call";
 
 /**
@@ -41,7 +42,21 @@ export function streamAnswer(call: ModelCall, onText: (text: string) => void): P
 			}
 			return { text, usage: spendOn(span, usageOf(call.modelId, usage)) };
 		} catch (error) {
-			throw classify(error, call);
+			throw classify(brokenStream(error) ?? error, call);
 		}
+	});
+}
+
+/**
+ * A stream that broke off after the provider answered 200 (a dropped connection, a truncated body): the
+ * SDK reports it as an APICallError with the 200 status that its generic rule would call a refusal.
+ * It is a transient failure, worth another attempt.
+ */
+function brokenStream(error: unknown): OrchestratorError | undefined {
+	if (!APICallError.isInstance(error) || error.statusCode === undefined || error.statusCode >= 300) return undefined;
+	const cause = error.cause === undefined ? error.message : messageOf(error.cause);
+	return new OrchestratorError("model-error", `The model's answer broke off while it streamed: ${cause}`, {
+		recoverable: true,
+		cause: error,
 	});
 }
