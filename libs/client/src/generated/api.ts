@@ -500,6 +500,8 @@ export interface components {
                      */
                     executor: "llm" | "browser";
                     id: string;
+                    /** @enum {string} */
+                    model: "small" | "big";
                     title: string;
                     url: string | null;
                 }[];
@@ -683,6 +685,11 @@ export interface components {
                     id: string;
                     /** @description What the executor must find out or produce. */
                     instructions: string;
+                    /**
+                     * @description "big" only when the subtask needs the larger model (hard reasoning, long careful writing); otherwise null (the small model).
+                     * @default null
+                     */
+                    model: ("small" | "big") | null;
                     /** @description A short human-readable title. */
                     title: string;
                     /** @description For browser subtasks: the http(s) URL to open. Otherwise null. */
@@ -716,7 +723,7 @@ export interface components {
             runId: string;
             seq: number;
             /** @enum {string} */
-            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "run.completed" | "run.errored";
+            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "run.completed" | "run.errored" | "synthesis.delta" | "synthesis.reset";
         };
         PurgedRun: {
             id: string;
@@ -768,6 +775,8 @@ export interface components {
                      */
                     executor: "llm" | "browser";
                     id: string;
+                    /** @enum {string} */
+                    model: "small" | "big";
                     title: string;
                     url: string | null;
                 }[];
@@ -1001,6 +1010,8 @@ export interface components {
                      */
                     executor: "llm" | "browser";
                     id: string;
+                    /** @enum {string} */
+                    model: "small" | "big";
                     title: string;
                     url: string | null;
                 }[];
