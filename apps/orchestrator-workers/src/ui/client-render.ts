@@ -112,7 +112,20 @@ function renderCard(task) {
 	return parts.card;
 }
 
+/**
+ * The answer while the synthesis writes it: synthesis.delta adds text, synthesis.reset (a retried
+ * attempt) starts over. The run's result replaces it once the run completes.
+ */
+function onSynthesisText(event) {
+	view.streamed = event.type === "synthesis.reset" ? "" : view.streamed + event.data.text;
+	if (!view.run || view.run.result) return;
+	$("result").hidden = view.streamed === "";
+	$("answer").textContent = view.streamed;
+	$("references").replaceChildren(h("li", { text: "Writing the answer…" }));
+}
+
 function renderResult(result) {
+	if (!result && view.streamed) return onSynthesisText({ type: "synthesis.delta", data: { text: "" } });
 	$("result").hidden = !result;
 	if (!result) return;
 	$("answer").textContent = result.answer;

@@ -18,6 +18,7 @@ const view = {
 	refreshTimer: null,
 	eventsSinceFetch: 0,
 	cards: new Map(),
+	streamed: "", // the answer as the synthesis writes it, until the result replaces it
 	decided: false, // the plan's approval or rejection was sent; the run has not moved on yet
 };
 
@@ -29,6 +30,7 @@ async function openRun(id, focus) {
 	view.run = null;
 	view.early = [];
 	view.decided = false;
+	view.streamed = "";
 	view.cards.clear();
 	if (location.hash !== "#" + id) location.hash = id;
 	$("run").hidden = false;
@@ -73,6 +75,12 @@ function followEvents(id) {
 		source.addEventListener(type, (message) => {
 			if (view.source !== source) return;
 			onEvent(JSON.parse(message.data));
+		});
+	}
+	// The answer as it is written: shown at once, without a status read per delta.
+	for (const type of ["synthesis.delta", "synthesis.reset"]) {
+		source.addEventListener(type, (message) => {
+			if (view.source === source) onSynthesisText(JSON.parse(message.data));
 		});
 	}
 	source.addEventListener("error", () => {

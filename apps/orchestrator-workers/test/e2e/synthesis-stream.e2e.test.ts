@@ -15,6 +15,7 @@ import {
 	waitForRun,
 	type Reply,
 } from "@ow/testing";
+import { chromium } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 
 const PLANNER = "You are the planner";
@@ -31,7 +32,11 @@ const ANSWER =
 const PACED = { chunkChars: 12, chunkDelayMs: 60 };
 
 /** A run of two subtasks whose synthesis answers `synthesis` in turn; returns the run id. */
-async function startSynthesisRun(synthesis: Reply[], plan = [llmSubtask("a"), llmSubtask("b")]): Promise<string> {
+async function startSynthesisRun(
+	synthesis: Reply[],
+	plan = [llmSubtask("a"), llmSubtask("b")],
+	approvePlan = false,
+): Promise<string> {
 	const id = `scn-${crypto.randomUUID()}`;
 	await models.defineScenario({
 		id,
@@ -42,7 +47,7 @@ async function startSynthesisRun(synthesis: Reply[], plan = [llmSubtask("a"), ll
 			{ match: SYNTHESISER, replies: synthesis },
 		],
 	});
-	return startRun(dev.url, { prompt: `What are A and B? [${id}]` });
+	return startRun(dev.url, { prompt: `What are A and B? [${id}]`, options: { approvePlan } });
 }
 
 /** The text a client holds at the end: a reset clears it, a delta adds to it. */
@@ -108,6 +113,50 @@ describe("streamed synthesis through the dev server", () => {
 		}
 		const run = await readRun(dev.url, runId);
 		expect(run.usage.byStep?.synthesise?.attempts?.map((a) => a.outcome)).toEqual(["failed", "succeeded"]);
+	});
+
+	it("should render the answer on the page as it is written", async () => {
+		// The run waits for its plan's approval, so the page is surely open before the synthesis starts.
+		const runId = await startSynthesisRun([{ kind: "text", text: ANSWER, stream: PACED }], undefined, true);
+		await waitForRun(dev.url, runId, ["waiting"]);
+		const browser = await chromium.launch({
+			executablePath: "/usr/bin/chromium",
+			args: ["--no-sandbox", "--headless=new"],
+		});
+		try {
+			const page = await browser.newPage();
+			page.setDefaultTimeout(30_000);
+			// Records every text the answer shows, so a state shown for a moment is not missed.
+			await page.addInitScript(`
+				window.__answers = [];
+				addEventListener("DOMContentLoaded", () => {
+					const answer = document.getElementById("answer");
+					new MutationObserver(() => window.__answers.push(answer.textContent)).observe(answer, {
+						childList: true,
+						characterData: true,
+						subtree: true,
+					});
+				});
+			`);
+			await page.goto(`${dev.url}/ui#${runId}`);
+			await page.getByText("Status: waiting").waitFor();
+			const approved = await fetch(`${dev.url}/${runId}/approve`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ approved: true }),
+			});
+			expect(approved.status).toBe(202);
+			await page.getByText("Status: complete").waitFor();
+			const shown = (await page.evaluate("window.__answers")) as string[];
+			// Part of the answer was on the page before all of it.
+			expect(shown.some((text) => text.length > 0 && text.length < ANSWER.length && ANSWER.startsWith(text))).toBe(
+				true,
+			);
+			expect(await page.locator("#answer").textContent()).toBe(ANSWER);
+			expect(await page.locator("#references").getByRole("link").allTextContents()).toEqual(["a", "b"]);
+		} finally {
+			await browser.close();
+		}
 	});
 
 	it("should run a subtask the plan gives the big model on it, and show it in usage by model", async () => {
