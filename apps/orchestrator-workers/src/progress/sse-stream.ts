@@ -54,10 +54,11 @@ export async function streamProgress(
 	let wroteAt = Date.now();
 	let pollMs = timing.pollMs;
 	// The synthesis text comes from the run's RunEvents object, asked only once there is a plan (or the
-	// client resumes and may have missed it): nothing is synthesised before.
-	const synthesis = { cursor: NO_SYNTHESIS, asked: afterSeq > 0 };
+	// client resumes and may have missed it): nothing is synthesised before. A client that connects after
+	// the run ended gets the whole answer with run.completed instead.
+	const synthesis = { cursor: NO_SYNTHESIS, asked: afterSeq > 0, ended: false };
 	const writeSynthesis = async (): Promise<boolean> => {
-		if (!synthesis.asked || stream.aborted) return false;
+		if (!synthesis.asked || synthesis.ended || stream.aborted) return false;
 		const { events, cursor } = await synthesisSince(env, runId, synthesis.cursor, afterSeq > 0);
 		synthesis.cursor = cursor;
 		for (const event of events) {
@@ -72,6 +73,7 @@ export async function streamProgress(
 		// Read the status before the log: once the run is over, the read below holds every event it wrote.
 		if (!over && Date.now() - statusReadAt >= timing.statusEveryMs) {
 			over = await isRunOver(env, runId);
+			if (statusReadAt === -Infinity) synthesis.ended = over;
 			statusReadAt = Date.now();
 		}
 		let batch;

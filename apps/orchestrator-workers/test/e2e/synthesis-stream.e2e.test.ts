@@ -94,6 +94,10 @@ describe("streamed synthesis through the dev server", () => {
 		});
 		// A streamed call's usage reaches the ledger like any other.
 		expect(run.usage.byStep?.synthesise).toMatchObject({ inputTokens: 400, outputTokens: 40, calls: 1 });
+		// A client that connects after the end gets the whole answer with run.completed, and no deltas.
+		const late = await readProgressSse(dev.url, runId);
+		expect(late.events.filter((e) => e.type.startsWith("synthesis."))).toEqual([]);
+		expect(late.events.at(-1)?.data.result).toEqual(run.result);
 	});
 
 	it("should reset clients when a synthesis that failed mid-stream is retried, and still add up", async () => {
