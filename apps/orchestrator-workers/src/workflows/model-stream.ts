@@ -32,7 +32,7 @@ export function streamAnswer(call: ModelCall, onText: (text: string) => void): P
 					text += part.text;
 					onText(part.text);
 				} else if (part.type === "error") {
-					throw part.error;
+					throw streamError(part.error);
 				} else if (part.type === "abort") {
 					// The only abort is the call's own timeout.
 					throw new DOMException(part.reason ?? "The model call timed out.", "TimeoutError");
@@ -58,5 +58,17 @@ function brokenStream(error: unknown): OrchestratorError | undefined {
 	return new OrchestratorError("model-error", `The model's answer broke off while it streamed: ${cause}`, {
 		recoverable: true,
 		cause: error,
+	});
+}
+
+/**
+ * An error the provider sent inside the stream (OpenAI sends `{"error": {message, …}}` for a server error
+ * after the 200) arrives as that plain object: a transient provider failure, worth another attempt.
+ */
+function streamError(error: unknown): unknown {
+	if (error instanceof Error || typeof error !== "object" || error === null) return error;
+	const message = "message" in error && typeof error.message === "string" ? error.message : JSON.stringify(error);
+	return new OrchestratorError("model-error", `The model provider failed while it streamed: ${message}`, {
+		recoverable: true,
 	});
 }

@@ -102,6 +102,8 @@ describe("streamed synthesis through the dev server", () => {
 
 	it("should reset clients when a synthesis that failed mid-stream is retried, and still add up", async () => {
 		const runId = await startSynthesisRun([
+			// A server error sent inside the stream, then a dropped connection, then the whole answer.
+			{ kind: "text", text: ANSWER, stream: { ...PACED, failAfterChunks: 3 } },
 			{ kind: "text", text: ANSWER, stream: { ...PACED, dropAfterChunks: 4 } },
 			{ kind: "text", text: ANSWER, stream: PACED },
 		]);
@@ -116,7 +118,7 @@ describe("streamed synthesis through the dev server", () => {
 			expect(events.map((e) => e.type)).toContain("synthesis.reset");
 		}
 		const run = await readRun(dev.url, runId);
-		expect(run.usage.byStep?.synthesise?.attempts?.map((a) => a.outcome)).toEqual(["failed", "succeeded"]);
+		expect(run.usage.byStep?.synthesise?.attempts?.map((a) => a.outcome)).toEqual(["failed", "failed", "succeeded"]);
 	});
 
 	it("should render the answer on the page as it is written", async () => {

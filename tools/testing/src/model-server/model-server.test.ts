@@ -232,6 +232,19 @@ describe("startModelServer", () => {
 		expect(received).not.toContain("[DONE]");
 	});
 
+	it("sends an error chunk mid-stream after the chunks the reply allows, and no [DONE]", async () => {
+		const s = await start({
+			responder: () => textReply("abcdefghij", { stream: { chunkChars: 2, failAfterChunks: 1 } }),
+		});
+		const res = await post(s, chatBody({ stream: true }));
+		expect(res.status).toBe(200);
+		const events = (await res.text()).split("\n\n").filter(Boolean);
+		expect(events.some((event) => event.includes('"content":"ab"'))).toBe(true);
+		expect(events.some((event) => event.includes('"content":"cd"'))).toBe(false);
+		expect(JSON.parse(events.at(-1)!.slice(6))).toMatchObject({ error: { type: "server_error", code: "500" } });
+		expect(events).not.toContain("data: [DONE]");
+	});
+
 	it("serves counters, models and health, and 404s unknown routes", async () => {
 		const s = await start({ models: ["big"] });
 		await completion(await post(s));

@@ -159,7 +159,7 @@ export function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void>
  * short as `parts.pacing` says.
  */
 async function writeStream(res: ServerResponse, parts: StreamParts): Promise<void> {
-	const { chunkChars = STREAM_CHUNK_CHARS, chunkDelayMs = 0, dropAfterChunks } = parts.pacing;
+	const { chunkChars = STREAM_CHUNK_CHARS, chunkDelayMs = 0, dropAfterChunks, failAfterChunks } = parts.pacing;
 	res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
 	const base = { id: parts.id, object: "chat.completion.chunk", created: parts.created, model: parts.model };
 	const send = (choices: unknown[], extra: Record<string, unknown> = {}): void => {
@@ -174,6 +174,11 @@ async function writeStream(res: ServerResponse, parts: StreamParts): Promise<voi
 			// Let the chunks already written reach the client first: a destroy discards buffered data.
 			await new Promise<void>((resolve) => res.write("", () => resolve()));
 			res.socket?.destroy();
+			return;
+		}
+		if (chunks === failAfterChunks) {
+			const error = errorBody("scripted server error mid-stream", "server_error", "500");
+			res.end(`data: ${JSON.stringify(error)}\n\n`);
 			return;
 		}
 		send([{ index: 0, delta: { content: parts.content.slice(at, at + chunkChars) }, finish_reason: null }]);

@@ -97,6 +97,11 @@ export interface StreamPacing {
 	 * provider that fails mid-stream, after the 200 status was sent.
 	 */
 	dropAfterChunks?: number;
+	/**
+	 * Sends an error chunk (`data: {"error": {…}}`, as OpenAI does for a server error mid-stream) after
+	 * this many content chunks, then ends the response without the finish chunk or `[DONE]`.
+	 */
+	failAfterChunks?: number;
 }
 
 /** A 200 answer whose content is `JSON.stringify(value)`. */
