@@ -2,6 +2,7 @@
  * The streamed synthesis's live text: what each client is sent (SynthesisText), and the relay from the
  * Workflow through the run's real RunEvents object in workerd.
  */
+import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { NO_SYNTHESIS, SynthesisText, type SynthesisEvent } from "../src/progress/synthesis-text";
@@ -86,5 +87,23 @@ describe("synthesis relay to the run's RunEvents object", () => {
 		const retried = await target.synthesisSince(seen.cursor, false);
 		expect(retried.events[0]?.type).toBe("synthesis.reset");
 		expect(textAfter(retried.events, textAfter(seen.events))).toBe("Again: 42.");
+	});
+
+	it("should still reset clients on an attempt after the object was evicted between attempts", async () => {
+		const runId = newRunId();
+		const stub = () => env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+		const timing = { flushMs: 5, flushChars: 8 };
+		const first = await relayTo(stub(), runId, timing);
+		first.text("half");
+		await first.finish("half");
+		await evictDurableObject(stub());
+
+		const second = await relayTo(stub(), runId, timing);
+		second.text("whole");
+		await second.finish("whole");
+		// The text went with the eviction, but the attempt count did not: a client resets first.
+		const seen = await stub().synthesisSince(NO_SYNTHESIS, false);
+		expect(seen.events.map((e) => e.type)).toEqual(["synthesis.reset", "synthesis.delta"]);
+		expect(textAfter(seen.events, "half")).toBe("whole");
 	});
 });
