@@ -168,8 +168,8 @@ describe("usageLine and planLines", () => {
 			run({
 				plan: {
 					subtasks: [
-						{ id: "a", title: "Read A", executor: "browser", url: "https://a.test/", dependsOn: [] },
-						{ id: "b", title: "Compare", executor: "llm", url: null, dependsOn: ["a"] },
+						{ id: "a", title: "Read A", executor: "browser", url: "https://a.test/", dependsOn: [], model: "small" },
+						{ id: "b", title: "Compare", executor: "llm", url: null, dependsOn: ["a"], model: "big" },
 					],
 				},
 			}),

@@ -9,6 +9,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
 import type { BuiltPrompt } from "@ow/prompts";
+import type { ModelSize } from "@ow/schemas";
 import { readConfig, type ModelRole } from "./config";
 import { createWorkersAI } from "workers-ai-provider";
 import { DEMO_MODEL_IDS } from "@ow/demo-model";
@@ -51,9 +52,10 @@ export interface Models {
 	fix: string;
 	/**
 	 * A call with `prompt` for `role`: planning and synthesis use the big model, subtasks and agent
-	 * decisions the small one; each role has its own output limit.
+	 * decisions the small one unless the plan gave the subtask a `size` (`model` in the plan; null
+	 * keeps the role's); each role has its own output limit.
 	 */
-	call(role: ModelRole, prompt: BuiltPrompt): ModelCall;
+	call(role: ModelRole, prompt: BuiltPrompt, size?: ModelSize | null): ModelCall;
 }
 
 interface ModelEnv {
@@ -149,8 +151,8 @@ function withCalls(env: ModelEnv, models: Omit<Models, "call">): Models {
 	const { modelCallTimeoutMs: timeoutMs, maxOutputTokens } = readConfig(env);
 	return {
 		...models,
-		call: (role, prompt) => {
-			const size = MODEL_OF_ROLE[role];
+		call: (role, prompt, chosen) => {
+			const size = chosen ?? MODEL_OF_ROLE[role];
 			const limit = maxOutputTokens[role];
 			return {
 				model: models[size],

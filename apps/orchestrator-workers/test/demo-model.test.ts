@@ -23,6 +23,7 @@ const subtask = (extra: Partial<Subtask>): Subtask => ({
 	dependsOn: [],
 	agentic: null,
 	allowedOrigins: null,
+	model: null,
 	...extra,
 });
 

@@ -10,6 +10,7 @@ import {
 	describeError,
 	estimateText,
 	isTerminal,
+	nextStreamedText,
 	runIdFromHash,
 	shortPrompt,
 	usageText,
@@ -238,5 +239,17 @@ describe("the budget's texts and events", () => {
 		);
 		applyEvent(waiting, event("run.status", { status: "running" }), { decided: false });
 		expect(waiting.waitingFor).toBeNull();
+	});
+});
+
+describe("the answer as it is written", () => {
+	it("should add each delta's text and start over at a reset", () => {
+		let text = "";
+		text = nextStreamedText(text, event("synthesis.delta", { text: "Two " }));
+		text = nextStreamedText(text, event("synthesis.delta", { text: "ferries" }));
+		expect(text).toBe("Two ferries");
+		text = nextStreamedText(text, event("synthesis.reset", {}));
+		expect(text).toBe("");
+		expect(nextStreamedText("kept", event("synthesis.delta", { text: 7 }))).toBe("kept");
 	});
 });

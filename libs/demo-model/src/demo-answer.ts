@@ -44,7 +44,9 @@ export function demoAnswer(request: DemoRequest): DemoAnswer {
 		};
 	}
 	if (("answer" in properties && "references" in properties) || request.system.includes("You combine the results")) {
-		return { kind: "json", value: demoSynthesis(request.user) };
+		const synthesis = demoSynthesis(request.user);
+		// Asked for free text, the answer carries its references as the [id] markers it already has.
+		return request.schema ? { kind: "json", value: synthesis } : { kind: "text", text: synthesis.answer };
 	}
 	if (request.schema && "type" in properties && "reason" in properties) {
 		return { kind: "json", value: { ...(schemaFiller(request.schema) as object), ...demoAgentAction(request.user) } };

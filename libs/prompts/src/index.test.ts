@@ -9,6 +9,7 @@ describe("@ow/prompts index", () => {
 		"runSubtaskPrompt",
 		"answerFromPagePrompt",
 		"synthesisePrompt",
+		"synthesisFromText",
 		"PROMPT_VERSION",
 	])("should export %s", (name) => {
 		expect(prompts).toHaveProperty(name);

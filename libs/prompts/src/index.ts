@@ -7,4 +7,4 @@ export { fenceData } from "./fence";
 export { planSubtasksPrompt, repairPlanPrompt, type PlanSubtasksInput } from "./plan-subtasks";
 export { PROMPT_VERSION, type BuiltPrompt } from "./prompt-version";
 export { answerFromPagePrompt, runSubtaskPrompt, type DependencyOutput, type PageContent } from "./run-subtask";
-export { synthesisePrompt, type SynthesisInput } from "./synthesise";
+export { synthesisFromText, synthesisePrompt, type SynthesisInput } from "./synthesise";

@@ -18,7 +18,10 @@ Rules:
   cycles.
 - executor "llm": answered by a language model from its own knowledge and its dependencies' results.
   url must be null.
-- For every subtask that is not an agentic browser subtask, agentic and allowedOrigins are null.`;
+- For every subtask that is not an agentic browser subtask, agentic and allowedOrigins are null.
+- model: null runs the subtask on the small, fast model, which suits most subtasks. Set "big" only
+  for a subtask that needs the larger model: hard multi-step reasoning, careful long writing, or
+  subtle analysis. The big model costs more and is slower.`;
 
 const BROWSER_RULE = `- executor "browser": a worker opens the web page at url (http or https) and answers from its content.
   Use it whenever the request names a URL or needs a live web page. One URL per subtask.

@@ -87,7 +87,17 @@ describe("planner round trip", () => {
 					subtasks: {
 						type: "array",
 						items: {
-							required: ["id", "title", "instructions", "executor", "url", "dependsOn", "agentic", "allowedOrigins"],
+							required: [
+								"id",
+								"title",
+								"instructions",
+								"executor",
+								"url",
+								"dependsOn",
+								"agentic",
+								"allowedOrigins",
+								"model",
+							],
 						},
 					},
 				},

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { synthesisePrompt, type SynthesisInput } from "./synthesise";
+import { synthesisFromText, synthesisePrompt, type SynthesisInput } from "./synthesise";
 
 const request = "Compare the pricing of A and B.";
 
@@ -30,7 +30,8 @@ describe("synthesisePrompt", () => {
 			{
 			  "instructions": "You combine the results of subtasks into one answer to the user's request.
 			Use only facts from the results. If a subtask failed or was skipped, say what is missing instead of
-			guessing. List in references the subtask ids (and page URLs) your answer relies on.",
+			guessing. Write the answer as plain text (no JSON). After each fact, cite the subtask it comes from
+			with its id in square brackets, exactly as the results are labelled, e.g. [facts-a].",
 			  "prompt": "User request:
 			Compare the pricing of A and B.
 
@@ -75,5 +76,38 @@ describe("synthesisePrompt", () => {
 		expect(synthesisePrompt({ request, results: [skipped] }).prompt).toContain(
 			"[compare] Compare: SKIPPED (dependency facts-b failed)",
 		);
+	});
+});
+
+describe("synthesisFromText", () => {
+	const results = [succeeded, succeededWithoutSource, failed, skipped];
+
+	it("should keep the text as the answer and cite each succeeded subtask once, in order, with its page", () => {
+		const text = "C costs 10 EUR [facts-c], A too [facts-a] [facts-c]; B is unknown [facts-b].";
+		expect(synthesisFromText(text, results)).toEqual({
+			answer: text,
+			references: [
+				{ subtaskId: "facts-c", url: null },
+				{ subtaskId: "facts-a", url: "https://a.example/pricing" },
+			],
+		});
+	});
+
+	it("should ignore brackets that name no subtask", () => {
+		expect(synthesisFromText("See [1] and [nope] and [Facts-A].", results)?.references).toEqual([]);
+	});
+
+	it("should take a JSON synthesis as it is", () => {
+		const value = { answer: "A [x]", references: [{ subtaskId: "facts-a", url: null }] };
+		expect(synthesisFromText(` ${JSON.stringify(value)}\n`, results)).toEqual(value);
+	});
+
+	it("should refuse a JSON object that is no synthesis, or broken JSON", () => {
+		expect(synthesisFromText('{"price": 10}', results)).toBeNull();
+		expect(synthesisFromText('{"answer": oops', results)).toBeNull();
+	});
+
+	it("should refuse an empty answer", () => {
+		expect(synthesisFromText(" \n", results)).toBeNull();
 	});
 });

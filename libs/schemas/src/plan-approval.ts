@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { planSchema } from "./subtask-plan";
+import { editedPlanSchema } from "./subtask-plan";
 
 /**
  * Body of `POST /:id/approve`, and the payload of the Workflow's "plan-approval" event. An approval
  * may carry an edited plan, which is validated like a planned one.
  */
 export const planApprovalSchema = z.discriminatedUnion("approved", [
-	z.object({ approved: z.literal(true), plan: planSchema.optional() }).strict(),
+	z.object({ approved: z.literal(true), plan: editedPlanSchema.optional() }).strict(),
 	z.object({ approved: z.literal(false), reason: z.string().trim().min(1).max(2000).optional() }).strict(),
 ]);
 export type PlanApproval = z.infer<typeof planApprovalSchema>;

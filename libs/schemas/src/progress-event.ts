@@ -15,10 +15,17 @@ export const progressEventTypeSchema = z.enum([
 	"budget.raised", // POST /:id/budget raised the budget of a waiting run
 	"run.completed", // carries the result
 	"run.errored", // carries the error
+	// Live only, never in the log: the synthesis's text as it is written ({text}, in order; after the
+	// latest reset they add up to the answer), and a reset when it starts over (a retried attempt).
+	"synthesis.delta",
+	"synthesis.reset",
 ]);
 export type ProgressEventType = z.infer<typeof progressEventTypeSchema>;
 
-/** One entry of the event log; `seq` orders a run's events and serves as the SSE event id. */
+/**
+ * One entry of the event log; `seq` orders a run's events and serves as the SSE event id. A live-only
+ * event (`synthesis.*`) carries the seq of the last logged event before it and has no SSE id.
+ */
 export const progressEventSchema = z.object({
 	seq: z.int().positive(),
 	runId: z.string(),

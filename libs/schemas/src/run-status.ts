@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { executorSchema } from "./subtask-plan";
+import { executorSchema, modelSizeSchema } from "./subtask-plan";
 import { referenceSchema } from "./synthesis";
 import { runUsageSchema, usageSchema } from "./usage";
 import { errorInfoSchema } from "./api-error";
@@ -91,6 +91,8 @@ export const runStatusSchema = z.object({
 					executor: executorSchema,
 					url: z.string().nullable(),
 					dependsOn: z.array(z.string()),
+					/** The model the subtask's calls use: the plan's choice, "small" unless it said "big". */
+					model: modelSizeSchema,
 				}),
 			),
 		})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planSchema, subtaskSchema } from "./subtask-plan";
+import { editedPlanSchema, planSchema, subtaskSchema } from "./subtask-plan";
 import { browserSubtask, llmSubtask } from "./testing";
 
 describe("subtaskSchema", () => {
@@ -51,5 +51,21 @@ describe("planSchema", () => {
 
 	it("should reject a plan with one invalid subtask", () => {
 		expect(planSchema.safeParse({ subtasks: [llmSubtask("ok"), llmSubtask("Not OK")] }).success).toBe(false);
+	});
+});
+
+describe("a subtask's model", () => {
+	it("should accept small, big or null, and nothing else", () => {
+		for (const model of ["small", "big", null]) {
+			expect(subtaskSchema.safeParse({ ...llmSubtask("a"), model }).success).toBe(true);
+		}
+		expect(subtaskSchema.safeParse({ ...llmSubtask("a"), model: "huge" }).success).toBe(false);
+	});
+
+	it("should be spelled out by the planner (strict structured output), but may be left out of an edited plan", () => {
+		const { model: _model, ...withoutModel } = llmSubtask("a");
+		expect(planSchema.safeParse({ subtasks: [withoutModel] }).success).toBe(false);
+		expect(editedPlanSchema.parse({ subtasks: [withoutModel] }).subtasks[0]?.model).toBeNull();
+		expect(editedPlanSchema.parse({ subtasks: [{ ...withoutModel, model: "big" }] }).subtasks[0]?.model).toBe("big");
 	});
 });

@@ -6,6 +6,10 @@ export const executorSchema = z
 	.describe('"llm": answer with the small model; "browser": read a web page first, then answer from it.');
 export type Executor = z.infer<typeof executorSchema>;
 
+/** Which of the two configured models answers a subtask. */
+export const modelSizeSchema = z.enum(["small", "big"]);
+export type ModelSize = z.infer<typeof modelSizeSchema>;
+
 /**
  * One subtask as the planner model writes it.
  *
@@ -34,6 +38,11 @@ export const subtaskSchema = z.object({
 		.describe(
 			"For agentic subtasks: other origins (https://host) the agent may go to. Null to stay on the url's site.",
 		),
+	model: modelSizeSchema
+		.nullable()
+		.describe(
+			'"big" only when the subtask needs the larger model (hard reasoning, long careful writing); otherwise null (the small model).',
+		),
 });
 export type Subtask = z.infer<typeof subtaskSchema>;
 
@@ -42,3 +51,14 @@ export const planSchema = z.object({
 	subtasks: z.array(subtaskSchema).min(1).describe("The subtasks, in any order."),
 });
 export type Plan = z.infer<typeof planSchema>;
+
+/**
+ * A plan a person sends (an edited plan on approval): as the planner's, except that `model` may be left
+ * out (the small model), since only the model needs every field spelled out.
+ */
+export const editedPlanSchema = z.object({
+	subtasks: z
+		.array(subtaskSchema.extend({ model: subtaskSchema.shape.model.default(null) }))
+		.min(1)
+		.describe("The subtasks, in any order."),
+});

@@ -13,6 +13,7 @@ export function llmSubtask(id: string, dependsOn: string[] = [], instructions = 
 		dependsOn,
 		agentic: null,
 		allowedOrigins: null,
+		model: null,
 	};
 }
 
@@ -27,6 +28,7 @@ export function browserSubtask(id: string, url: string, dependsOn: string[] = []
 		dependsOn,
 		agentic: null,
 		allowedOrigins: null,
+		model: null,
 	};
 }
 

@@ -13,6 +13,11 @@ export interface ProgressStreamOptions {
 	onEvent?: (event: ProgressEvent, receivedAt: number) => void;
 	/** Gives up (and throws) after this long; the stream normally ends by itself with the run. */
 	timeoutMs?: number;
+	/**
+	 * WebSocket only: the client closes and resolves as soon as the run's last event arrives, instead of
+	 * waiting for the close to complete (workerd holds the connection until the object goes idle, ~10 s).
+	 */
+	closeAtEnd?: boolean;
 }
 
 export interface SseProgress {
@@ -53,7 +58,7 @@ export interface WebSocketProgress {
 export function readProgressWebSocket(
 	baseURL: string,
 	runId: string,
-	{ lastEventId, onEvent, timeoutMs = 90_000 }: ProgressStreamOptions = {},
+	{ lastEventId, onEvent, timeoutMs = 90_000, closeAtEnd = false }: ProgressStreamOptions = {},
 ): Promise<WebSocketProgress> {
 	const url = new URL(`${baseURL.replace(/^http/, "ws")}/${runId}/events`);
 	if (lastEventId !== undefined) url.searchParams.set("after", String(lastEventId));
@@ -68,6 +73,11 @@ export function readProgressWebSocket(
 			const event = JSON.parse(String(message.data)) as ProgressEvent;
 			events.push(event);
 			onEvent?.(event, Date.now());
+			if (closeAtEnd && (event.type === "run.completed" || event.type === "run.errored")) {
+				clearTimeout(timer);
+				ws.close(1000, "run ended");
+				resolve({ events, code: 1000, reason: "closed by the client at the run's end" });
+			}
 		});
 		ws.addEventListener("error", () => {
 			clearTimeout(timer);

@@ -17,6 +17,7 @@ import type { SynthesisInput } from "@ow/prompts";
 import type { Synthesis } from "@ow/schemas";
 import { readConfig } from "../../src/config";
 import { OrchestratorError } from "../../src/errors";
+import { SILENT_RELAY } from "../../src/progress/synthesis-relay";
 import type { BrowserHarnessBinding } from "../../src/harness";
 import { createModels, type Models } from "../../src/models";
 import { draftPlan } from "../../src/workflows/plan";
@@ -64,7 +65,7 @@ export class OneStepBaselineWorkflow extends WorkflowEntrypoint<BaselineEnv, One
 			asStep(() => Promise.all(subtasks.map((subtask) => answer(models, { request: prompt, subtask, ...limits })))),
 		);
 		const final = await step.do(BASELINE_STEP.synthesise, stepConfig(config.synthesise), () =>
-			asStep(() => synthesise(models, { request: prompt, results })),
+			asStep(() => synthesise(models, { request: prompt, results }, SILENT_RELAY)),
 		);
 		return final.synthesis;
 	}

@@ -393,7 +393,7 @@ export const OPERATIONS: OperationSpec[] = [
 		tag: "events",
 		summary: "Live progress",
 		description:
-			"Server-Sent Events, or a WebSocket with `Upgrade: websocket`. First what the client missed (after Last-Event-ID, else `?after=`, else from the start), then live events; each event's id is its seq and its data a ProgressEvent. Browsers, which cannot set headers here, may pass the key as `?access_token=`.",
+			"Server-Sent Events, or a WebSocket with `Upgrade: websocket`. First what the client missed (after Last-Event-ID, else `?after=`, else from the start), then live events; each event's id is its seq and its data a ProgressEvent. While the synthesis runs, its answer arrives as it is written: `synthesis.delta` events (`data: {text}`, in order) and, when an attempt starts over, `synthesis.reset` (discard the text so far); after the latest reset the deltas add up to the answer that `run.completed` carries. They are live only (never in the log): over SSE they have no id, and their seq is that of the last logged event. Browsers, which cannot set headers here, may pass the key as `?access_token=`.",
 		headers: [
 			{
 				name: "Last-Event-ID",

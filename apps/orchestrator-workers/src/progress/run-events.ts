@@ -9,6 +9,7 @@ import { isTerminalEvent, PROGRESS_BATCH, readProgressEvents } from "./progress-
 import { isRunOver } from "./run-lifecycle";
 import { markWatched } from "../registry/lifecycle";
 import { logEvent } from "../log";
+import { NO_SYNTHESIS, SynthesisText, type SynthesisCursor, type SynthesisEvent } from "./synthesis-text";
 
 /** How often the alarm re-reads the log while sockets are open and the run goes on. */
 export const RUN_EVENTS_ALARM_MS = 2000;
@@ -17,12 +18,16 @@ export const RUN_EVENTS_ALARM_MS = 2000;
 export const RUN_ENDED = { code: 1000, reason: "run ended" } as const;
 
 const RUN_ID_KEY = "runId";
+/** The synthesis generation survives hibernation, so a later attempt still makes clients reset. */
+const SYNTHESIS_GENERATION_KEY = "synthesisGeneration";
 const CONNECT_URL = "https://run-events.internal/connect";
 
 /** What each socket keeps across hibernation. */
 interface SocketState {
 	/** The last seq sent to this socket (or its resume point). */
 	lastSeq: number;
+	/** Connected with a resume point: the client may hold synthesis text from before. */
+	resumed?: boolean;
 }
 
 /**
@@ -48,9 +53,19 @@ export class RunEvents extends DurableObject<Env> {
 	#next: { sweep: boolean; done: Promise<void> } | undefined;
 	/** The end of the chain of passes: one at a time, so no socket gets an event twice or out of order. */
 	#tail: Promise<void> = Promise.resolve();
+	/** The synthesis being written (live only: see synthesis-text.ts). */
+	readonly #synthesis = new SynthesisText();
+	/**
+	 * How much of it each socket has had. In memory, not in the attachment: the passes write attachments
+	 * from copies read earlier, which would undo a cursor moved meanwhile.
+	 */
+	readonly #cursors = new WeakMap<WebSocket, SynthesisCursor>();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
+		void ctx.blockConcurrencyWhile(async () => {
+			this.#synthesis.generation = (await ctx.storage.get<number>(SYNTHESIS_GENERATION_KEY)) ?? 0;
+		});
 		// Answered by the runtime without waking the object, so clients can keep idle connections alive.
 		ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
 	}
@@ -72,18 +87,22 @@ export class RunEvents extends DurableObject<Env> {
 			// hibernatable socket's connection is only released once the object goes idle (about 10 s in
 			// workerd), which would hold back the client's close event for nothing.
 			server.accept();
-			for (const ws of await this.#send(runId, new Map([[server, { lastSeq: after }]]))) {
+			for (const ws of await this.#send(runId, new Map([[server, { lastSeq: after }]]), false)) {
 				ws.close(RUN_ENDED.code, RUN_ENDED.reason);
 			}
 			return new Response(null, { status: 101, webSocket: client });
 		}
 		this.ctx.acceptWebSocket(server);
-		server.serializeAttachment({ lastSeq: after } satisfies SocketState);
+		server.serializeAttachment({ lastSeq: after, resumed: after > 0 } satisfies SocketState);
 		// From now on the Workflow pushes after each write instead of leaving it to the alarm.
 		await markWatched(this.env.DB, runId);
 		// Set before the first pass, so a failed pass still leaves the safety net in place.
 		await this.ctx.storage.setAlarm(Date.now() + RUN_EVENTS_ALARM_MS);
-		this.ctx.waitUntil(this.#schedule(true).catch((error) => log("connect pass failed", runId, error)));
+		this.ctx.waitUntil(
+			this.#schedule(true)
+				.then(() => this.#pushSynthesis())
+				.catch((error) => log("connect pass failed", runId, error)),
+		);
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
@@ -94,6 +113,37 @@ export class RunEvents extends DurableObject<Env> {
 	 */
 	async notify(): Promise<void> {
 		await this.#schedule(false);
+	}
+
+	/**
+	 * A synthesis attempt starts: clients following an earlier one will reset. Returns the attempt's
+	 * generation, which its pieces carry.
+	 */
+	async synthesisStarted(): Promise<number> {
+		const generation = this.#synthesis.start();
+		await this.ctx.storage.put(SYNTHESIS_GENERATION_KEY, generation);
+		await this.#pushSynthesis();
+		return generation;
+	}
+
+	/** The next piece of the synthesis's text (a batch of deltas), pushed to every socket at once. */
+	async synthesisText(generation: number, offset: number, piece: string): Promise<void> {
+		if (this.#synthesis.append(generation, offset, piece)) await this.#pushSynthesis();
+	}
+
+	/** The attempt's whole answer: clients whose text differs from it reset and get it whole. */
+	async synthesisFinished(generation: number, answer: string): Promise<void> {
+		const before = this.#synthesis.generation;
+		this.#synthesis.finish(generation, answer);
+		if (this.#synthesis.generation !== before) {
+			await this.ctx.storage.put(SYNTHESIS_GENERATION_KEY, this.#synthesis.generation);
+			await this.#pushSynthesis();
+		}
+	}
+
+	/** For a Server-Sent Events stream: what a client at `cursor` has not had of the synthesis. */
+	synthesisSince(cursor: SynthesisCursor, resumed: boolean): { events: SynthesisEvent[]; cursor: SynthesisCursor } {
+		return this.#synthesis.since(cursor, resumed);
 	}
 
 	override async alarm(): Promise<void> {
@@ -150,7 +200,7 @@ export class RunEvents extends DurableObject<Env> {
 	 * Sends each socket the events after its `lastSeq`, keeping the attachment up to date; returns the
 	 * sockets still open (no terminal event sent).
 	 */
-	async #send(runId: string, states: Map<WebSocket, SocketState>): Promise<WebSocket[]> {
+	async #send(runId: string, states: Map<WebSocket, SocketState>, live = true): Promise<WebSocket[]> {
 		let from = Math.min(...[...states.values()].map((s) => s.lastSeq));
 		while (states.size > 0) {
 			const batch = await readProgressEvents(this.env.DB, runId, from, PROGRESS_BATCH);
@@ -159,6 +209,8 @@ export class RunEvents extends DurableObject<Env> {
 				for (const [ws, state] of states) {
 					if (event.seq <= state.lastSeq) continue;
 					try {
+						// The text before the end, for a client that connected while it was being written.
+						if (live && isTerminalEvent(event)) this.#sendSynthesis(ws, runId, state);
 						ws.send(message);
 					} catch (_error) {
 						// The client left during this pass; its close handler cleans up.
@@ -177,6 +229,28 @@ export class RunEvents extends DurableObject<Env> {
 			from = batch.at(-1)!.seq;
 		}
 		return [...states.keys()];
+	}
+
+	/** Sends each open socket what it has not had of the synthesis. */
+	async #pushSynthesis(): Promise<void> {
+		const sockets = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+		if (sockets.length === 0) return;
+		const runId = await this.ctx.storage.get<string>(RUN_ID_KEY);
+		if (!runId) return;
+		for (const ws of sockets) this.#sendSynthesis(ws, runId, stateOf(ws));
+	}
+
+	/** Live-only events carry the seq of the last logged event the socket has had. */
+	#sendSynthesis(ws: WebSocket, runId: string, state: SocketState): void {
+		const { events, cursor } = this.#synthesis.since(this.#cursors.get(ws) ?? NO_SYNTHESIS, state.resumed === true);
+		try {
+			for (const event of events) {
+				ws.send(JSON.stringify({ seq: state.lastSeq, runId, at: new Date().toISOString(), ...event }));
+			}
+			this.#cursors.set(ws, cursor);
+		} catch (_error) {
+			// The client left; its close handler cleans up.
+		}
 	}
 }
 

@@ -5,6 +5,9 @@
 import type { SSEStreamingApi } from "hono/streaming";
 import { isTerminalEvent, PROGRESS_BATCH, readProgressEvents } from "./progress-log";
 import { isRunOver } from "./run-lifecycle";
+import { NO_SYNTHESIS, type SynthesisCursor } from "./synthesis-text";
+import { messageOf } from "../errors";
+import { logEvent } from "../log";
 
 /** Timing of the SSE loop; tests shorten it. */
 export interface SseTiming {
@@ -50,11 +53,27 @@ export async function streamProgress(
 	let statusReadAt = -Infinity;
 	let wroteAt = Date.now();
 	let pollMs = timing.pollMs;
+	// The synthesis text comes from the run's RunEvents object, asked only once there is a plan (or the
+	// client resumes and may have missed it): nothing is synthesised before. A client that connects after
+	// the run ended gets the whole answer with run.completed instead.
+	const synthesis = { cursor: NO_SYNTHESIS, asked: afterSeq > 0, ended: false };
+	const writeSynthesis = async (): Promise<boolean> => {
+		if (!synthesis.asked || synthesis.ended || stream.aborted) return false;
+		const { events, cursor } = await synthesisSince(env, runId, synthesis.cursor, afterSeq > 0);
+		synthesis.cursor = cursor;
+		for (const event of events) {
+			// No id: a live-only event is no resume point.
+			const data = JSON.stringify({ seq: last, runId, at: new Date().toISOString(), ...event });
+			await stream.writeSSE({ event: event.type, data });
+		}
+		return events.length > 0;
+	};
 	await stream.write(`retry: ${timing.retryMs}\n\n`);
 	while (!stream.aborted && Date.now() - started < timing.maxStreamMs) {
 		// Read the status before the log: once the run is over, the read below holds every event it wrote.
 		if (!over && Date.now() - statusReadAt >= timing.statusEveryMs) {
 			over = await isRunOver(env, runId);
+			if (statusReadAt === -Infinity) synthesis.ended = over;
 			statusReadAt = Date.now();
 		}
 		let batch;
@@ -63,12 +82,16 @@ export async function streamProgress(
 			batch = await readProgressEvents(env.DB, runId, last, PROGRESS_BATCH);
 			for (const event of batch) {
 				if (stream.aborted) return;
+				// Every delta before the end: the object had them all before the run's end was logged.
+				if (isTerminalEvent(event)) await writeSynthesis();
 				await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(event) });
 				last = event.seq;
 				wrote = true;
+				if (event.type === "plan.ready") synthesis.asked = true;
 				if (isTerminalEvent(event)) return;
 			}
 		} while (batch.length === PROGRESS_BATCH);
+		if (await writeSynthesis()) wrote = true;
 		if (over) return;
 		if (wrote) {
 			wroteAt = Date.now();
@@ -81,5 +104,15 @@ export async function streamProgress(
 			}
 		}
 		await stream.sleep(pollMs);
+	}
+}
+
+/** The synthesis text a client at `cursor` lacks; nothing when the object cannot say (the log still ends the run). */
+async function synthesisSince(env: Env, runId: string, cursor: SynthesisCursor, resumed: boolean) {
+	try {
+		return await env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId)).synthesisSince(cursor, resumed);
+	} catch (error) {
+		logEvent({ msg: "synthesis text read failed", runId, error: messageOf(error) }, "warn");
+		return { events: [], cursor };
 	}
 }

@@ -92,6 +92,8 @@ export async function readRunStatus(db: D1Database, id: string): Promise<RunStat
 				executor: t.executor,
 				url: t.url,
 				dependsOn: t.dependsOn,
+				// Plans from before subtasks had a model have none: they ran on the small one.
+				model: t.model ?? "small",
 			})),
 		},
 		subtasks: ((subtasks?.results ?? []) as SubtaskRow[]).map(toSubtaskStatus),

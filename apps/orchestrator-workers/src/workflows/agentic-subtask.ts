@@ -145,7 +145,7 @@ async function loop(
 			name: decideName,
 			config: policy,
 			body: async (): Promise<Decided> => {
-				const call = run.models.call("agent", browserAgentPrompt({ goal: task.instructions, observation }));
+				const call = run.models.call("agent", browserAgentPrompt({ goal: task.instructions, observation }), task.model);
 				const answer = await generateStructured<AgentAction>(call, agentActionSchema);
 				// An unusable answer is reported back to the model once, like a refused action.
 				return { action: answer.ok ? answer.value : null, usage: answer.usage };

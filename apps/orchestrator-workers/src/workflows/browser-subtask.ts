@@ -170,7 +170,7 @@ export async function answerFromPage(
 		page: { url: page.url, title: page.title, text },
 		dependencies: input.dependencies,
 	});
-	const answer = await generateAnswer(deps.models.call("subtask", prompt));
+	const answer = await generateAnswer(deps.models.call("subtask", prompt, input.subtask.model));
 	return {
 		...textOf(answer.text, input),
 		source: { url: page.url, title: page.title, screenshotKey: page.screenshotKey },

@@ -37,7 +37,7 @@ export function usageOf(modelId: string, usage: LanguageModelUsage | undefined):
  * attempt's span; without tracing it just runs the call. Every call passes the run's budget gate
  * first: a call that does not fit is never sent (budget/budget-gate.ts).
  */
-async function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
+export async function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promise<T>): Promise<T> {
 	await passBudgetGate(call);
 	const provider = typeof call.model === "object" ? call.model.provider : undefined;
 	const attributes = {
@@ -52,7 +52,7 @@ async function inChatSpan<T>(call: ModelCall, work: (span: Span | null) => Promi
 }
 
 /** The usage attributes of a call's span; a count the provider did not report is left out. */
-function spendOn(span: Span | null, usage: Usage): Usage {
+export function spendOn(span: Span | null, usage: Usage): Usage {
 	span?.set({
 		"gen_ai.usage.input_tokens": usage.inputTokens ?? undefined,
 		"gen_ai.usage.output_tokens": usage.outputTokens ?? undefined,
@@ -121,7 +121,7 @@ export function unknownCallOf(modelId: string): Spent {
 }
 
 /** A timeout says which limit ran out; anything else is classified by what the provider did. */
-function classify(error: unknown, call: ModelCall): OrchestratorError {
+export function classify(error: unknown, call: ModelCall): OrchestratorError {
 	const failure = classifyFailure(error, call);
 	failure.spent ??= unknownCallOf(call.modelId);
 	return failure;

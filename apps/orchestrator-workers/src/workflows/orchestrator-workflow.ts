@@ -13,6 +13,7 @@ import { EMPTY_TIMINGS, type Plan, type ResolvedRunOptions, type Subtask, type S
 import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
+import { openSynthesisRelay } from "../progress/synthesis-relay";
 import { cancelledElseBegin, type RunGate } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
@@ -105,7 +106,8 @@ export class OrchestratorWorkflow
 			const answer = await this.doAndRecord(ready, {
 				name: STEP.synthesise,
 				config: stepConfig(ready.config.synthesise),
-				body: () => synthesise(ready.models, { request: prompt, results }),
+				body: async () =>
+					synthesise(ready.models, { request: prompt, results }, await openSynthesisRelay(this.env, runId)),
 				usage: (done) => done.usage,
 				recordStep: STEP.complete,
 				record: (done, spent) => recordRunFinished(db, runId, completeOutcome(ready, done), now(), spent),

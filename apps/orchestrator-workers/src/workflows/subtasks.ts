@@ -45,7 +45,7 @@ export async function runSubtask(deps: SubtaskDeps, input: SubtaskInput): Promis
 
 async function runLlmSubtask(models: Models, input: SubtaskInput): Promise<SubtaskOutput> {
 	const prompt = runSubtaskPrompt({ request: input.request, subtask: input.subtask, dependencies: input.dependencies });
-	const answer = await generateAnswer(models.call("subtask", prompt));
+	const answer = await generateAnswer(models.call("subtask", prompt, input.subtask.model));
 	return { ...textOf(answer.text, input), source: null, usage: answer.usage };
 }
 

@@ -1,5 +1,6 @@
 /** The answer and its references; a reference moves focus to its subtask's card. */
 import { byId, h, urlLink } from "./dom";
+import { nextStreamedText } from "./format";
 import type { ViewRun } from "./run-events";
 
 const el = {
@@ -8,7 +9,33 @@ const el = {
 	references: byId("references", HTMLUListElement),
 };
 
+/** The answer as the synthesis writes it (synthesis.delta), until the run's result replaces it. */
+let streamed = "";
+
+/** Forgets the text streamed for the run shown before. */
+export function resetStreamedAnswer(): void {
+	streamed = "";
+}
+
+/**
+ * Shows the answer while it is written: a delta adds text, a reset (a retried synthesis) starts over.
+ * Once the run has its result, that is what the panel shows.
+ */
+export function onSynthesisText(
+	event: { type: string; data: Record<string, unknown> },
+	result: ViewRun["result"],
+): void {
+	streamed = nextStreamedText(streamed, event);
+	if (!result) renderAnswer(null);
+}
+
 export function renderAnswer(result: ViewRun["result"]): void {
+	if (!result && streamed !== "") {
+		el.result.hidden = false;
+		el.answer.textContent = streamed;
+		el.references.replaceChildren(h("li", { text: "Writing the answer…" }));
+		return;
+	}
 	el.result.hidden = !result;
 	if (!result) return;
 	el.answer.textContent = result.answer;

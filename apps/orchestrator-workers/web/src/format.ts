@@ -73,3 +73,9 @@ export function estimateText(estimate: RunStatus["estimate"]): string {
 	const cost = estimate.costUsd !== null ? ` (about $${estimate.costUsd.toFixed(4)})` : "";
 	return `Estimated at most ${estimate.tokens} tokens${cost}`;
 }
+
+/** The answer streamed so far after one `synthesis.delta` (adds its text) or `synthesis.reset` (starts over). */
+export function nextStreamedText(current: string, event: { type: string; data: Record<string, unknown> }): string {
+	if (event.type === "synthesis.reset") return "";
+	return typeof event.data.text === "string" ? current + event.data.text : current;
+}

@@ -82,7 +82,9 @@ function errorInfo(value: unknown): ErrorInfo | null {
 	const { code, message } = value as Record<string, unknown>;
 	return typeof message === "string" ? { code: typeof code === "string" ? code : "error", message } : null;
 }
-function plannedSubtasks(value: unknown): Pick<ViewSubtask, "id" | "title" | "executor" | "url" | "dependsOn">[] {
+function plannedSubtasks(
+	value: unknown,
+): (Pick<ViewSubtask, "id" | "title" | "executor" | "url"> & { dependsOn: string[]; model: "big" | "small" })[] {
 	if (typeof value !== "object" || value === null || !Array.isArray((value as { subtasks?: unknown }).subtasks))
 		return [];
 	return (value as { subtasks: unknown[] }).subtasks.flatMap((item) => {
@@ -96,6 +98,7 @@ function plannedSubtasks(value: unknown): Pick<ViewSubtask, "id" | "title" | "ex
 				executor: fields.executor === "browser" ? "browser" : "llm",
 				url: typeof fields.url === "string" ? fields.url : null,
 				dependsOn: Array.isArray(fields.dependsOn) ? fields.dependsOn.filter((d) => typeof d === "string") : [],
+				model: fields.model === "big" ? ("big" as const) : ("small" as const),
 			},
 		];
 	});

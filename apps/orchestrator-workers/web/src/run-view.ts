@@ -6,7 +6,7 @@
 import type { ProgressEvent } from "@ow/schemas";
 import { api } from "./api";
 import { apiKey } from "./api-key";
-import { renderAnswer } from "./answer-panel";
+import { onSynthesisText, renderAnswer, resetStreamedAnswer } from "./answer-panel";
 import { renderApproval } from "./approval-panel";
 import { renderBudget } from "./budget-panel";
 import { announce, byId } from "./dom";
@@ -63,6 +63,7 @@ export async function openRun(id: string, focus: boolean): Promise<void> {
 	resetRunHeader(id);
 	resetTimeline();
 	resetPlan();
+	resetStreamedAnswer();
 	renderAnswer(null);
 	renderApproval(null, false);
 	renderBudget(null);
@@ -95,6 +96,13 @@ function followEvents(id: string): void {
 		source.addEventListener(type, (message) => {
 			if (live.source !== source) return;
 			onEvent(JSON.parse(message.data) as ProgressEvent);
+		});
+	}
+	// The answer as it is written: shown at once, without a status read per delta.
+	for (const type of ["synthesis.delta", "synthesis.reset"]) {
+		source.addEventListener(type, (message) => {
+			if (live.source !== source) return;
+			onSynthesisText(JSON.parse(message.data) as ProgressEvent, view.run?.result ?? null);
 		});
 	}
 	source.addEventListener("error", () => {

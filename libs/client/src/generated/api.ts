@@ -121,7 +121,7 @@ export interface paths {
         };
         /**
          * Live progress
-         * @description Server-Sent Events, or a WebSocket with `Upgrade: websocket`. First what the client missed (after Last-Event-ID, else `?after=`, else from the start), then live events; each event's id is its seq and its data a ProgressEvent. Browsers, which cannot set headers here, may pass the key as `?access_token=`.
+         * @description Server-Sent Events, or a WebSocket with `Upgrade: websocket`. First what the client missed (after Last-Event-ID, else `?after=`, else from the start), then live events; each event's id is its seq and its data a ProgressEvent. While the synthesis runs, its answer arrives as it is written: `synthesis.delta` events (`data: {text}`, in order) and, when an attempt starts over, `synthesis.reset` (discard the text so far); after the latest reset the deltas add up to the answer that `run.completed` carries. They are live only (never in the log): over SSE they have no id, and their seq is that of the last logged event. Browsers, which cannot set headers here, may pass the key as `?access_token=`.
          */
         get: operations["runEvents"];
         put?: never;
@@ -652,6 +652,8 @@ export interface components {
                      */
                     executor: "llm" | "browser";
                     id: string;
+                    /** @enum {string} */
+                    model: "small" | "big";
                     title: string;
                     url: string | null;
                 }[];
@@ -865,6 +867,11 @@ export interface components {
                     id: string;
                     /** @description What the executor must find out or produce. */
                     instructions: string;
+                    /**
+                     * @description "big" only when the subtask needs the larger model (hard reasoning, long careful writing); otherwise null (the small model).
+                     * @default null
+                     */
+                    model: ("small" | "big") | null;
                     /** @description A short human-readable title. */
                     title: string;
                     /** @description For browser subtasks: the http(s) URL to open. Otherwise null. */
@@ -898,7 +905,7 @@ export interface components {
             runId: string;
             seq: number;
             /** @enum {string} */
-            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "budget.exceeded" | "budget.raised" | "run.completed" | "run.errored";
+            type: "run.status" | "plan.ready" | "subtask.started" | "subtask.progress" | "subtask.retried" | "subtask.succeeded" | "subtask.failed" | "subtask.skipped" | "run.usage" | "budget.exceeded" | "budget.raised" | "run.completed" | "run.errored" | "synthesis.delta" | "synthesis.reset";
         };
         PurgedRun: {
             id: string;
@@ -975,6 +982,8 @@ export interface components {
                      */
                     executor: "llm" | "browser";
                     id: string;
+                    /** @enum {string} */
+                    model: "small" | "big";
                     title: string;
                     url: string | null;
                 }[];
@@ -1257,6 +1266,8 @@ export interface components {
                      */
                     executor: "llm" | "browser";
                     id: string;
+                    /** @enum {string} */
+                    model: "small" | "big";
                     title: string;
                     url: string | null;
                 }[];

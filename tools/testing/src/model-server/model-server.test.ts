@@ -194,6 +194,57 @@ describe("startModelServer", () => {
 		expect(chunks.at(-1).usage.total_tokens).toBeGreaterThan(0);
 	});
 
+	it("paces a streamed answer in chunks of the size the reply asks for", async () => {
+		const s = await start({
+			responder: () => textReply("abcdefghij", { stream: { chunkChars: 4, chunkDelayMs: 30 } }),
+		});
+		const res = await post(s, chatBody({ stream: true }));
+		const arrivals: { at: number; text: string }[] = [];
+		const decoder = new TextDecoder();
+		for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
+			arrivals.push({ at: Date.now(), text: decoder.decode(bytes, { stream: true }) });
+		}
+		const pieces = arrivals
+			.flatMap((arrival) => arrival.text.split("\n\n"))
+			.filter((event) => event.startsWith("data: {"))
+			.map((event) => JSON.parse(event.slice(6)).choices[0]?.delta.content)
+			.filter(Boolean);
+		expect(pieces).toEqual(["abcd", "efgh", "ij"]);
+		// Paced: the content did not arrive in one read.
+		expect(arrivals.filter((arrival) => arrival.text.includes('"content":"')).length).toBeGreaterThan(1);
+	});
+
+	it("drops the connection mid-stream after the chunks the reply allows", async () => {
+		const s = await start({
+			responder: () => textReply("abcdefghij", { stream: { chunkChars: 2, dropAfterChunks: 2 } }),
+		});
+		const res = await post(s, chatBody({ stream: true }));
+		expect(res.status).toBe(200);
+		let received = "";
+		const read = (async () => {
+			const decoder = new TextDecoder();
+			for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) received += decoder.decode(bytes);
+		})();
+		await expect(read).rejects.toThrow(/terminated|closed|socket/i);
+		expect(received).toContain('"content":"ab"');
+		expect(received).toContain('"content":"cd"');
+		expect(received).not.toContain('"content":"ef"');
+		expect(received).not.toContain("[DONE]");
+	});
+
+	it("sends an error chunk mid-stream after the chunks the reply allows, and no [DONE]", async () => {
+		const s = await start({
+			responder: () => textReply("abcdefghij", { stream: { chunkChars: 2, failAfterChunks: 1 } }),
+		});
+		const res = await post(s, chatBody({ stream: true }));
+		expect(res.status).toBe(200);
+		const events = (await res.text()).split("\n\n").filter(Boolean);
+		expect(events.some((event) => event.includes('"content":"ab"'))).toBe(true);
+		expect(events.some((event) => event.includes('"content":"cd"'))).toBe(false);
+		expect(JSON.parse(events.at(-1)!.slice(6))).toMatchObject({ error: { type: "server_error", code: "500" } });
+		expect(events).not.toContain("data: [DONE]");
+	});
+
 	it("serves counters, models and health, and 404s unknown routes", async () => {
 		const s = await start({ models: ["big"] });
 		await completion(await post(s));

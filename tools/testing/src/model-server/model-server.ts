@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { createCounters, resetCounters, startCall } from "./counters.ts";
-import { errorBody, sendJson, writeReply } from "./reply-writer.ts";
+import { errorBody, sendJson, waitUnlessClosed, writeReply } from "./reply-writer.ts";
 import { parseChatRequest } from "./request.ts";
 import { genericResponder } from "./responders.ts";
 import { createScenarioBook, scenarioProblem } from "./scenarios.ts";
@@ -34,19 +34,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
 		chunks.push(chunk);
 	}
 	return Buffer.concat(chunks).toString("utf8");
-}
-
-/** Resolves after `ms`, or as soon as the response closes (client gone or server closing). */
-function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
-	return new Promise((resolve) => {
-		const done = (): void => {
-			clearTimeout(timer);
-			res.off("close", done);
-			resolve();
-		};
-		const timer = setTimeout(done, ms);
-		res.once("close", done);
-	});
 }
 
 /**
@@ -107,7 +94,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
 		const delayMs = (options.latencyMs ?? 0) + (reply.delayMs ?? 0);
 		if (delayMs > 0 && !closed) await waitUnlessClosed(res, delayMs);
 		if (closed) return;
-		writeReply(res, reply, { request, call: ctx, usage: options.usage !== false });
+		await writeReply(res, reply, { request, call: ctx, usage: options.usage !== false });
 		if (reply.kind !== "hang") scripted?.done();
 		// Count the call as finished once its answer is written, not when the socket later reports it,
 		// so a client that has its response always reads inFlight without the call.

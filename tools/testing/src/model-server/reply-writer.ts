@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from "node:http";
 import { estimateTokens, promptTokens } from "./request.ts";
-import type { ChatRequest, ErrorReply, Reply, ResponderContext } from "./types.ts";
+import type { ChatRequest, ErrorReply, Reply, ResponderContext, StreamPacing } from "./types.ts";
 
 /** Content of a malformed reply unless the reply gives its own: a truncated plan. */
 export const DEFAULT_MALFORMED_CONTENT = '{"subtasks": [oops';
@@ -56,10 +56,11 @@ function writeError(res: ServerResponse, reply: ErrorReply): void {
 }
 
 /**
- * Writes `reply`. Hang leaves the response open on purpose: the client's abort or the server's close()
- * ends it. Disconnect destroys the socket without a status line.
+ * Writes `reply`; resolves once it is written (a paced stream takes a while). Hang leaves the response
+ * open on purpose: the client's abort or the server's close() ends it. Disconnect destroys the socket
+ * without a status line.
  */
-export function writeReply(res: ServerResponse, reply: Reply, ctx: WriteContext): void {
+export async function writeReply(res: ServerResponse, reply: Reply, ctx: WriteContext): Promise<void> {
 	switch (reply.kind) {
 		case "hang":
 			return;
@@ -70,14 +71,11 @@ export function writeReply(res: ServerResponse, reply: Reply, ctx: WriteContext)
 			writeError(res, reply);
 			return;
 		case "json":
-			writeContent(res, JSON.stringify(reply.value), reply, ctx);
-			return;
+			return writeContent(res, JSON.stringify(reply.value), reply, ctx);
 		case "text":
-			writeContent(res, reply.text, reply, ctx);
-			return;
+			return writeContent(res, reply.text, reply, ctx);
 		case "malformed":
-			writeContent(res, reply.content ?? DEFAULT_MALFORMED_CONTENT, reply, ctx);
-			return;
+			return writeContent(res, reply.content ?? DEFAULT_MALFORMED_CONTENT, reply, ctx);
 	}
 }
 
@@ -97,19 +95,20 @@ function usageFor(content: string, reply: Extract<Reply, { kind: "json" | "text"
 	return usage;
 }
 
-function writeContent(
+async function writeContent(
 	res: ServerResponse,
 	content: string,
 	reply: Extract<Reply, { kind: "json" | "text" | "malformed" }>,
 	ctx: WriteContext,
-): void {
+): Promise<void> {
 	const id = `chatcmpl-scripted-${ctx.call.callIndex}`;
 	const created = Math.floor(Date.now() / 1000);
 	const model = ctx.request.model;
 	const finishReason = reply.finishReason ?? "stop";
 	const usage = usageFor(content, reply, ctx);
 	if (ctx.request.stream === true) {
-		writeStream(res, {
+		await writeStream(res, {
+			pacing: reply.stream ?? {},
 			id,
 			created,
 			model,
@@ -131,6 +130,7 @@ function writeContent(
 }
 
 interface StreamParts {
+	pacing: StreamPacing;
 	id: string;
 	created: number;
 	model: string;
@@ -140,17 +140,49 @@ interface StreamParts {
 	includeUsage: boolean;
 }
 
-/** Role delta, content deltas, the finish chunk, an optional usage chunk, then `[DONE]`. */
-function writeStream(res: ServerResponse, parts: StreamParts): void {
+/** Resolves after `ms`, or as soon as the response closes (client gone or server closing). */
+export function waitUnlessClosed(res: ServerResponse, ms: number): Promise<void> {
+	if (ms <= 0 || res.destroyed) return Promise.resolve();
+	return new Promise((resolve) => {
+		const done = (): void => {
+			clearTimeout(timer);
+			res.off("close", done);
+			resolve();
+		};
+		const timer = setTimeout(done, ms);
+		res.once("close", done);
+	});
+}
+
+/**
+ * Role delta, content deltas, the finish chunk, an optional usage chunk, then `[DONE]`; paced and cut
+ * short as `parts.pacing` says.
+ */
+async function writeStream(res: ServerResponse, parts: StreamParts): Promise<void> {
+	const { chunkChars = STREAM_CHUNK_CHARS, chunkDelayMs = 0, dropAfterChunks, failAfterChunks } = parts.pacing;
 	res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
 	const base = { id: parts.id, object: "chat.completion.chunk", created: parts.created, model: parts.model };
 	const send = (choices: unknown[], extra: Record<string, unknown> = {}): void => {
 		res.write(`data: ${JSON.stringify({ ...base, choices, ...extra })}\n\n`);
 	};
 	send([{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }]);
-	for (let at = 0; at < parts.content.length; at += STREAM_CHUNK_CHARS) {
-		const piece = parts.content.slice(at, at + STREAM_CHUNK_CHARS);
-		send([{ index: 0, delta: { content: piece }, finish_reason: null }]);
+	let chunks = 0;
+	for (let at = 0; at < parts.content.length; at += chunkChars) {
+		await waitUnlessClosed(res, chunkDelayMs);
+		if (res.destroyed) return;
+		if (chunks === dropAfterChunks) {
+			// Let the chunks already written reach the client first: a destroy discards buffered data.
+			await new Promise<void>((resolve) => res.write("", () => resolve()));
+			res.socket?.destroy();
+			return;
+		}
+		if (chunks === failAfterChunks) {
+			const error = errorBody("scripted server error mid-stream", "server_error", "500");
+			res.end(`data: ${JSON.stringify(error)}\n\n`);
+			return;
+		}
+		send([{ index: 0, delta: { content: parts.content.slice(at, at + chunkChars) }, finish_reason: null }]);
+		chunks += 1;
 	}
 	send([{ index: 0, delta: {}, finish_reason: parts.finishReason }]);
 	if (parts.includeUsage && parts.usage) send([], { usage: parts.usage });

@@ -80,6 +80,26 @@ export interface ContentReplyFields extends ReplyTiming {
 	usage?: UsageOverride | null;
 	/** `finish_reason`, "stop" unless given (use "length" to script a truncated answer). */
 	finishReason?: string;
+	/** How the answer streams when the request asked to stream (ignored otherwise). */
+	stream?: StreamPacing;
+}
+
+/** Shape of a streamed answer: chunk size, pace, and an optional connection drop part way through. */
+export interface StreamPacing {
+	/** Characters per content chunk; 32 unless given. */
+	chunkChars?: number;
+	/** Pause before each content chunk, in milliseconds, so a client can watch the answer arrive. */
+	chunkDelayMs?: number;
+	/**
+	 * Destroys the socket after this many content chunks, without the finish chunk or `[DONE]`: a
+	 * provider that fails mid-stream, after the 200 status was sent.
+	 */
+	dropAfterChunks?: number;
+	/**
+	 * Sends an error chunk (`data: {"error": {…}}`, as OpenAI does for a server error mid-stream) after
+	 * this many content chunks, then ends the response without the finish chunk or `[DONE]`.
+	 */
+	failAfterChunks?: number;
 }
 
 /** A 200 answer whose content is `JSON.stringify(value)`. */

@@ -1,0 +1,81 @@
+/**
+ * The Workflow's side of the streamed synthesis: batches the model's text deltas and hands them to the
+ * run's RunEvents object, which fans them out to live clients. Nothing here touches D1: a delta is a
+ * push, not a logged event. The step's durable result stays the whole answer.
+ */
+import { messageOf } from "../errors";
+import { logEvent } from "../log";
+
+/** When a batch goes out: after this long, or once it holds this many characters. */
+export interface RelayTiming {
+	flushMs: number;
+	flushChars: number;
+}
+
+export const RELAY_TIMING: RelayTiming = { flushMs: 80, flushChars: 400 };
+
+/** One synthesis attempt's text on its way to live clients. Best effort: nothing here ever throws. */
+export interface SynthesisRelay {
+	/** Queues a piece of text; it goes out with its batch. */
+	text(piece: string): void;
+	/** Sends what is queued, then the attempt's final answer (clients whose text differs reset). */
+	finish(answer: string): Promise<void>;
+}
+
+/** A relay that sends nothing: for a synthesis nobody watches live (benchmarks), or a failed start. */
+export const SILENT_RELAY: SynthesisRelay = { text: () => undefined, finish: async () => undefined };
+
+/** What the relay needs of the RunEvents object (its RPC methods). */
+export interface SynthesisTarget {
+	synthesisStarted(): Promise<number>;
+	synthesisText(generation: number, offset: number, piece: string): Promise<void>;
+	synthesisFinished(generation: number, answer: string): Promise<void>;
+}
+
+/** Starts a new synthesis attempt on the run's RunEvents object. */
+export function openSynthesisRelay(
+	env: Env,
+	runId: string,
+	timing: RelayTiming = RELAY_TIMING,
+): Promise<SynthesisRelay> {
+	return relayTo(env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId)), runId, timing);
+}
+
+/** A relay to `target`; with a target that fails to start, a relay that drops everything. */
+export async function relayTo(target: SynthesisTarget, runId: string, timing: RelayTiming): Promise<SynthesisRelay> {
+	const warn = (error: unknown) => logEvent({ msg: "synthesis relay failed", runId, error: messageOf(error) }, "warn");
+	let generation: number;
+	try {
+		generation = await target.synthesisStarted();
+	} catch (error) {
+		warn(error);
+		return SILENT_RELAY;
+	}
+	let pending = "";
+	let sent = 0;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	// One batch at a time, in order: the object refuses a piece that does not continue its text.
+	let chain: Promise<void> = Promise.resolve();
+	const flush = (): void => {
+		if (timer !== undefined) clearTimeout(timer);
+		timer = undefined;
+		if (pending.length === 0) return;
+		const piece = pending;
+		const offset = sent;
+		pending = "";
+		sent += piece.length;
+		chain = chain.then(() => target.synthesisText(generation, offset, piece)).catch(warn);
+	};
+	return {
+		text(piece) {
+			pending += piece;
+			if (pending.length >= timing.flushChars) flush();
+			else timer ??= setTimeout(flush, timing.flushMs);
+		},
+		async finish(answer) {
+			flush();
+			await chain;
+			await target.synthesisFinished(generation, answer).catch(warn);
+		},
+	};
+}
