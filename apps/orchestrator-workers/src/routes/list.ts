@@ -5,7 +5,7 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { OrchestratorError } from "../errors";
+import { decodeCursor, encodeCursor } from "../http/page-cursor";
 import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { listQuerySchema } from "../http/request-schemas";
@@ -20,18 +20,6 @@ interface RunRow {
 	error_message: string | null;
 	/** JSON object of the run's labels. */
 	labels: string;
-}
-
-/** A cursor names the last run of a page: its creation time and id (ids break ties). */
-const encodeCursor = (row: RunRow) => btoa(`${row.created_at}|${row.id}`).replaceAll("=", "");
-function decodeCursor(cursor: string): [string, string] {
-	try {
-		const [createdAt, id] = atob(cursor).split("|");
-		if (createdAt && id) return [createdAt, id];
-	} catch (_error) {
-		// not base64: reported below like any other malformed cursor
-	}
-	throw new OrchestratorError("invalid-request", "cursor is not one this API returned.");
 }
 
 export const list = new Hono<AppEnv>()

@@ -9,6 +9,7 @@ import { schedulePatchSchema, scheduleRequestSchema, type ScheduleDetail } from 
 import { z } from "zod";
 import { readConfig } from "../config";
 import { OrchestratorError } from "../errors";
+import { decodeCursor, encodeCursor } from "../http/page-cursor";
 import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { limitBody, requireJson } from "../http/json-body";
@@ -56,17 +57,6 @@ async function detail(env: Env, row: ScheduleRow): Promise<ScheduleDetail> {
 		nextTimes: row.paused === 1 ? [] : nextTicks(row, Date.now()),
 		lastRuns: await lastRunsOf(env.DB, row.id),
 	};
-}
-
-const encodeCursor = (row: ScheduleRow) => btoa(`${row.created_at}|${row.id}`).replaceAll("=", "");
-function decodeCursor(cursor: string): [string, string] {
-	try {
-		const [createdAt, id] = atob(cursor).split("|");
-		if (createdAt && id) return [createdAt, id];
-	} catch (_error) {
-		// not base64: reported below
-	}
-	throw new OrchestratorError("invalid-request", "cursor is not one this API returned.");
 }
 
 export const schedules = new Hono<AppEnv>()

@@ -53,23 +53,26 @@ export async function readSchedule(db: D1Database, id: string): Promise<Schedule
 export type ScheduleValues = Required<Pick<ScheduleRequest, "cron" | "prompt" | "timezone">> &
 	Pick<ScheduleRequest, "options" | "labels"> & { paused: boolean; nextAt: string | null };
 
+/** The bindings ?1 to ?9 of the insert and the update: id, what the schedule holds, and the time of the write. */
+const columns = (id: string, v: ScheduleValues, at: string) => [
+	id,
+	v.cron,
+	v.timezone,
+	v.prompt,
+	JSON.stringify(v.options ?? {}),
+	JSON.stringify(v.labels ?? {}),
+	v.paused ? 1 : 0,
+	v.nextAt,
+	at,
+];
+
 export async function insertSchedule(db: D1Database, id: string, v: ScheduleValues, at: string): Promise<void> {
 	await db
 		.prepare(
 			`INSERT INTO schedules (id, cron, timezone, prompt, options, labels, paused, next_at, created_at, updated_at)
 			 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)`,
 		)
-		.bind(
-			id,
-			v.cron,
-			v.timezone,
-			v.prompt,
-			JSON.stringify(v.options ?? {}),
-			JSON.stringify(v.labels ?? {}),
-			v.paused ? 1 : 0,
-			v.nextAt,
-			at,
-		)
+		.bind(...columns(id, v, at))
 		.run();
 }
 
@@ -80,17 +83,7 @@ export async function updateSchedule(db: D1Database, id: string, v: ScheduleValu
 			`UPDATE schedules SET cron = ?2, timezone = ?3, prompt = ?4, options = ?5, labels = ?6, paused = ?7, next_at = ?8,
 			 updated_at = ?9 WHERE id = ?1`,
 		)
-		.bind(
-			id,
-			v.cron,
-			v.timezone,
-			v.prompt,
-			JSON.stringify(v.options ?? {}),
-			JSON.stringify(v.labels ?? {}),
-			v.paused ? 1 : 0,
-			v.nextAt,
-			at,
-		)
+		.bind(...columns(id, v, at))
 		.run();
 	return (meta.changes ?? 0) > 0;
 }
