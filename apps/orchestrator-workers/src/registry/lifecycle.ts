@@ -47,7 +47,7 @@ export interface RunGate {
  * start (the run or an attempt began). Those writes only touch an open run, so a cancelled run gets
  * none of them. The run is also marked as driven by this isolate's engine (see runs/engine-boot.ts).
  */
-export async function cancelledElseBegin(
+export async function readGateAndAnnounce(
 	db: D1Database,
 	runId: string,
 	announce: D1PreparedStatement[],

@@ -42,7 +42,7 @@ import { stepConfig } from "./step-policy";
 import { truncateText } from "./truncate";
 
 /** What the loop needs of the Workflow: its cancel-checked step bodies and its record steps. */
-export type AgenticHost = Pick<SubtaskSteps, "db" | "record" | "work" | "doAndRecord">;
+export type AgenticHost = Pick<SubtaskSteps, "db" | "recordStep" | "runAttempt" | "callAndRecord">;
 
 /** What the loop needs besides the Workflow. */
 export interface AgenticDeps {
@@ -84,7 +84,7 @@ export async function runAgenticSubtask(
 	const maxIterations = run.config.agentMaxIterations;
 	const openName = STEP.agentOpen(task.id);
 	const opened = await run.step.do(openName, policy, (ctx) =>
-		host.work(
+		host.runAttempt(
 			run,
 			{ name: openName, attempt: ctx.attempt },
 			async (): Promise<Opened> => {
@@ -110,7 +110,7 @@ export async function runAgenticSubtask(
 			attempts: opened.attempt,
 			startedAt: opened.at,
 		};
-		await host.record(run, STEP.recordSubtask(task.id), () =>
+		await host.recordStep(run, STEP.recordSubtask(task.id), () =>
 			recordSubtaskOutcome(host.db, run.id, task.id, { status: "succeeded", ...result }),
 		);
 		return result;
@@ -140,8 +140,8 @@ async function loop(
 	for (let k = 1; ; k++) {
 		const observation = agentObservationOf(state, view, maxIterations);
 		const decideName = STEP.agentDecide(task.id, k);
-		// The decision's usage joins the run's ledger as its step ends (a failed call's too, by work()).
-		const decided = await host.doAndRecord(run, {
+		// The decision's usage joins the run's ledger as its step ends (a failed call's too, by runAttempt).
+		const decided = await host.callAndRecord(run, {
 			name: decideName,
 			config: policy,
 			body: async (): Promise<Decided> => {
@@ -164,7 +164,7 @@ async function loop(
 			const actName = STEP.agentAct(task.id, k);
 			const observed = { url: view.url, elements: view.elements };
 			acted = await run.step.do(actName, policy, (ctx) =>
-				host.work(run, { name: actName, attempt: ctx.attempt }, async (gate): Promise<Acted> => {
+				host.runAttempt(run, { name: actName, attempt: ctx.attempt }, async (gate): Promise<Acted> => {
 					const result = await harnessCall(task, `browser.act ${action.type}`, () =>
 						deps.harness.act({
 							leaseId: opened.leaseId,

@@ -66,20 +66,20 @@ export async function browserSubtaskSteps(
 		maxTextChars: run.config.maxStepOutputChars,
 	};
 	const page: PageRead = await run.step.do(pageStep, config, (ctx) =>
-		steps.work(
+		steps.runAttempt(
 			run,
 			{ name: pageStep, attempt: ctx.attempt },
-			() => steps.subtaskAttempt(run, task, { attempt: ctx.attempt, step: "page" }, () => readPage(deps, input)),
+			() => steps.withRetryEvent(run, task, { attempt: ctx.attempt, step: "page" }, () => readPage(deps, input)),
 			announce(ctx),
 		),
 	);
 	const question = { request: run.prompt, subtask: task, dependencies, maxOutputChars: run.config.maxStepOutputChars };
-	return steps.doAndRecord(run, {
+	return steps.callAndRecord(run, {
 		name: STEP.subtask(task.id),
 		config,
 		announce,
 		body: (ctx) =>
-			steps.subtaskAttempt(run, task, { attempt: ctx.attempt }, async () => {
+			steps.withRetryEvent(run, task, { attempt: ctx.attempt }, async () => {
 				const output = await answerFromPage({ models: run.models, pages: deps.pages }, question, page);
 				return { ...output, attempts: ctx.attempt, startedAt: page.startedAt, finishedAt: now() };
 			}),

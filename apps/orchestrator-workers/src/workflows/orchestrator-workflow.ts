@@ -14,7 +14,7 @@ import { readConfig, RECORD_POLICY } from "../config";
 import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
 import { openSynthesisRelay } from "../progress/synthesis-relay";
-import { cancelledElseBegin, type RunGate } from "../registry/lifecycle";
+import { readGateAndAnnounce, type RunGate } from "../registry/lifecycle";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
 import { inBudgetScope } from "../budget/budget-gate";
@@ -43,8 +43,8 @@ import {
 	now,
 	readsPageFirst,
 	STEP,
-	type RecordedStep,
-	type Recorder,
+	type RecordedCall,
+	type RecordSteps,
 	type Run,
 	type SubtaskSteps,
 	type SubtaskStepResult,
@@ -55,7 +55,7 @@ import { dependencyWaves } from "./plan-validation";
 import { fromStepError, stepConfig, toStepError } from "./step-policy";
 import { runAgenticSubtask } from "./agentic-subtask";
 import { runSubtask } from "./subtasks";
-import { synthesise } from "./synthesise";
+import { streamSynthesis } from "./synthesise";
 
 /** The Workflow's params: what `POST /` resolved for the run. */
 export interface OrchestratorWorkflowParams {
@@ -76,7 +76,7 @@ export { STEP } from "./run-context";
 
 export class OrchestratorWorkflow
 	extends WorkflowEntrypoint<Env, OrchestratorWorkflowParams>
-	implements Recorder, SubtaskSteps
+	implements RecordSteps, SubtaskSteps
 {
 	override async run(
 		event: WorkflowEvent<OrchestratorWorkflowParams>,
@@ -103,13 +103,13 @@ export class OrchestratorWorkflow
 			let plan = await this.plan(ready);
 			if (options.approvePlan) plan = await awaitPlanApproval(this, ready, plan);
 			const results = await this.execute(ready, plan);
-			const answer = await this.doAndRecord(ready, {
+			const answer = await this.callAndRecord(ready, {
 				name: STEP.synthesise,
 				config: stepConfig(ready.config.synthesise),
 				body: async () =>
-					synthesise(ready.models, { request: prompt, results }, await openSynthesisRelay(this.env, runId)),
+					streamSynthesis(ready.models, { request: prompt, results }, await openSynthesisRelay(this.env, runId)),
 				usage: (done) => done.usage,
-				recordStep: STEP.complete,
+				recordStep: STEP.recordComplete,
 				record: (done, spent) => recordRunFinished(db, runId, completeOutcome(ready, done), now(), spent),
 			});
 			ready.timings = completeOutcome(ready, answer).timings;
@@ -120,7 +120,7 @@ export class OrchestratorWorkflow
 			if (abort) throw abort; // paused, not failed: see engine-abort.ts
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, timings: run.timings };
-			await this.record(run, STEP.errored, () => recordRunFinished(db, runId, outcome, now()));
+			await this.recordStep(run, STEP.recordErrored, () => recordRunFinished(db, runId, outcome, now()));
 			// Tracing must not hide the run's error: a bad OTEL_* setting is that error, so it is off here.
 			if (info.code !== "config-invalid") {
 				await this.tracing.endRun(runId, event.timestamp, { "run.status": "errored", "error.type": info.code });
@@ -145,7 +145,7 @@ export class OrchestratorWorkflow
 	}
 
 	/** A registry write as its own step, then a push to live progress clients. */
-	async record(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void> {
+	async recordStep(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void> {
 		await run.step.do(name, stepConfig(RECORD_POLICY), async () => {
 			await write();
 			await notifyProgress(this.env, run.id);
@@ -159,22 +159,22 @@ export class OrchestratorWorkflow
 	 * the attempt's model calls spent (`usage`) is added to the run's ledger in the same batch as the
 	 * outcome, keyed by attempt, so the redone write counts nothing twice.
 	 */
-	async doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T> {
+	async callAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedCall<T>): Promise<T> {
 		// A step refused by the budget under "ask" runs again once the budget is raised, as a new step
 		// of the same name whose attempts number on from the refused one's (the usage ledger is keyed by them).
 		const attemptsPerRound = (step.config.retries?.limit ?? 0) + 1;
 		for (let round = 0; ; round++) {
 			try {
-				return await this.doAndRecordOnce(run, step, round * attemptsPerRound);
+				return await this.callAndRecordRound(run, step, round * attemptsPerRound);
 			} catch (error) {
 				if (!(await this.budget?.afterRefusal(run, error))) throw error;
 			}
 		}
 	}
 
-	private async doAndRecordOnce<T extends Rpc.Serializable<T>>(
+	private async callAndRecordRound<T extends Rpc.Serializable<T>>(
 		run: Run,
-		step: RecordedStep<T>,
+		step: RecordedCall<T>,
 		attemptOffset: number,
 	): Promise<T> {
 		const spent = (result: T, attempt: number) =>
@@ -188,23 +188,28 @@ export class OrchestratorWorkflow
 				: [];
 		const { value, recorded, attempt } = await run.step.do(step.name, step.config, (stepCtx) => {
 			const ctx = { ...stepCtx, attempt: stepCtx.attempt + attemptOffset };
-			return this.work(
+			return this.runAttempt(
 				run,
 				{ name: step.name, attempt: ctx.attempt },
 				async (gate) => {
 					const result = await step.body(ctx);
 					const write = () => step.record(result, spent(result, ctx.attempt));
-					return { value: result, attempt: ctx.attempt, recorded: await this.tryRecord(run, write, gate.watched) };
+					return {
+						value: result,
+						attempt: ctx.attempt,
+						recorded: await this.recordInsideStep(run, write, gate.watched),
+					};
 				},
 				step.announce?.(ctx),
 			);
 		});
-		if (!recorded) await this.record(run, step.recordStep, () => step.record(value as T, spent(value as T, attempt)));
+		if (!recorded)
+			await this.recordStep(run, step.recordStep, () => step.record(value as T, spent(value as T, attempt)));
 		return value as T;
 	}
 
 	/** A registry write inside a step that already did paid work: a failure is logged, not thrown. */
-	private async tryRecord(run: Pick<Run, "id">, write: () => Promise<void>, push: boolean): Promise<boolean> {
+	private async recordInsideStep(run: Pick<Run, "id">, write: () => Promise<void>, push: boolean): Promise<boolean> {
 		try {
 			await write();
 		} catch (error) {
@@ -224,7 +229,7 @@ export class OrchestratorWorkflow
 	 * in the cancel check's round trip, and live clients (if any watch) hear of them while the call runs.
 	 * A failed attempt's model calls still count: what they spent goes to the run's usage ledger.
 	 */
-	async work<T>(
+	async runAttempt<T>(
 		run: Pick<Run, "id">,
 		step: { name: string; attempt: number },
 		body: (gate: RunGate) => Promise<T>,
@@ -242,7 +247,7 @@ export class OrchestratorWorkflow
 			);
 		let gate: RunGate | undefined;
 		try {
-			gate = await cancelledElseBegin(db, run.id, [...announce, attemptStartStatement(db, run.id, step, now())]);
+			gate = await readGateAndAnnounce(db, run.id, [...announce, attemptStartStatement(db, run.id, step, now())]);
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
 			const open = gate;
@@ -291,7 +296,7 @@ export class OrchestratorWorkflow
 				await this.env.DB.batch(spent); // an invalid plan still cost its tokens
 			}
 		};
-		const draft = await this.doAndRecord(run, {
+		const draft = await this.callAndRecord(run, {
 			name: STEP.plan,
 			config,
 			// The run is running from the moment its first step starts.
@@ -303,7 +308,7 @@ export class OrchestratorWorkflow
 		});
 		let final = draft;
 		if (!draft.check.ok) {
-			final = await this.doAndRecord(run, {
+			final = await this.callAndRecord(run, {
 				name: STEP.repairPlan,
 				config,
 				body: () => repairPlan(run.models, input, draft),
@@ -361,7 +366,9 @@ export class OrchestratorWorkflow
 		done: Map<string, SubtaskStepResult>,
 	): Promise<SynthesisInput> {
 		const record = (outcome: SubtaskOutcome) =>
-			this.record(run, STEP.recordSubtask(task.id), () => recordSubtaskOutcome(this.env.DB, run.id, task.id, outcome));
+			this.recordStep(run, STEP.recordSubtask(task.id), () =>
+				recordSubtaskOutcome(this.env.DB, run.id, task.id, outcome),
+			);
 		if (this.budget?.stopped) {
 			await record({ status: "skipped", reason: SKIPPED_FOR_BUDGET, finishedAt: now() });
 			return { id: task.id, title: task.title, status: "skipped", reason: SKIPPED_FOR_BUDGET };
@@ -385,12 +392,12 @@ export class OrchestratorWorkflow
 					? await browserSubtaskSteps(this, { pages: this.env.PAGES, harness: harnessOf(this.env) }, run, task, {
 							dependencies,
 						})
-					: await this.doAndRecord(run, {
+					: await this.callAndRecord(run, {
 							name: STEP.subtask(task.id),
 							config: stepConfig(run.config.subtask),
 							announce: (ctx) => attemptStartedStatements(this.env.DB, run.id, task.id, ctx.attempt, now()),
 							body: (ctx) =>
-								this.subtaskAttempt(run, task, { attempt: ctx.attempt }, () =>
+								this.withRetryEvent(run, task, { attempt: ctx.attempt }, () =>
 									this.oneStepSubtask(run, task, dependencies, ctx.attempt),
 								),
 							usage: (succeeded) => succeeded.usage,
@@ -448,7 +455,7 @@ export class OrchestratorWorkflow
 	 * One attempt of one of a subtask's steps: a failure that will be retried is told to live clients
 	 * (`subtask.retried`, naming the step when the subtask has more than one).
 	 */
-	async subtaskAttempt<T>(
+	async withRetryEvent<T>(
 		run: Run,
 		task: Subtask,
 		at: { attempt: number; step?: string },
@@ -482,7 +489,7 @@ function dependenciesOf(plan: Plan, task: Subtask, done: Map<string, SubtaskStep
 }
 
 /** How a run that synthesised its answer ends; pure, so the step and the Workflow compute the same. */
-function completeOutcome(run: Run, answer: Awaited<ReturnType<typeof synthesise>>) {
+function completeOutcome(run: Run, answer: Awaited<ReturnType<typeof streamSynthesis>>) {
 	return {
 		status: "complete" as const,
 		result: answer.synthesis,

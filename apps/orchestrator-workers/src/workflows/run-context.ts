@@ -15,7 +15,8 @@ export const STEP = {
 	plan: "plan",
 	repairPlan: "plan:repair",
 	recordPlan: "record:plan",
-	waiting: "record:waiting",
+	/** Marks the run `waiting` for its plan's approval. */
+	recordWaitingForApproval: "record:waiting",
 	approval: "plan-approval",
 	recordApproved: "record:plan-approved",
 	subtask: (id: string) => `subtask:${id}`,
@@ -30,8 +31,9 @@ export const STEP = {
 	recordAgentDecide: (id: string, k: number) => `record:subtask:${id}:decide:${k}`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
 	synthesise: "synthesise",
-	complete: "record:complete",
-	errored: "record:errored",
+	/** Redoes the synthesise step's write of the finished run when the one inside it failed. */
+	recordComplete: "record:complete",
+	recordErrored: "record:errored",
 } as const;
 
 /** True for a browser subtask that reads its page in a step of its own (an agentic one does not). */
@@ -61,8 +63,8 @@ export interface Run {
 export const now = () => new Date().toISOString();
 export const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);
 
-/** A step that calls a model or the browser and records its outcome (see the Workflow's doAndRecord). */
-export interface RecordedStep<T> {
+/** A step that calls a model or the browser and records its outcome (see the Workflow's callAndRecord). */
+export interface RecordedCall<T> {
 	name: string;
 	config: WorkflowStepConfig;
 	body: (ctx: WorkflowStepContext) => Promise<T>;
@@ -76,16 +78,16 @@ export interface RecordedStep<T> {
 }
 
 /** What the steps of a subtask need of the Workflow, so their code can live beside it. */
-export interface SubtaskSteps extends Recorder {
-	doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T>;
-	work<T>(
+export interface SubtaskSteps extends RecordSteps {
+	callAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedCall<T>): Promise<T>;
+	runAttempt<T>(
 		run: Pick<Run, "id">,
 		step: { name: string; attempt: number },
 		body: (gate: RunGate) => Promise<T>,
 		announce?: D1PreparedStatement[],
 	): Promise<T>;
 	/** One attempt of one of a subtask's steps; a failure that will be retried is told to live clients. */
-	subtaskAttempt<T>(
+	withRetryEvent<T>(
 		run: Run,
 		task: Subtask,
 		at: { attempt: number; step?: string },
@@ -94,7 +96,7 @@ export interface SubtaskSteps extends Recorder {
 }
 
 /** Writes to the registry as steps; what step bodies outside the Workflow class need of it. */
-export interface Recorder {
+export interface RecordSteps {
 	readonly db: D1Database;
-	record(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void>;
+	recordStep(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { streamAnswer } from "./model-stream";
  * Asks the big model for the final answer, handing its text to `relay` as it arrives; an empty or
  * broken answer is retried by the step.
  */
-export async function synthesise(
+export async function streamSynthesis(
 	models: Models,
 	input: { request: string; results: SynthesisInput[] },
 	relay: SynthesisRelay,
