@@ -9,9 +9,9 @@ import { now, STEP, type RecordSteps, type Run } from "./run-context";
 import { validatePlan } from "./plan-validation";
 
 /** Waits for the decision; returns the plan to execute or throws plan-rejected / approval-timeout. */
-export async function awaitPlanApproval(workflow: RecordSteps, run: Run, plan: Plan): Promise<Plan> {
-	const db = workflow.db;
-	await workflow.recordStep(run, STEP.recordWaitingForApproval, () => markRunStatus(db, run.id, "waiting", now()));
+export async function awaitPlanApproval(steps: RecordSteps, run: Run, plan: Plan): Promise<Plan> {
+	const db = steps.db;
+	await steps.recordStep(run, STEP.recordWaitingForApproval, () => markRunStatus(db, run.id, "waiting", now()));
 	let decision: PlanApproval;
 	try {
 		const event = await run.step.waitForEvent<PlanApproval>(STEP.approval, {
@@ -44,7 +44,7 @@ export async function awaitPlanApproval(workflow: RecordSteps, run: Run, plan: P
 		approved = check.plan;
 	}
 	const edited = approved !== plan;
-	await workflow.recordStep(run, STEP.recordApproved, async () => {
+	await steps.recordStep(run, STEP.recordApproved, async () => {
 		if (edited) await recordPlan(db, run.id, approved, { clampedFrom: null, repaired: false, edited: true }, now());
 		await markRunStatus(db, run.id, "running", now(), ":approved");
 	});
