@@ -1,6 +1,6 @@
 /**
- * What the steps of one run share, and the names of those steps. Kept apart from the Workflow class
- * so step bodies in sibling modules can use them without importing the class.
+ * What the steps of one run share, and the names of those steps. Kept below the Workflow class and
+ * its phase modules so each of them (and the routes that name steps) can use these without a cycle.
  */
 import type { WorkflowStep } from "cloudflare:workers";
 import type { ResolvedRunOptions, Subtask, SubtaskOutput, Timings } from "@ow/schemas";
