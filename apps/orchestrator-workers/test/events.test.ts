@@ -5,7 +5,7 @@ import { EMPTY_USAGE, type ProgressEvent } from "@ow/schemas";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
 import { modelIds } from "../src/models";
-import { cancelledElseBegin } from "../src/registry/lifecycle";
+import { readGateAndAnnounce } from "../src/registry/lifecycle";
 import { notifyProgress } from "../src/progress/notify";
 import { RUN_ENDED } from "../src/progress/run-events";
 import { insertRuns } from "../src/registry/run-admission";
@@ -324,7 +324,7 @@ describe("GET /:id/events (WebSocket)", () => {
 
 	it("should mark the run watched once a socket connects, so its Workflow starts pushing", async () => {
 		const id = await seedRun();
-		const gate = () => cancelledElseBegin(env.DB, id, []);
+		const gate = () => readGateAndAnnounce(env.DB, id, []);
 		expect(await gate()).toEqual({ cancelled: false, watched: false });
 
 		const socket = await connect(`/${id}/events`);

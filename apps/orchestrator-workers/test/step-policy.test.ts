@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { OrchestratorError } from "../src/errors";
+import { delayOf } from "../src/workflows/start-time";
 import { fromStepError, retryDelayMs, toStepError } from "../src/workflows/step-policy";
 
 const policy = { retryLimit: 3, retryDelayMs: 1_000, timeoutMs: 60_000 };
@@ -38,5 +39,18 @@ describe("step errors", () => {
 
 	it("should treat an unknown message as internal", () => {
 		expect(fromStepError(new Error("Step timed out"))).toEqual({ code: "internal", message: "Step timed out" });
+	});
+});
+
+describe("delayOf", () => {
+	// Counted from the instance's creation, so every replay of the start-at sleep asks for the same duration.
+	it("should measure the start-at sleep from the instance's creation, whenever it is asked", () => {
+		const created = new Date("2026-01-01T00:00:00.000Z");
+		expect(delayOf("2026-01-01T00:01:30.000Z", created)).toBe(90_000);
+		expect(delayOf("2026-01-01T00:01:30.000Z", created.toISOString())).toBe(90_000);
+	});
+
+	it("should not sleep for a start time already past", () => {
+		expect(delayOf("2025-12-31T23:59:00.000Z", new Date("2026-01-01T00:00:00.000Z"))).toBe(0);
 	});
 });

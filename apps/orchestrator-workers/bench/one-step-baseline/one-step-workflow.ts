@@ -23,7 +23,7 @@ import { createModels, type Models } from "../../src/models";
 import { draftPlan } from "../../src/workflows/plan";
 import { stepConfig, toStepError } from "../../src/workflows/step-policy";
 import { runSubtask, type SubtaskInput } from "../../src/workflows/subtasks";
-import { synthesise } from "../../src/workflows/synthesise";
+import { streamSynthesis } from "../../src/workflows/synthesise";
 import type { BaselineEnv, OneStepBaselineWorkflowParams } from "./types";
 
 /** Step names; fixed, as replay needs. */
@@ -65,7 +65,7 @@ export class OneStepBaselineWorkflow extends WorkflowEntrypoint<BaselineEnv, One
 			asStep(() => Promise.all(subtasks.map((subtask) => answer(models, { request: prompt, subtask, ...limits })))),
 		);
 		const final = await step.do(BASELINE_STEP.synthesise, stepConfig(config.synthesise), () =>
-			asStep(() => synthesise(models, { request: prompt, results }, SILENT_RELAY)),
+			asStep(() => streamSynthesis(models, { request: prompt, results }, SILENT_RELAY)),
 		);
 		return final.synthesis;
 	}

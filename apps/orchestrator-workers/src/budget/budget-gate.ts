@@ -3,7 +3,7 @@
  * it): it reserves the call's input estimate plus its maximum output tokens, or refuses the call with
  * `budget-exceeded`. So spending never passes the budget by more than the error of one input estimate.
  *
- * The step attempt a call belongs to is known where the step runs (the Workflow's `work`), not where
+ * The step attempt a call belongs to is known where the step runs (`CallSteps.runAttempt` in workflows/call-steps.ts), not where
  * the call is made, so it travels in AsyncLocalStorage like the trace context: parallel steps of a
  * wave each see their own. Outside a scope (no budget, or not in a step) the gate lets calls through.
  */

@@ -11,7 +11,7 @@ import type { PriceTable } from "../metrics/cost";
 import { appendEvent } from "../registry/event-log";
 import { runStatusStatements } from "../registry/run-registry";
 import { fromStepError } from "../workflows/step-policy";
-import { now, type Recorder, type Run } from "../workflows/run-context";
+import { now, type RecordSteps, type Run } from "../workflows/run-context";
 import type { BudgetPolicy } from "./budget-gate";
 
 /** Step names of a budget wait; `k` counts the run's waits, so a replay names them alike. */
@@ -32,7 +32,7 @@ export class RunBudget {
 	private pending: Promise<void> | null = null;
 
 	constructor(
-		private readonly recorder: Recorder,
+		private readonly steps: RecordSteps,
 		private readonly options: ResolvedRunOptions,
 		runId: string,
 		prices: PriceTable | null,
@@ -41,7 +41,7 @@ export class RunBudget {
 		const limited = budget !== undefined && (budget.maxTokens !== null || budget.maxCostUsd !== null);
 		this.policy = limited
 			? {
-					db: recorder.db,
+					db: steps.db,
 					runId,
 					prices,
 					stopped: () => this.stopped,
@@ -66,8 +66,8 @@ export class RunBudget {
 
 	private async waitForRaise(run: Run): Promise<void> {
 		const k = ++this.waits;
-		const db = this.recorder.db;
-		await this.recorder.record(run, BUDGET_STEP.waiting(k), async () => {
+		const db = this.steps.db;
+		await this.steps.recordStep(run, BUDGET_STEP.waiting(k), async () => {
 			const at = now();
 			await db.batch([
 				...runStatusStatements(db, run.id, "waiting", at, `:budget:${k}`),
@@ -85,7 +85,7 @@ export class RunBudget {
 		}
 		// The route wrote the new limits before sending the event; this makes the run running again
 		// even if the route's own status write was lost.
-		await this.recorder.record(run, BUDGET_STEP.raised(k), () =>
+		await this.steps.recordStep(run, BUDGET_STEP.raised(k), () =>
 			db
 				.batch([
 					db.prepare("UPDATE runs SET waiting_for = NULL WHERE id = ?").bind(run.id),

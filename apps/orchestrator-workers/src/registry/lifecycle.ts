@@ -43,11 +43,12 @@ export interface RunGate {
 }
 
 /**
- * Reads the run's gate and, in the same round trip, makes the writes that announce the work about to
- * start (the run or an attempt began). Those writes only touch an open run, so a cancelled run gets
- * none of them. The run is also marked as driven by this isolate's engine (see runs/engine-boot.ts).
+ * The first round trip of a call step's attempt: reads the run's gate and, in the same batch, makes
+ * the writes that announce the work about to start (the run or an attempt began) and claims the run
+ * for this isolate's engine (see runs/engine-boot.ts). The announcing writes only touch an open run,
+ * so a cancelled run gets none of them; the caller stops when the gate says cancelled.
  */
-export async function cancelledElseBegin(
+export async function readGateAndAnnounce(
 	db: D1Database,
 	runId: string,
 	announce: D1PreparedStatement[],

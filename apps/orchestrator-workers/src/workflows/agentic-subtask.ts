@@ -37,14 +37,12 @@ import type { RunGate } from "../registry/lifecycle";
 import { attemptStartedStatements, recordAgentStep, recordSubtaskOutcome } from "../registry/run-registry";
 import { generateStructured } from "./model-call";
 import { callHarness, traceBrowserCall } from "./subtasks";
-import { now, STEP, type Run, type SubtaskSteps, type SubtaskStepResult } from "./run-context";
+import type { CallSteps } from "./call-steps";
+import { now, STEP, type Run, type SubtaskStepResult } from "./run-context";
 import { stepConfig } from "./step-policy";
 import { truncateText } from "./truncate";
 
-/** What the loop needs of the Workflow: its cancel-checked step bodies and its record steps. */
-export type AgenticHost = Pick<SubtaskSteps, "db" | "record" | "work" | "doAndRecord">;
-
-/** What the loop needs besides the Workflow. */
+/** What the loop needs besides its call steps. */
 export interface AgenticDeps {
 	harness: BrowserHarnessBinding;
 	/** Pushes the run's progress to live clients. */
@@ -75,7 +73,7 @@ interface Acted {
  * session) when it fails. Each decision's usage is spent on the run as its step finishes.
  */
 export async function runAgenticSubtask(
-	host: AgenticHost,
+	steps: CallSteps,
 	run: Run,
 	task: Subtask,
 	deps: AgenticDeps,
@@ -84,7 +82,7 @@ export async function runAgenticSubtask(
 	const maxIterations = run.config.agentMaxIterations;
 	const openName = STEP.agentOpen(task.id);
 	const opened = await run.step.do(openName, policy, (ctx) =>
-		host.work(
+		steps.runAttempt(
 			run,
 			{ name: openName, attempt: ctx.attempt },
 			async (): Promise<Opened> => {
@@ -100,18 +98,18 @@ export async function runAgenticSubtask(
 				);
 				return { leaseId, view: result.view!, attempt: ctx.attempt, at: now() };
 			},
-			attemptStartedStatements(host.db, run.id, task.id, ctx.attempt, now()),
+			attemptStartedStatements(steps.db, run.id, task.id, ctx.attempt, now()),
 		),
 	);
 	try {
-		const ended = await loop(host, run, task, deps, opened, maxIterations);
+		const ended = await loop(steps, run, task, deps, opened, maxIterations);
 		const result: SubtaskStepResult = {
 			...ended,
 			attempts: opened.attempt,
 			startedAt: opened.at,
 		};
-		await host.record(run, STEP.recordSubtask(task.id), () =>
-			recordSubtaskOutcome(host.db, run.id, task.id, { status: "succeeded", ...result }),
+		await steps.recordStep(run, STEP.recordSubtask(task.id), () =>
+			recordSubtaskOutcome(steps.db, run.id, task.id, { status: "succeeded", ...result }),
 		);
 		return result;
 	} finally {
@@ -126,7 +124,7 @@ export async function runAgenticSubtask(
 
 /** Decide and act until `done` (the subtask's output) or a rule ends the loop (thrown). */
 async function loop(
-	host: AgenticHost,
+	steps: CallSteps,
 	run: Run,
 	task: Subtask,
 	deps: AgenticDeps,
@@ -140,8 +138,8 @@ async function loop(
 	for (let k = 1; ; k++) {
 		const observation = agentObservationOf(state, view, maxIterations);
 		const decideName = STEP.agentDecide(task.id, k);
-		// The decision's usage joins the run's ledger as its step ends (a failed call's too, by work()).
-		const decided = await host.doAndRecord(run, {
+		// The decision's usage joins the run's ledger as its step ends (a failed call's too, by runAttempt).
+		const decided = await steps.callAndRecord(run, {
 			name: decideName,
 			config: policy,
 			body: async (): Promise<Decided> => {
@@ -153,7 +151,7 @@ async function loop(
 			usage: (d) => d.usage,
 			recordStep: STEP.recordAgentDecide(task.id, k),
 			record: async (_d, spent) => {
-				if (spent.length > 0) await host.db.batch(spent);
+				if (spent.length > 0) await steps.db.batch(spent);
 			},
 		});
 		usage = addUsage(usage, decided.usage);
@@ -164,7 +162,7 @@ async function loop(
 			const actName = STEP.agentAct(task.id, k);
 			const observed = { url: view.url, elements: view.elements };
 			acted = await run.step.do(actName, policy, (ctx) =>
-				host.work(run, { name: actName, attempt: ctx.attempt }, async (gate): Promise<Acted> => {
+				steps.runAttempt(run, { name: actName, attempt: ctx.attempt }, async (gate): Promise<Acted> => {
 					const result = await harnessCall(task, `browser.act ${action.type}`, () =>
 						deps.harness.act({
 							leaseId: opened.leaseId,
@@ -177,7 +175,7 @@ async function loop(
 						}),
 					);
 					const step = result.step!;
-					await recordProgress(host, run, task, opened.attempt, { ...step, maxIterations }, gate, deps);
+					await recordProgress(steps, run, task, opened.attempt, { ...step, maxIterations }, gate, deps);
 					return { step, view: result.view, page: result.page, at: now() };
 				}),
 			);
@@ -209,7 +207,7 @@ async function loop(
 
 /** Progress only: a failed write must not fail the act (its step is in the act's result too). */
 async function recordProgress(
-	host: AgenticHost,
+	steps: CallSteps,
 	run: Run,
 	task: Subtask,
 	attempt: number,
@@ -218,7 +216,7 @@ async function recordProgress(
 	deps: AgenticDeps,
 ): Promise<void> {
 	try {
-		await recordAgentStep(host.db, run.id, task.id, attempt, step, now());
+		await recordAgentStep(steps.db, run.id, task.id, attempt, step, now());
 		if (gate.watched) await deps.notify();
 	} catch (error) {
 		logEvent({ msg: "progress write failed", runId: run.id, error: String(error) }, "error");

@@ -14,9 +14,11 @@ import type { BrowserHarnessBinding } from "../harness";
 import type { Models } from "../models";
 import { attemptStartedStatements, recordSubtaskOutcome } from "../registry/run-registry";
 import { generateAnswer } from "./model-call";
-import { now, STEP, type Run, type SubtaskSteps, type SubtaskStepResult } from "./run-context";
+import type { CallSteps } from "./call-steps";
+import { now, STEP, type Run, type SubtaskStepResult } from "./run-context";
 import { stepConfig } from "./step-policy";
 import { browse, textOf } from "./subtasks";
+import { withRetryEvent } from "./subtask-retries";
 import { truncateText } from "./truncate";
 
 /**
@@ -48,7 +50,7 @@ export const pageTextKey = (runId: string, subtaskId: string) => `pages/${runId}
  * subtask's attempts (the registry keeps the most either took).
  */
 export async function browserSubtaskSteps(
-	steps: SubtaskSteps,
+	steps: CallSteps,
 	deps: { pages: R2Bucket; harness: BrowserHarnessBinding },
 	run: Run,
 	task: Subtask,
@@ -66,20 +68,20 @@ export async function browserSubtaskSteps(
 		maxTextChars: run.config.maxStepOutputChars,
 	};
 	const page: PageRead = await run.step.do(pageStep, config, (ctx) =>
-		steps.work(
+		steps.runAttempt(
 			run,
 			{ name: pageStep, attempt: ctx.attempt },
-			() => steps.subtaskAttempt(run, task, { attempt: ctx.attempt, step: "page" }, () => readPage(deps, input)),
+			() => withRetryEvent(steps.env, run, task, { attempt: ctx.attempt, step: "page" }, () => readPage(deps, input)),
 			announce(ctx),
 		),
 	);
 	const question = { request: run.prompt, subtask: task, dependencies, maxOutputChars: run.config.maxStepOutputChars };
-	return steps.doAndRecord(run, {
+	return steps.callAndRecord(run, {
 		name: STEP.subtask(task.id),
 		config,
 		announce,
 		body: (ctx) =>
-			steps.subtaskAttempt(run, task, { attempt: ctx.attempt }, async () => {
+			withRetryEvent(steps.env, run, task, { attempt: ctx.attempt }, async () => {
 				const output = await answerFromPage({ models: run.models, pages: deps.pages }, question, page);
 				return { ...output, attempts: ctx.attempt, startedAt: page.startedAt, finishedAt: now() };
 			}),

@@ -5,13 +5,13 @@
 import { PLAN_APPROVAL_EVENT, type Plan, type PlanApproval } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
 import { markRunStatus, recordPlan } from "../registry/run-registry";
-import { now, STEP, type Recorder, type Run } from "./run-context";
+import { now, STEP, type RecordSteps, type Run } from "./run-context";
 import { validatePlan } from "./plan-validation";
 
 /** Waits for the decision; returns the plan to execute or throws plan-rejected / approval-timeout. */
-export async function awaitPlanApproval(workflow: Recorder, run: Run, plan: Plan): Promise<Plan> {
-	const db = workflow.db;
-	await workflow.record(run, STEP.waiting, () => markRunStatus(db, run.id, "waiting", now()));
+export async function awaitPlanApproval(steps: RecordSteps, run: Run, plan: Plan): Promise<Plan> {
+	const db = steps.db;
+	await steps.recordStep(run, STEP.recordWaitingForApproval, () => markRunStatus(db, run.id, "waiting", now()));
 	let decision: PlanApproval;
 	try {
 		const event = await run.step.waitForEvent<PlanApproval>(STEP.approval, {
@@ -44,7 +44,7 @@ export async function awaitPlanApproval(workflow: Recorder, run: Run, plan: Plan
 		approved = check.plan;
 	}
 	const edited = approved !== plan;
-	await workflow.record(run, STEP.recordApproved, async () => {
+	await steps.recordStep(run, STEP.recordApproved, async () => {
 		if (edited) await recordPlan(db, run.id, approved, { clampedFrom: null, repaired: false, edited: true }, now());
 		await markRunStatus(db, run.id, "running", now(), ":approved");
 	});

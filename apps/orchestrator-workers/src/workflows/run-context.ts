@@ -1,11 +1,10 @@
 /**
- * What the steps of one run share, and the names of those steps. Kept apart from the Workflow class
- * so step bodies in sibling modules can use them without importing the class.
+ * What the steps of one run share, and the names of those steps. Kept below the Workflow class and
+ * its phase modules so each of them (and the routes that name steps) can use these without a cycle.
  */
-import type { WorkflowStep, WorkflowStepConfig, WorkflowStepContext } from "cloudflare:workers";
-import type { ResolvedRunOptions, Subtask, SubtaskOutput, Timings, Usage } from "@ow/schemas";
+import type { WorkflowStep } from "cloudflare:workers";
+import type { ResolvedRunOptions, Subtask, SubtaskOutput, Timings } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
-import type { RunGate } from "../registry/lifecycle";
 import type { Models } from "../models";
 
 /** Step names. Replay matches steps by name, so these never change between runs of the same plan. */
@@ -15,7 +14,8 @@ export const STEP = {
 	plan: "plan",
 	repairPlan: "plan:repair",
 	recordPlan: "record:plan",
-	waiting: "record:waiting",
+	/** Marks the run `waiting` for its plan's approval. */
+	recordWaitingForApproval: "record:waiting",
 	approval: "plan-approval",
 	recordApproved: "record:plan-approved",
 	subtask: (id: string) => `subtask:${id}`,
@@ -30,8 +30,9 @@ export const STEP = {
 	recordAgentDecide: (id: string, k: number) => `record:subtask:${id}:decide:${k}`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
 	synthesise: "synthesise",
-	complete: "record:complete",
-	errored: "record:errored",
+	/** Redoes the synthesise step's write of the finished run when the one inside it failed. */
+	recordComplete: "record:complete",
+	recordErrored: "record:errored",
 } as const;
 
 /** True for a browser subtask that reads its page in a step of its own (an agentic one does not). */
@@ -61,40 +62,11 @@ export interface Run {
 export const now = () => new Date().toISOString();
 export const elapsedMs = (from: string, to: string) => Date.parse(to) - Date.parse(from);
 
-/** A step that calls a model or the browser and records its outcome (see the Workflow's doAndRecord). */
-export interface RecordedStep<T> {
-	name: string;
-	config: WorkflowStepConfig;
-	body: (ctx: WorkflowStepContext) => Promise<T>;
-	/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
-	announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
-	/** What the attempt's model calls spent; none for a step without model calls. */
-	usage?: (result: T) => Usage;
-	recordStep: string;
-	/** Writes the outcome; `spent` (the usage statements) must join the same batch. */
-	record: (result: T, spent: D1PreparedStatement[]) => Promise<void>;
-}
-
-/** What the steps of a subtask need of the Workflow, so their code can live beside it. */
-export interface SubtaskSteps extends Recorder {
-	doAndRecord<T extends Rpc.Serializable<T>>(run: Run, step: RecordedStep<T>): Promise<T>;
-	work<T>(
-		run: Pick<Run, "id">,
-		step: { name: string; attempt: number },
-		body: (gate: RunGate) => Promise<T>,
-		announce?: D1PreparedStatement[],
-	): Promise<T>;
-	/** One attempt of one of a subtask's steps; a failure that will be retried is told to live clients. */
-	subtaskAttempt<T>(
-		run: Run,
-		task: Subtask,
-		at: { attempt: number; step?: string },
-		body: () => Promise<T>,
-	): Promise<T>;
-}
-
-/** Writes to the registry as steps; what step bodies outside the Workflow class need of it. */
-export interface Recorder {
+/**
+ * Writes to the registry as `record:*` steps of their own; what step code outside the Workflow needs
+ * to record a transition (plan approval, budget waits). See `recordStep` in call-steps.ts.
+ */
+export interface RecordSteps {
 	readonly db: D1Database;
-	record(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void>;
+	recordStep(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void>;
 }

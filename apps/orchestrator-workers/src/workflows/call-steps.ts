@@ -1,0 +1,218 @@
+/**
+ * Call steps: the `step.do`s that call a model or the browser, and everything around one attempt of
+ * them. Every phase of the Workflow runs its calls through here, so the durable-execution rules live
+ * in one place:
+ *
+ * - nothing starts after a cancel: an attempt's first round trip reads the run's gate (and claims the
+ *   run for this engine, and writes the rows announcing the attempt) before the call;
+ * - each attempt is a timeline row, a trace span and a log line, and runs inside the run's budget scope;
+ * - a failed attempt's model calls still count in the usage ledger;
+ * - the outcome is recorded from inside the step that made the call (one step per call); if that write
+ *   fails, a `record:*` step of its own redoes it, so a failed write never makes the call run again;
+ * - a call refused by the budget under "ask" runs again, as a new step of the same name, once raised.
+ */
+import { waitUntil, type WorkflowStepConfig, type WorkflowStepContext } from "cloudflare:workers";
+import type { Usage } from "@ow/schemas";
+import { RECORD_POLICY } from "../config";
+import { OrchestratorError } from "../errors";
+import { logEvent } from "../log";
+import { notifyProgress } from "../progress/notify";
+import { inBudgetScope } from "../budget/budget-gate";
+import { RunBudget } from "../budget/run-budget";
+import { readPriceTable } from "../metrics/cost";
+import { readGateAndAnnounce, type RunGate } from "../registry/lifecycle";
+import { attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
+import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
+import { StepTracing } from "../telemetry/step-tracing";
+import { withSpan } from "../telemetry/trace-context";
+import { now, type RecordSteps, type Run } from "./run-context";
+import { stepConfig, toStepError } from "./step-policy";
+
+/** A call step that records its outcome (see `CallSteps.callAndRecord`). */
+export interface RecordedCall<T> {
+	name: string;
+	config: WorkflowStepConfig;
+	/** The call itself; runs inside `runAttempt`. */
+	body: (ctx: WorkflowStepContext) => Promise<T>;
+	/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
+	announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
+	/** What the attempt's model calls spent; none for a step without model calls. */
+	usage?: (result: T) => Usage;
+	/** The `record:*` step that redoes `record` when the write inside the call step failed. */
+	recordStep: string;
+	/** Writes the outcome; `spent` (the usage statements) must join the same batch. */
+	record: (result: T, spent: D1PreparedStatement[]) => Promise<void>;
+}
+
+/** The step and attempt an attempt belongs to: its timeline row, span and budget key. */
+export interface AttemptOf {
+	name: string;
+	attempt: number;
+}
+
+/** A registry write as a `record:*` step of its own, then a push to live progress clients. */
+export async function recordStep(
+	env: Env,
+	run: Pick<Run, "id" | "step">,
+	name: string,
+	write: () => Promise<void>,
+): Promise<void> {
+	await run.step.do(name, stepConfig(RECORD_POLICY), async () => {
+		await write();
+		await notifyProgress(env, run.id);
+	});
+}
+
+/** The call steps of one run, with its tracing and its budget. */
+export class CallSteps implements RecordSteps {
+	/** Spans of the run's step attempts (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set). */
+	readonly tracing: StepTracing;
+	/** The run's budget: the gate's policy, and what to do when a call does not fit (budget/run-budget.ts). */
+	readonly budget: RunBudget;
+
+	/** Throws `config-invalid` for a bad OTEL_* or price setting. */
+	constructor(
+		readonly env: Env,
+		run: Pick<Run, "id" | "options">,
+	) {
+		this.tracing = new StepTracing(env);
+		this.budget = new RunBudget(this, run.options, run.id, readPriceTable(env));
+	}
+
+	get db(): D1Database {
+		return this.env.DB;
+	}
+
+	recordStep(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void> {
+		return recordStep(this.env, run, name, write);
+	}
+
+	/**
+	 * A call step that records its outcome from inside the same step. What the attempt's model calls
+	 * spent (`usage`) joins the run's ledger in the same batch as the outcome, keyed by attempt, so a
+	 * redone write counts nothing twice.
+	 */
+	async callAndRecord<T extends Rpc.Serializable<T>>(run: Run, call: RecordedCall<T>): Promise<T> {
+		// A step refused by the budget under "ask" runs again once the budget is raised, as a new step
+		// of the same name whose attempts number on from the refused one's (the usage ledger is keyed by them).
+		const attemptsPerRound = (call.config.retries?.limit ?? 0) + 1;
+		for (let round = 0; ; round++) {
+			try {
+				return await this.callAndRecordRound(run, call, round * attemptsPerRound);
+			} catch (error) {
+				if (!(await this.budget.afterRefusal(run, error))) throw error;
+			}
+		}
+	}
+
+	/** One `step.do` of a recorded call, its attempts numbered from `attemptOffset`. */
+	private async callAndRecordRound<T extends Rpc.Serializable<T>>(
+		run: Run,
+		call: RecordedCall<T>,
+		attemptOffset: number,
+	): Promise<T> {
+		const spent = (result: T, attempt: number) =>
+			call.usage
+				? attemptUsageStatements(
+						this.env.DB,
+						run.id,
+						{ step: call.name, attempt, outcome: "succeeded", usage: call.usage(result), unknownCalls: 0 },
+						now(),
+					)
+				: [];
+		const { value, recorded, attempt } = await run.step.do(call.name, call.config, (stepCtx) => {
+			const ctx = { ...stepCtx, attempt: stepCtx.attempt + attemptOffset };
+			return this.runAttempt(
+				run,
+				{ name: call.name, attempt: ctx.attempt },
+				async (gate) => {
+					const result = await call.body(ctx);
+					const write = () => call.record(result, spent(result, ctx.attempt));
+					return {
+						value: result,
+						attempt: ctx.attempt,
+						recorded: await this.recordInsideStep(run, write, gate.watched),
+					};
+				},
+				call.announce?.(ctx),
+			);
+		});
+		if (!recorded)
+			await this.recordStep(run, call.recordStep, () => call.record(value as T, spent(value as T, attempt)));
+		return value as T;
+	}
+
+	/** A registry write inside a step that already did paid work: a failure is logged, not thrown. */
+	private async recordInsideStep(run: Pick<Run, "id">, write: () => Promise<void>, push: boolean): Promise<boolean> {
+		try {
+			await write();
+		} catch (error) {
+			logEvent(
+				{ msg: "registry write failed; a record step will redo it", runId: run.id, error: String(error) },
+				"warn",
+			);
+			return false;
+		}
+		if (push) await notifyProgress(this.env, run.id);
+		return true;
+	}
+
+	/**
+	 * One attempt of a call step, run as that step's body: nothing starts after a cancel, and any
+	 * failure becomes the error a step must throw (retryable or not). `announce` statements are written
+	 * in the cancel check's round trip, and live clients (if any watch) hear of them while the call runs.
+	 * A failed attempt's model calls still count: what they spent goes to the run's usage ledger.
+	 */
+	async runAttempt<T>(
+		run: Pick<Run, "id">,
+		step: AttemptOf,
+		body: (gate: RunGate) => Promise<T>,
+		announce: D1PreparedStatement[] = [],
+	): Promise<T> {
+		const started = Date.now();
+		const db = this.env.DB;
+		const traced = await this.tracing.startAttempt(run.id, step);
+		const ended = (outcome: "succeeded" | "failed", errorCode?: string) =>
+			// After the step, best effort: the timeline row is bookkeeping, never worth a step's time.
+			waitUntil(
+				recordAttemptEnd(db, run.id, step, { at: now(), outcome, errorCode }).catch((e: unknown) =>
+					logEvent({ msg: "attempt record failed", runId: run.id, error: String(e) }, "warn"),
+				),
+			);
+		let gate: RunGate | undefined;
+		try {
+			gate = await readGateAndAnnounce(db, run.id, [...announce, attemptStartStatement(db, run.id, step, now())]);
+			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
+			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
+			const open = gate;
+			const gated = () => inBudgetScope(this.budget.policy, step, () => body(open));
+			const result = traced ? await withSpan(traced.trace, traced.span, gated) : await gated();
+			await notified;
+			logEvent({ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome: "ok" });
+			ended("succeeded");
+			return result;
+		} catch (error) {
+			const failure = OrchestratorError.fromUnknown(error);
+			const outcome = failure.recoverable ? "retry" : "failed";
+			logEvent(
+				{ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome, code: failure.code },
+				"warn",
+			);
+			traced?.span.fail(failure.code, failure.message);
+			ended("failed", failure.code);
+			if (failure.spent) {
+				const spent = { step: step.name, attempt: step.attempt, outcome: "failed" as const, ...failure.spent };
+				// Best effort: the step's retry must not wait on bookkeeping, and a lost row only under-counts.
+				await recordAttemptUsage(db, run.id, spent, now())
+					.then(() => (gate?.watched ? notifyProgress(this.env, run.id) : undefined))
+					.catch((e: unknown) => logEvent({ msg: "usage write failed", runId: run.id, error: String(e) }, "error"));
+			}
+			throw toStepError(failure);
+		} finally {
+			if (traced) {
+				traced.span.end();
+				this.tracing.flush(traced.trace);
+			}
+		}
+	}
+}
