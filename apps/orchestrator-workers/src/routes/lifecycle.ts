@@ -18,6 +18,7 @@ import { recordCancel, recordRestart, type RestartScope } from "../registry/life
 import { markRunStatus } from "../registry/run-registry";
 import { readRunStatus } from "../registry/run-view";
 import { purgeRuns, readEndedRun } from "../runs/retention";
+import { instanceCall } from "../runs/instance-call";
 import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
 import { firstStepOf, now, STEP } from "../workflows/run-context";
@@ -277,25 +278,4 @@ async function restoreAfterFailedRestart(db: D1Database, run: RunStatus, scope: 
 					.bind(t.status, t.error?.code ?? null, t.error?.message ?? null, t.finishedAt, run.id, t.id),
 			),
 	]);
-}
-
-/** Calls the run's Workflow instance; a missing instance is a 409 unless it may be ignored. */
-async function instanceCall(
-	env: Env,
-	id: string,
-	call: (instance: WorkflowInstance) => Promise<unknown>,
-	options = { ignoreMissing: false },
-) {
-	let instance: WorkflowInstance;
-	try {
-		instance = await env.ORCHESTRATOR_WORKFLOW.get(id);
-	} catch (error) {
-		if (options.ignoreMissing) return;
-		throw new OrchestratorError("conflict", `Run ${id} has no Workflow instance any more: ${messageOf(error)}`);
-	}
-	try {
-		await call(instance);
-	} catch (error) {
-		throw new OrchestratorError("conflict", `The Workflow refused: ${messageOf(error)}`, { cause: error });
-	}
 }
