@@ -1,7 +1,8 @@
 // In Node, not workerd: the validator compiles the OpenAPI JSON schemas with ajv (code generation,
-// which workerd forbids), from Node. It reads the document the stack serves,
+// which workerd forbids) and the linter is a Node library. Both read the document the stack serves,
 // which the app generates from its routes; test/openapi.test.ts checks it covers every route.
 import { Script } from "node:vm";
+import { lintOpenApi } from "@ow/client/lint";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, inject, it } from "vitest";
 import { DOCS_SCRIPT } from "../../src/openapi/docs-page";
@@ -27,6 +28,10 @@ describe("the OpenAPI document", () => {
 		const broken = (await servedDocument()) as { paths: Record<string, Record<string, { responses: object }>> };
 		delete (broken.paths["/health"]!.get!.responses as Record<string, { description?: string }>)["200"]!.description;
 		expect((await new Validator().validate(broken)).valid).toBe(false);
+	});
+
+	it("should pass the recommended lint rules without an error", async () => {
+		expect((await lintOpenApi(await servedDocument())).errors).toEqual([]);
 	});
 });
 
