@@ -3,7 +3,7 @@
  * Server-Sent Events reader over fetch, and a WebSocket reader over the platform's WebSocket.
  */
 import { parseSse, type ProgressEvent, type SseFrame } from "@ow/client";
-import { apiFetch } from "./openapi-contract.ts";
+import { apiFetch, checkEventData } from "./openapi-contract.ts";
 
 export { parseSse, type SseFrame } from "@ow/client";
 
@@ -40,7 +40,9 @@ export async function readProgressSse(
 	const result: SseProgress = { status: res.status, frames: [], events: [] };
 	if (res.status !== 200 || !res.body) return result;
 	for await (const frame of parseSse(res.body)) {
-		const event = JSON.parse(frame.data) as ProgressEvent;
+		const data: unknown = JSON.parse(frame.data);
+		checkEventData(data);
+		const event = data as ProgressEvent;
 		result.frames.push(frame);
 		result.events.push(event);
 		onEvent?.(event, Date.now());

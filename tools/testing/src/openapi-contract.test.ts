@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkedFetch, createContractCheck } from "./openapi-contract.ts";
+import { checkedFetch, createContractCheck, createEventDataCheck } from "./openapi-contract.ts";
 
 const check = createContractCheck();
 const API = "http://127.0.0.1:8787";
@@ -62,5 +62,13 @@ describe("the contract check", () => {
 		await expect(checkedFetch(check, fetchImpl)(`${API}/health`)).rejects.toThrow("GET /health answered 500");
 		const ok = (async () => json(200, { status: "ok" })) as unknown as typeof fetch;
 		expect(await (await checkedFetch(check, ok)(`${API}/health`)).json()).toEqual({ status: "ok" });
+	});
+
+	it("should check each event's data against the stream's event schema", () => {
+		const checkEvent = createEventDataCheck();
+		const event = { seq: 3, runId: RUN, type: "synthesis.delta", at: "2026-01-01T00:00:00.000Z", data: { text: "Hi" } };
+		expect(() => checkEvent(event)).not.toThrow();
+		expect(() => checkEvent({ seq: 1, type: "no.such.event" })).toThrow("An event the document does not describe");
+		expect(() => checkEvent("not an event")).toThrow("An event the document does not describe");
 	});
 });

@@ -32,18 +32,7 @@ export function committedOpenApiDocument(): OpenApiDocument {
 }
 
 export function createContractCheck(document: OpenApiDocument = committedOpenApiDocument()): ContractCheck {
-	const ajv = new Ajv2020({ strict: false, allErrors: true });
-	addFormats.default(ajv);
-	const validators = new Map<Schema, ValidateFunction>();
-	// Each schema is compiled beside the document's components, so its `#/components/schemas/…` refs resolve.
-	const validatorOf = (schema: Schema) => {
-		let validate = validators.get(schema);
-		if (!validate) {
-			validate = ajv.compile({ ...schema, components: document.components });
-			validators.set(schema, validate);
-		}
-		return validate;
-	};
+	const validatorOf = schemaValidators(document);
 	const templates = Object.keys(document.paths).map((template) => ({ template, ...matchers(template) }));
 
 	return async (method, url, response) => {
@@ -84,7 +73,32 @@ export function checkedFetch(check: ContractCheck, fetchImpl: typeof fetch = glo
 	};
 }
 
+/**
+ * Checks the data of one event of `GET /{id}/events` against the schema the document names for it
+ * (`x-event-data-schema` of the stream's 200 answer); throws when it does not match.
+ */
+export function createEventDataCheck(document: OpenApiDocument = committedOpenApiDocument()): (data: unknown) => void {
+	const validatorOf = schemaValidators(document);
+	const stream = document.paths["/{id}/events"]?.get?.responses["200"] as Record<string, unknown> | undefined;
+	const schema = stream?.["x-event-data-schema"] as Schema | undefined;
+	if (!schema) throw new Error("The document names no schema for the data of GET /{id}/events.");
+	return (data) => {
+		const validate = validatorOf(schema);
+		if (!validate(data))
+			throw new Error(
+				`An event the document does not describe: ${problemsOf(validate)}\n${JSON.stringify(data).slice(0, 500)}`,
+			);
+	};
+}
+
 let shared: ContractCheck | undefined;
+let sharedEvents: ((data: unknown) => void) | undefined;
+
+/** The event data check on the committed document (compiled once per process). */
+export const checkEventData = (data: unknown): void => {
+	sharedEvents ??= createEventDataCheck();
+	sharedEvents(data);
+};
 
 /**
  * `fetch` for the orchestrator's API in tests: every answer is checked against the committed document
@@ -115,6 +129,25 @@ async function checkJson(
 		);
 	}
 }
+
+/** Validators of schemas of `document`, compiled once each. */
+function schemaValidators(document: OpenApiDocument): (schema: Schema) => ValidateFunction {
+	const ajv = new Ajv2020({ strict: false, allErrors: true });
+	addFormats.default(ajv);
+	const validators = new Map<Schema, ValidateFunction>();
+	// Each schema is compiled beside the document's components, so its `#/components/schemas/…` refs resolve.
+	return (schema) => {
+		let validate = validators.get(schema);
+		if (!validate) {
+			validate = ajv.compile({ ...schema, components: document.components });
+			validators.set(schema, validate);
+		}
+		return validate;
+	};
+}
+
+const problemsOf = (validate: ValidateFunction) =>
+	(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ");
 
 /** `{param}` matches one segment; the loose form lets a trailing one span `/` (artifact keys). */
 function matchers(template: string) {
