@@ -45,16 +45,19 @@ export function createContractCheck(document: OpenApiDocument = committedOpenApi
 			templates
 				.filter((t) => t.loose.test(pathname))
 				.toSorted((x, y) => literalLength(y.template) - literalLength(x.template))[0];
-		const found = item && document.paths[item.template]?.[method.toLowerCase()] ? item : undefined;
+		// HEAD is answered as GET without the body.
+		const documented = method.toUpperCase() === "HEAD" ? "get" : method.toLowerCase();
+		const found = item && document.paths[item.template]?.[documented] ? item : undefined;
 		if (!found) {
 			if (response.status !== 404 && response.status !== 405)
 				throw new Error(`${where}: the document has no such operation, so only a 404 or 405 error may answer it`);
 			return checkJson(where, response, document.components.schemas.ApiError!, validatorOf);
 		}
-		const operation = document.paths[found.template]![method.toLowerCase()]!;
+		const operation = document.paths[found.template]![documented]!;
 		const spec = operation.responses[String(response.status)] ?? operation.responses.default;
 		if (!spec) throw new Error(`${where}: the document lists no such status for ${found.template}`);
-		if (!spec.content || response.status === 204 || response.status === 304 || response.status === 101) return;
+		const bodyless = [101, 204, 304].includes(response.status) || method.toUpperCase() === "HEAD";
+		if (!spec.content || bodyless) return;
 		const type = (response.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
 		const media = Object.entries(spec.content).find(([declared]) => mediaMatches(declared, type));
 		if (!media)
