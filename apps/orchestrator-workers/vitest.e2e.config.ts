@@ -12,6 +12,8 @@ export default defineConfig({
 		environment: "node",
 		fileParallelism: false,
 		globalSetup: ["./test/e2e/global-setup.ts"],
+		// Every answer of the shared stack is checked against the OpenAPI document.
+		setupFiles: ["./test/e2e/contract-setup.ts"],
 		testTimeout: 120_000,
 		hookTimeout: 180_000,
 	},

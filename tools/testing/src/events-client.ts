@@ -3,6 +3,7 @@
  * Server-Sent Events reader over fetch, and a WebSocket reader over the platform's WebSocket.
  */
 import { parseSse, type ProgressEvent, type SseFrame } from "@ow/client";
+import { apiFetch, checkEventData } from "./openapi-contract.ts";
 
 export { parseSse, type SseFrame } from "@ow/client";
 
@@ -35,11 +36,13 @@ export async function readProgressSse(
 ): Promise<SseProgress> {
 	const headers: Record<string, string> = { accept: "text/event-stream" };
 	if (lastEventId !== undefined) headers["last-event-id"] = String(lastEventId);
-	const res = await fetch(`${baseURL}/${runId}/events`, { headers, signal: AbortSignal.timeout(timeoutMs) });
+	const res = await apiFetch(`${baseURL}/${runId}/events`, { headers, signal: AbortSignal.timeout(timeoutMs) });
 	const result: SseProgress = { status: res.status, frames: [], events: [] };
 	if (res.status !== 200 || !res.body) return result;
 	for await (const frame of parseSse(res.body)) {
-		const event = JSON.parse(frame.data) as ProgressEvent;
+		const data: unknown = JSON.parse(frame.data);
+		checkEventData(data);
+		const event = data as ProgressEvent;
 		result.frames.push(frame);
 		result.events.push(event);
 		onEvent?.(event, Date.now());

@@ -9,3 +9,4 @@ export * from "./static-site.ts";
 export * from "./process-tree.ts";
 export * from "./otlp-receiver.ts";
 export * from "./refusing-port.ts";
+export * from "./openapi-contract.ts";

@@ -2,11 +2,13 @@
  * Conveniences over the product's typed client (@ow/client) for end-to-end tests and benchmarks:
  * one-line calls that throw on an unexpected answer, and polling until a run reaches a state.
  */
+import { apiFetch } from "./openapi-contract.ts";
 import { createOwClient, unwrap, type ListedRun, type RunRequest, type RunState, type RunStatus } from "@ow/client";
 
 export type { ListedRun } from "@ow/client";
 
-const clientOf = (baseURL: string) => createOwClient({ baseUrl: baseURL });
+// Every answer passes the contract check: an answer the OpenAPI document does not describe throws.
+const clientOf = (baseURL: string) => createOwClient({ baseUrl: baseURL, fetch: apiFetch });
 
 /** Starts a run; throws unless the API answers 202. */
 export async function startRun(

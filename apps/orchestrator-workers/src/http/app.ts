@@ -1,6 +1,8 @@
 /**
  * The HTTP API: one sub-app per resource, one error handler.
  */
+import { operation } from "../openapi/operation";
+
 import { Hono } from "hono";
 import { admission } from "../routes/admission";
 import { browser } from "../routes/browser";
@@ -33,12 +35,22 @@ export function createApp() {
 		recovery.onRequest(c.env, c.executionCtx);
 		await next();
 	});
-	app.get("/health", (c) => c.json({ status: "ok" }));
+	app.get(
+		"/health",
+		operation({
+			operationId: "health",
+			tag: "operations",
+			summary: "Liveness",
+			public: true,
+			responses: { 200: { description: "The Worker is up.", body: "Health" } },
+		}),
+		(c) => c.json({ status: "ok" }),
+	);
 	app.all("/health", methodNotAllowed(["GET"]));
 	// Fixed paths before `/:id`: Hono tries routes in the order they are added.
 	app.route("/", metrics);
 	app.route("/", admission);
-	app.route("/", docs);
+	app.route("/", docs(app));
 	app.route("/", ui); // the web page; GET / only for browsers, so it comes before the API's `/`
 	app.route("/runs", list);
 	app.route("/schedules", schedules);

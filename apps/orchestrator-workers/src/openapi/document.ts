@@ -1,19 +1,23 @@
 /**
- * The OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), built from the operations table and
- * the zod schemas that validate requests.
+ * The OpenAPI 3.1 document of the HTTP API (`GET /openapi.json`), generated from the app's routes by
+ * hono-openapi: each route carries its description (`operation({...})`, ./operation.ts) next to its
+ * handler. This module adds what is the API's as a whole: info, servers, tags, the component schemas
+ * (converted from the zod schemas that validate requests) and the path parameters, described by name.
  *
  * @see https://spec.openapis.org/oas/v3.1.1.html
  */
+import type { Hono } from "hono";
+import { generateSpecs } from "hono-openapi";
+import type { AppEnv } from "../http/app-env";
 import { RUN_ID_PATTERN } from "../runs/run-id";
 import { SCHEDULE_ID_PATTERN } from "../schedules/schedule-store";
-import { componentSchemas, queryParameters, ref } from "./components";
-import { ERROR_RESPONSES, type OperationSpec, type ResponseSpec } from "./operation-spec";
-import { OPERATIONS } from "./operations";
+import { componentSchemas } from "./components";
 
 /** The document's JSON shape, as far as this module and its tests use it. */
 export interface OpenApiDocument {
 	openapi: "3.1.1";
 	info: { title: string; version: string; description: string };
+	servers: { url: string; description: string }[];
 	paths: Record<string, Record<string, OpenApiOperation>>;
 	components: {
 		schemas: Record<string, Record<string, unknown>>;
@@ -59,86 +63,66 @@ const TAGS: OpenApiDocument["tags"] = [
 	{ name: "pages", description: "Web pages; they hold no data and need no key." },
 ];
 
-let cached: OpenApiDocument | undefined;
+const INFO: OpenApiDocument["info"] = { title: "orchestrator-workers", version: API_VERSION, description: DESCRIPTION };
 
-/** The document; built once per isolate (it depends on code only). */
-export function openApiDocument(): OpenApiDocument {
-	cached ??= buildOpenApiDocument();
-	return cached;
+/** The API is served at the root of whatever origin serves the document. */
+const SERVERS: OpenApiDocument["servers"] = [{ url: "/", description: "This deployment." }];
+
+const COMPONENTS = (): OpenApiDocument["components"] => ({
+	schemas: componentSchemas(),
+	securitySchemes: {
+		bearer: {
+			type: "http",
+			scheme: "bearer",
+			description:
+				"The deployment's API_KEY secret; needed only when it is set. GET /{id}/events also takes it as ?access_token=.",
+		},
+	},
+});
+
+const built = new WeakMap<object, Promise<OpenApiDocument>>();
+
+/** The document of `app`; built once per app (it depends on code only). */
+export function openApiDocument(app: Hono<AppEnv>): Promise<OpenApiDocument> {
+	let document = built.get(app);
+	if (!document) {
+		document = buildOpenApiDocument(app);
+		built.set(app, document);
+	}
+	return document;
 }
 
-/** Builds the document from OPERATIONS. */
-export function buildOpenApiDocument(operations: OperationSpec[] = OPERATIONS): OpenApiDocument {
-	const paths: OpenApiDocument["paths"] = {};
-	for (const op of operations) {
-		const pathItem = (paths[op.path] ??= {});
-		if (pathItem[op.method]) throw new Error(`Two operations for ${op.method.toUpperCase()} ${op.path}.`);
-		pathItem[op.method] = operation(op);
+/** Generates the document from `app`'s routes: every route with an `operation({...})` is an operation. */
+export async function buildOpenApiDocument(app: Hono<AppEnv>): Promise<OpenApiDocument> {
+	const generated = await generateSpecs(app, {
+		documentation: { openapi: "3.1.1", info: INFO },
+		// `/openapi.json`, `/docs/docs.js`, `/ui/app.css`… are operations of this API, not static files to leave out.
+		excludeStaticFile: false,
+	});
+	const paths = generated.paths as OpenApiDocument["paths"];
+	for (const [path, item] of Object.entries(paths)) {
+		for (const op of Object.values(item)) describePathParameters(path, op);
 	}
+	// The keys in the order a reader expects them (hono-openapi appends `paths` last).
 	return {
 		openapi: "3.1.1",
-		info: { title: "orchestrator-workers", version: API_VERSION, description: DESCRIPTION },
+		info: INFO,
+		servers: SERVERS,
 		paths,
-		components: {
-			schemas: componentSchemas(),
-			securitySchemes: {
-				bearer: {
-					type: "http",
-					scheme: "bearer",
-					description:
-						"The deployment's API_KEY secret; needed only when it is set. GET /{id}/events also takes it as ?access_token=.",
-				},
-			},
-		},
+		components: COMPONENTS(),
 		security: [{ bearer: [] }],
 		tags: TAGS,
 	};
 }
 
-function operation(op: OperationSpec): OpenApiOperation {
-	const parameters = [
-		...[...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
-			const param = PATH_PARAMETERS[name!];
-			if (!param) throw new Error(`No description of path parameter "${name}" (${op.path}).`);
-			return { name, in: "path", required: true, ...param };
-		}),
-		...(op.query ? queryParameters(op.query) : []),
-		...(op.extraQuery ?? []).map(({ required = false, ...p }) => ({ ...p, in: "query", required })),
-		...(op.headers ?? []).map(({ required = false, ...p }) => ({ ...p, in: "header", required })),
-	];
-	const errors = [
-		...(op.public ? [] : ([401] as const)),
-		...(op.body ? ([415] as const) : []),
-		...(op.errors ?? []),
-		431 as const,
-		500 as const,
-	];
-	const responses: OpenApiOperation["responses"] = {};
-	for (const [status, spec] of Object.entries(op.responses)) responses[status] = response(spec);
-	for (const status of errors) responses[String(status)] = response(ERROR_RESPONSES[status]);
-	return {
-		operationId: op.operationId,
-		summary: op.summary,
-		...(op.description ? { description: op.description } : {}),
-		tags: [op.tag],
-		...(parameters.length > 0 ? { parameters } : {}),
-		...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(op.body) } } } } : {}),
-		responses,
-		...(op.public ? { security: [] } : {}),
-	};
-}
-
-function response(spec: ResponseSpec): Record<string, unknown> {
-	const content =
-		spec.body === undefined
-			? undefined
-			: typeof spec.body === "string"
-				? { "application/json": { schema: ref(spec.body) } }
-				: { [spec.body.mediaType]: { schema: spec.body.schema } };
-	return {
-		description: spec.description,
-		...(spec.headers ? { headers: spec.headers } : {}),
-		...(content ? { content } : {}),
-		...spec.extensions,
-	};
+/** Puts `path`'s parameters first, each described by its name (hono-openapi adds them as bare strings). */
+function describePathParameters(path: string, op: OpenApiOperation): void {
+	const names = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name!);
+	const described = names.map((name) => {
+		const param = PATH_PARAMETERS[name];
+		if (!param) throw new Error(`No description of path parameter "${name}" (${path}).`);
+		return { name, in: "path", required: true, ...param };
+	});
+	const others = (op.parameters ?? []).filter((p) => p.in !== "path");
+	if (described.length + others.length > 0) op.parameters = [...described, ...others];
 }

@@ -1,6 +1,6 @@
 /**
- * The shapes of the operations table (./operations.ts) and the error responses every operation
- * shares.
+ * The shape of an operation's description (each route gives one, next to its handler: see
+ * ./operation.ts) and the error responses every operation shares.
  */
 import type { z } from "zod";
 import type { ComponentName } from "./components";
@@ -26,11 +26,11 @@ export interface HeaderParam {
 /** Statuses of the API's error envelope (`ApiError`). */
 export type ErrorStatus = 400 | 404 | 409 | 413 | 429 | 501 | 503;
 
-/** One operation of the API. */
+/**
+ * One operation of the API. Its method and path are the route's own; its path parameters are
+ * described from their names (see ./document.ts).
+ */
 export interface OperationSpec {
-	method: "get" | "post" | "patch" | "delete";
-	/** OpenAPI form: `/{id}/events`; path parameters are described from their names. */
-	path: string;
 	operationId: string;
 	tag: "runs" | "lifecycle" | "events" | "schedules" | "browser" | "operations" | "pages";
 	summary: string;

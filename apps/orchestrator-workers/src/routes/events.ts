@@ -3,6 +3,7 @@
  * `Upgrade: websocket`. Both first send what the client missed (after Last-Event-ID, else `?after=`,
  * else from the start), then live events, each with its seq as id.
  */
+import { operation } from "../openapi/operation";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -27,6 +28,45 @@ const resumeQuery = z.object({ after: seq.optional() });
 export const events = new Hono<{ Bindings: Env }>()
 	.get(
 		"/:id/events",
+		operation({
+			operationId: "runEvents",
+			tag: "events",
+			summary: "Live progress",
+			description:
+				"Server-Sent Events, or a WebSocket with `Upgrade: websocket`. First what the client missed (after Last-Event-ID, else `?after=`, else from the start), then live events; each event's id is its seq and its data a ProgressEvent. While the synthesis runs, its answer arrives as it is written: `synthesis.delta` events (`data: {text}`, in order) and, when an attempt starts over, `synthesis.reset` (discard the text so far); after the latest reset the deltas add up to the answer that `run.completed` carries. They are live only (never in the log): over SSE they have no id, and their seq is that of the last logged event. Browsers, which cannot set headers here, may pass the key as `?access_token=`.",
+			headers: [
+				{
+					name: "Last-Event-ID",
+					description: "Resume after this event (EventSource sends it on reconnect).",
+					schema: { type: "string", pattern: "^\\d{1,15}$" },
+				},
+			],
+			extraQuery: [
+				{
+					name: "after",
+					description: "Resume after this event seq.",
+					schema: { type: "string", pattern: "^\\d{1,15}$" },
+				},
+				{
+					name: "access_token",
+					description: "The API key, for clients that cannot send headers.",
+					schema: { type: "string" },
+				},
+			],
+			responses: {
+				101: {
+					description: "WebSocket (request sent with `Upgrade: websocket`): one ProgressEvent as JSON per message.",
+					extensions: { "x-message-schema": { $ref: "#/components/schemas/ProgressEvent" } },
+				},
+				200: {
+					description: "The event stream.",
+					body: { mediaType: "text/event-stream", schema: { type: "string" } },
+					extensions: { "x-event-data-schema": { $ref: "#/components/schemas/ProgressEvent" } },
+				},
+				204: { description: "The run is over and the client has every event: stop reconnecting." },
+			},
+			errors: [400, 404],
+		}),
 		runIdParam,
 		zValidator("header", resumeHeader, validationHook),
 		zValidator("query", resumeQuery, validationHook),

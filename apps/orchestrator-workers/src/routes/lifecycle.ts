@@ -3,6 +3,8 @@
  * pause, resume, restart and plan approval. Each answers with the run's new status, or 409 when its
  * state does not allow the transition.
  */
+import { ref } from "../openapi/components";
+import { operation } from "../openapi/operation";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { PLAN_APPROVAL_EVENT, planApprovalSchema, type Plan, type RunStatus } from "@ow/schemas";
@@ -16,6 +18,7 @@ import { recordCancel, recordRestart, type RestartScope } from "../registry/life
 import { markRunStatus } from "../registry/run-registry";
 import { readRunStatus } from "../registry/run-view";
 import { purgeRuns, readEndedRun } from "../runs/retention";
+import { instanceCall } from "../runs/instance-call";
 import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
 import { firstStepOf, now, STEP } from "../workflows/run-context";
@@ -24,82 +27,158 @@ import { runIdParam } from "./run-id";
 export const lifecycle = new Hono<AppEnv>()
 	// `/batch` is not a run id: DELETE there is a 405 like its other methods, not a 404 for an unknown run.
 	.all("/batch", (c, next) => (c.req.method === "DELETE" ? methodNotAllowed(["POST"])(c) : next()))
-	.delete("/:id", runIdParam, zValidator("query", deleteQuerySchema, validationHook), async (c) => {
-		const { id } = c.req.valid("param");
-		if (c.req.valid("query").purge === "true") {
-			// The registry decides: a run it calls open is still someone's, even if its engine has finished.
-			const ended = await readEndedRun(c.env.DB, id);
-			if (!ended) {
-				const open = await readRunStatus(c.env.DB, id);
-				if (!open) throw notFound(id);
-				throw conflict(open, "purge", ["complete", "errored", "terminated"]);
+	.delete(
+		"/:id",
+		operation({
+			operationId: "cancelRun",
+			tag: "lifecycle",
+			summary: "Cancel a run, or delete a finished one",
+			description:
+				"Cancels a run in flight (409 once it has ended). With `?purge=true` it instead deletes a finished run now, as retention (`RUN_RETENTION_DAYS`) would later: its events, subtasks, screenshots and Workflow instance; afterwards `GET /{id}` is 404 and `GET /runs` does not list it, while /metrics counters keep what it counted. 409 while the run has not finished; 503 when the browser harness could not delete its screenshots (nothing is deleted then).",
+			query: deleteQuerySchema,
+			responses: {
+				200: {
+					description: "The run, terminated; or, with `?purge=true`, `{id, purged: true}`.",
+					body: {
+						mediaType: "application/json",
+						schema: { oneOf: [ref("RunStatus"), ref("PurgedRun")] },
+					},
+				},
+			},
+			errors: [400, 404, 409, 503],
+		}),
+		runIdParam,
+		zValidator("query", deleteQuerySchema, validationHook),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			if (c.req.valid("query").purge === "true") {
+				// The registry decides: a run it calls open is still someone's, even if its engine has finished.
+				const ended = await readEndedRun(c.env.DB, id);
+				if (!ended) {
+					const open = await readRunStatus(c.env.DB, id);
+					if (!open) throw notFound(id);
+					throw conflict(open, "purge", ["complete", "errored", "terminated"]);
+				}
+				if ((await purgeRuns(c.env, [ended])).length === 0) {
+					throw new OrchestratorError(
+						"browser-unavailable",
+						`Run ${id} was not purged: its artifacts could not be deleted (or it was restarted meanwhile); try again.`,
+					);
+				}
+				return c.json({ id, purged: true });
 			}
-			if ((await purgeRuns(c.env, [ended])).length === 0) {
+			const run = await requireRun(c.env, id);
+			if (isTerminal(run.status))
+				throw conflict(run, "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
+			// The flag first: from here on no step starts model or browser work, even before terminate lands.
+			if (!(await recordCancel(c.env.DB, id, now())))
+				throw conflict(await requireRun(c.env, id), "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
+			await instanceCall(c.env, id, (i) => i.terminate(), { ignoreMissing: true });
+			await notifyProgress(c.env, id);
+			return c.json(await requireRun(c.env, id));
+		},
+	)
+	.post(
+		"/:id/pause",
+		operation({
+			operationId: "pauseRun",
+			tag: "lifecycle",
+			summary: "Pause a run",
+			responses: { 200: { description: "The run, paused.", body: "RunStatus" } },
+			errors: [404, 409],
+		}),
+		runIdParam,
+		async (c) => {
+			const { id } = c.req.valid("param");
+			assertStatus(await requireRun(c.env, id), "pause", ["queued", "running", "waiting"]);
+			await instanceCall(c.env, id, (i) => i.pause());
+			await markRunStatus(c.env.DB, id, "paused", now(), `:${Date.now()}`);
+			await notifyProgress(c.env, id);
+			return c.json(await requireRun(c.env, id));
+		},
+	)
+	.post(
+		"/:id/resume",
+		operation({
+			operationId: "resumeRun",
+			tag: "lifecycle",
+			summary: "Resume a paused run",
+			responses: { 200: { description: "The run, running.", body: "RunStatus" } },
+			errors: [404, 409],
+		}),
+		runIdParam,
+		async (c) => {
+			const { id } = c.req.valid("param");
+			assertStatus(await requireRun(c.env, id), "resume", ["paused"]);
+			await instanceCall(c.env, id, (i) => i.resume());
+			await markRunStatus(c.env.DB, id, "running", now(), `:${Date.now()}`);
+			await notifyProgress(c.env, id);
+			return c.json(await requireRun(c.env, id));
+		},
+	)
+	.post(
+		"/:id/restart",
+		operation({
+			operationId: "restartRun",
+			tag: "lifecycle",
+			summary: "Restart a run",
+			description:
+				"From the start, or with `?from=` from a step, keeping the cached results before it. 501 where the platform cannot restart from a step.",
+			query: restartQuerySchema,
+			responses: { 200: { description: "The run, queued again.", body: "RestartedRun" } },
+			errors: [400, 404, 409, 501],
+		}),
+		runIdParam,
+		zValidator("query", restartQuerySchema, validationHook),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const run = await requireRun(c.env, id);
+			const scope = restartScope(run, c.req.valid("query").from);
+			if (scope.from === "start") {
+				assertStatus(run, "restart", ["complete", "errored", "terminated", "paused"]);
+				const asleep = run.startAt !== null && Date.parse(run.startAt) > Date.now();
+				await recordRestart(c.env.DB, id, scope, now(), asleep ? "scheduled" : "queued");
+				await instanceCall(c.env, id, (i) => i.restart());
+			} else {
+				await restartFromStep(c.env, run, scope);
+			}
+			await notifyProgress(c.env, id);
+			return c.json({
+				...(await requireRun(c.env, id)),
+				restartedFrom: scope.from === "subtask" ? `subtask:${scope.id}` : scope.from,
+			});
+		},
+	)
+	.post(
+		"/:id/approve",
+		operation({
+			operationId: "approvePlan",
+			tag: "lifecycle",
+			summary: "Approve or reject a run's plan",
+			description: "For runs started with `options.approvePlan`; an approval may carry an edited plan.",
+			body: "PlanApproval",
+			responses: { 202: { description: "The decision was sent to the run.", body: "ApprovalAnswer" } },
+			errors: [400, 404, 409],
+		}),
+		runIdParam,
+		requireJson,
+		zValidator("json", planApprovalSchema, validationHook),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const decision = c.req.valid("json");
+			const run = await requireRun(c.env, id);
+			assertStatus(run, "approve the plan of", ["waiting"]);
+			if (run.waitingFor === "budget") {
 				throw new OrchestratorError(
-					"browser-unavailable",
-					`Run ${id} was not purged: its artifacts could not be deleted (or it was restarted meanwhile); try again.`,
+					"conflict",
+					`Run ${id} waits for a larger budget (POST /${id}/budget), not for its plan.`,
 				);
 			}
-			return c.json({ id, purged: true });
-		}
-		const run = await requireRun(c.env, id);
-		if (isTerminal(run.status)) throw conflict(run, "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
-		// The flag first: from here on no step starts model or browser work, even before terminate lands.
-		if (!(await recordCancel(c.env.DB, id, now())))
-			throw conflict(await requireRun(c.env, id), "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
-		await instanceCall(c.env, id, (i) => i.terminate(), { ignoreMissing: true });
-		await notifyProgress(c.env, id);
-		return c.json(await requireRun(c.env, id));
-	})
-	.post("/:id/pause", runIdParam, async (c) => {
-		const { id } = c.req.valid("param");
-		assertStatus(await requireRun(c.env, id), "pause", ["queued", "running", "waiting"]);
-		await instanceCall(c.env, id, (i) => i.pause());
-		await markRunStatus(c.env.DB, id, "paused", now(), `:${Date.now()}`);
-		await notifyProgress(c.env, id);
-		return c.json(await requireRun(c.env, id));
-	})
-	.post("/:id/resume", runIdParam, async (c) => {
-		const { id } = c.req.valid("param");
-		assertStatus(await requireRun(c.env, id), "resume", ["paused"]);
-		await instanceCall(c.env, id, (i) => i.resume());
-		await markRunStatus(c.env.DB, id, "running", now(), `:${Date.now()}`);
-		await notifyProgress(c.env, id);
-		return c.json(await requireRun(c.env, id));
-	})
-	.post("/:id/restart", runIdParam, zValidator("query", restartQuerySchema, validationHook), async (c) => {
-		const { id } = c.req.valid("param");
-		const run = await requireRun(c.env, id);
-		const scope = restartScope(run, c.req.valid("query").from);
-		if (scope.from === "start") {
-			assertStatus(run, "restart", ["complete", "errored", "terminated", "paused"]);
-			const asleep = run.startAt !== null && Date.parse(run.startAt) > Date.now();
-			await recordRestart(c.env.DB, id, scope, now(), asleep ? "scheduled" : "queued");
-			await instanceCall(c.env, id, (i) => i.restart());
-		} else {
-			await restartFromStep(c.env, run, scope);
-		}
-		await notifyProgress(c.env, id);
-		return c.json({
-			...(await requireRun(c.env, id)),
-			restartedFrom: scope.from === "subtask" ? `subtask:${scope.id}` : scope.from,
-		});
-	})
-	.post("/:id/approve", runIdParam, requireJson, zValidator("json", planApprovalSchema, validationHook), async (c) => {
-		const { id } = c.req.valid("param");
-		const decision = c.req.valid("json");
-		const run = await requireRun(c.env, id);
-		assertStatus(run, "approve the plan of", ["waiting"]);
-		if (run.waitingFor === "budget") {
-			throw new OrchestratorError(
-				"conflict",
-				`Run ${id} waits for a larger budget (POST /${id}/budget), not for its plan.`,
-			);
-		}
-		if (decision.approved && decision.plan) assertEditedPlanValid(decision.plan, run);
-		await instanceCall(c.env, id, (i) => i.sendEvent({ type: PLAN_APPROVAL_EVENT, payload: decision }));
-		return c.json({ ...(await requireRun(c.env, id)), approval: decision.approved ? "approved" : "rejected" }, 202);
-	})
+			if (decision.approved && decision.plan) assertEditedPlanValid(decision.plan, run);
+			await instanceCall(c.env, id, (i) => i.sendEvent({ type: PLAN_APPROVAL_EVENT, payload: decision }));
+			return c.json({ ...(await requireRun(c.env, id)), approval: decision.approved ? "approved" : "rejected" }, 202);
+		},
+	)
 	.all("/:id/:action{pause|resume|restart|approve}", methodNotAllowed(["POST"]));
 
 /**
@@ -199,25 +278,4 @@ async function restoreAfterFailedRestart(db: D1Database, run: RunStatus, scope: 
 					.bind(t.status, t.error?.code ?? null, t.error?.message ?? null, t.finishedAt, run.id, t.id),
 			),
 	]);
-}
-
-/** Calls the run's Workflow instance; a missing instance is a 409 unless it may be ignored. */
-async function instanceCall(
-	env: Env,
-	id: string,
-	call: (instance: WorkflowInstance) => Promise<unknown>,
-	options = { ignoreMissing: false },
-) {
-	let instance: WorkflowInstance;
-	try {
-		instance = await env.ORCHESTRATOR_WORKFLOW.get(id);
-	} catch (error) {
-		if (options.ignoreMissing) return;
-		throw new OrchestratorError("conflict", `Run ${id} has no Workflow instance any more: ${messageOf(error)}`);
-	}
-	try {
-		await call(instance);
-	} catch (error) {
-		throw new OrchestratorError("conflict", `The Workflow refused: ${messageOf(error)}`, { cause: error });
-	}
 }

@@ -3,6 +3,7 @@
  * SCHEDULES_TEST_CLOCK is true (the end-to-end stack), `POST /schedules/sweep {now}`, which fires the
  * schedules due at a time the caller picks.
  */
+import { operation } from "../openapi/operation";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { schedulePatchSchema, scheduleRequestSchema, type ScheduleDetail } from "@ow/schemas";
@@ -60,46 +61,116 @@ async function detail(env: Env, row: ScheduleRow): Promise<ScheduleDetail> {
 }
 
 export const schedules = new Hono<AppEnv>()
-	.post("/", limitBody(), requireJson, zValidator("json", scheduleRequestSchema, validationHook), async (c) => {
-		const body = c.req.valid("json");
-		const now = Date.now();
-		const values = { ...body, timezone: body.timezone ?? "UTC", paused: false };
-		const nextAt = checkValues(c.env, values, now);
-		const id = newScheduleId();
-		await insertSchedule(c.env.DB, id, { ...values, nextAt }, new Date(now).toISOString());
-		await armScheduleClock(c.env);
-		const row = await readSchedule(c.env.DB, id);
-		return c.json(await detail(c.env, row!), 201, { Location: `/schedules/${id}` });
-	})
-	.get("/", zValidator("query", scheduleListQuerySchema, validationHook), async (c) => {
-		const { limit, cursor } = c.req.valid("query");
-		const rows = await listSchedules(c.env.DB, limit + 1, cursor ? decodeCursor(cursor) : null);
-		const page = rows.slice(0, limit);
-		return c.json({
-			schedules: page.map(toSchedule),
-			nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null,
-		});
-	})
+	.post(
+		"/",
+		operation({
+			operationId: "createSchedule",
+			tag: "schedules",
+			summary: "Create a schedule",
+			description:
+				"Starts `prompt` as a run (with `options` and `labels`) at each tick of `cron`, a standard 5-field expression read in `timezone` (IANA, default UTC). Each tick starts exactly one run; ticks missed while nothing swept start one run, late. A tick while admission is closed or MAX_ACTIVE_RUNS is reached starts none (see `lastError`). 400 for an expression that is invalid or never fires, an unknown time zone or options `POST /` would refuse.",
+			body: "ScheduleRequest",
+			responses: {
+				201: {
+					description: "The schedule, with its next ticks.",
+					body: "Schedule",
+					headers: { Location: { description: "The schedule's URL.", schema: { type: "string" } } },
+				},
+			},
+			errors: [400, 413],
+		}),
+		limitBody(),
+		requireJson,
+		zValidator("json", scheduleRequestSchema, validationHook),
+		async (c) => {
+			const body = c.req.valid("json");
+			const now = Date.now();
+			const values = { ...body, timezone: body.timezone ?? "UTC", paused: false };
+			const nextAt = checkValues(c.env, values, now);
+			const id = newScheduleId();
+			await insertSchedule(c.env.DB, id, { ...values, nextAt }, new Date(now).toISOString());
+			await armScheduleClock(c.env);
+			const row = await readSchedule(c.env.DB, id);
+			return c.json(await detail(c.env, row!), 201, { Location: `/schedules/${id}` });
+		},
+	)
+	.get(
+		"/",
+		operation({
+			operationId: "listSchedules",
+			tag: "schedules",
+			summary: "List schedules",
+			description: "Newest first, with cursor pagination.",
+			query: scheduleListQuerySchema,
+			responses: { 200: { description: "A page of schedules.", body: "ScheduleList" } },
+			errors: [400],
+		}),
+		zValidator("query", scheduleListQuerySchema, validationHook),
+		async (c) => {
+			const { limit, cursor } = c.req.valid("query");
+			const rows = await listSchedules(c.env.DB, limit + 1, cursor ? decodeCursor(cursor) : null);
+			const page = rows.slice(0, limit);
+			return c.json({
+				schedules: page.map(toSchedule),
+				nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!) : null,
+			});
+		},
+	)
 	.all("/", methodNotAllowed(["GET", "POST"]))
 	// Before `/:scheduleId`; a 404 like any unknown path unless the test clock is on.
-	.post("/sweep", async (c) => {
-		if (!readConfig(c.env).schedulesTestClock) {
-			throw new OrchestratorError("not-found", "No route POST /schedules/sweep (SCHEDULES_TEST_CLOCK is off).");
-		}
-		const parsed = scheduleSweepSchema.safeParse(await c.req.json().catch(() => null));
-		if (!parsed.success) throw new OrchestratorError("invalid-request", 'The body must be {"now": "<ISO time>"}.');
-		const fired = await sweepSchedules(c.env, Date.parse(parsed.data.now));
-		await armScheduleClock(c.env);
-		return c.json({ fired });
-	})
-	.get("/:scheduleId", scheduleIdParam, async (c) => {
-		const { scheduleId: id } = c.req.valid("param");
-		const row = await readSchedule(c.env.DB, id);
-		if (!row) throw notFound(id);
-		return c.json(await detail(c.env, row));
-	})
+	.post(
+		"/sweep",
+		operation({
+			operationId: "sweepSchedules",
+			tag: "schedules",
+			summary: "Fire due schedules at a chosen time (tests only)",
+			description:
+				"Only where the variable SCHEDULES_TEST_CLOCK is true (the end-to-end test stack); 404 everywhere else. Fires every schedule whose next tick is at or before `now`, as the schedules' clock would at that time.",
+			body: "ScheduleSweep",
+			responses: { 200: { description: "The ticks fired.", body: "ScheduleSweepReport" } },
+			errors: [400, 404],
+		}),
+		async (c) => {
+			if (!readConfig(c.env).schedulesTestClock) {
+				throw new OrchestratorError("not-found", "No route POST /schedules/sweep (SCHEDULES_TEST_CLOCK is off).");
+			}
+			const parsed = scheduleSweepSchema.safeParse(await c.req.json().catch(() => null));
+			if (!parsed.success) throw new OrchestratorError("invalid-request", 'The body must be {"now": "<ISO time>"}.');
+			const fired = await sweepSchedules(c.env, Date.parse(parsed.data.now));
+			await armScheduleClock(c.env);
+			return c.json({ fired });
+		},
+	)
+	.get(
+		"/:scheduleId",
+		operation({
+			operationId: "getSchedule",
+			tag: "schedules",
+			summary: "A schedule",
+			description: "With its next five ticks (none while paused) and its ten latest runs.",
+			responses: { 200: { description: "The schedule.", body: "Schedule" } },
+			errors: [404],
+		}),
+		scheduleIdParam,
+		async (c) => {
+			const { scheduleId: id } = c.req.valid("param");
+			const row = await readSchedule(c.env.DB, id);
+			if (!row) throw notFound(id);
+			return c.json(await detail(c.env, row));
+		},
+	)
 	.patch(
 		"/:scheduleId",
+		operation({
+			operationId: "updateSchedule",
+			tag: "schedules",
+			summary: "Change, pause or resume a schedule",
+			description:
+				"Fields given replace the schedule's. `paused: true` stops new runs (runs already started go on); resuming, or changing `cron` or `timezone`, sets the next tick to the first after now, so ticks missed while paused start nothing.",
+			body: "SchedulePatch",
+			responses: { 200: { description: "The schedule, changed.", body: "Schedule" } },
+			errors: [400, 404, 413],
+		}),
 		scheduleIdParam,
 		limitBody(),
 		requireJson,
@@ -129,10 +200,22 @@ export const schedules = new Hono<AppEnv>()
 			return c.json(await detail(c.env, (await readSchedule(c.env.DB, id))!));
 		},
 	)
-	.delete("/:scheduleId", scheduleIdParam, async (c) => {
-		const { scheduleId: id } = c.req.valid("param");
-		if (!(await deleteSchedule(c.env.DB, id))) throw notFound(id);
-		await armScheduleClock(c.env);
-		return c.json({ id, deleted: true });
-	})
+	.delete(
+		"/:scheduleId",
+		operation({
+			operationId: "deleteSchedule",
+			tag: "schedules",
+			summary: "Delete a schedule",
+			description: "The runs it started stay.",
+			responses: { 200: { description: "The schedule is gone.", body: "DeletedSchedule" } },
+			errors: [404],
+		}),
+		scheduleIdParam,
+		async (c) => {
+			const { scheduleId: id } = c.req.valid("param");
+			if (!(await deleteSchedule(c.env.DB, id))) throw notFound(id);
+			await armScheduleClock(c.env);
+			return c.json({ id, deleted: true });
+		},
+	)
 	.all("/:scheduleId", methodNotAllowed(["GET", "PATCH", "DELETE"]));

@@ -3,6 +3,7 @@
  * end and outcome; the waits for plan approval from the run's status events). A standalone SVG, so it
  * can be put into an issue or a document as it is; the page shows it live.
  */
+import { operation, textResponse } from "../openapi/operation";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed } from "@ow/http-errors";
@@ -14,26 +15,39 @@ import { timelineSvg, type TimelineWait } from "../timeline/timeline-svg";
 import { runIdParam } from "./run-id";
 
 export const timeline = new Hono<AppEnv>()
-	.get("/:id/timeline.svg", runIdParam, async (c) => {
-		const id = c.req.valid("param").id;
-		const run = await readRunStatus(c.env.DB, id);
-		if (!run) throw notFound(id);
-		const [rows, waits] = await Promise.all([readAttempts(c.env.DB, id), readWaits(c.env.DB, id)]);
-		const attempts = rows.map((r) => ({
-			step: r.step,
-			attempt: r.attempt,
-			startMs: Date.parse(r.started_at),
-			endMs: r.finished_at ? Date.parse(r.finished_at) : null,
-			outcome: r.outcome,
-			errorCode: r.error_code,
-		}));
-		const over = TERMINAL_RUN_STATES.includes(run.status);
-		const ends = attempts.map((a) => a.endMs ?? a.startMs);
-		const startMs = Math.min(Date.parse(run.createdAt), ...attempts.map((a) => a.startMs));
-		const nowMs = over ? Math.max(startMs, Date.parse(run.updatedAt), ...ends) : Date.now();
-		const svg = timelineSvg({ runId: id, status: run.status, startMs, nowMs, attempts, waits });
-		return c.body(svg, 200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "no-store" });
-	})
+	.get(
+		"/:id/timeline.svg",
+		operation({
+			operationId: "getRunTimeline",
+			tag: "runs",
+			summary: "A run's timeline",
+			description:
+				"The run's waterfall as a standalone SVG: a row per step, a bar per attempt (coloured by outcome; a retried attempt apart, with its backoff dashed), plan-approval waits, and a time axis. Live while the run runs.",
+			responses: { 200: textResponse("image/svg+xml", "The waterfall.") },
+			errors: [404],
+		}),
+		runIdParam,
+		async (c) => {
+			const id = c.req.valid("param").id;
+			const run = await readRunStatus(c.env.DB, id);
+			if (!run) throw notFound(id);
+			const [rows, waits] = await Promise.all([readAttempts(c.env.DB, id), readWaits(c.env.DB, id)]);
+			const attempts = rows.map((r) => ({
+				step: r.step,
+				attempt: r.attempt,
+				startMs: Date.parse(r.started_at),
+				endMs: r.finished_at ? Date.parse(r.finished_at) : null,
+				outcome: r.outcome,
+				errorCode: r.error_code,
+			}));
+			const over = TERMINAL_RUN_STATES.includes(run.status);
+			const ends = attempts.map((a) => a.endMs ?? a.startMs);
+			const startMs = Math.min(Date.parse(run.createdAt), ...attempts.map((a) => a.startMs));
+			const nowMs = over ? Math.max(startMs, Date.parse(run.updatedAt), ...ends) : Date.now();
+			const svg = timelineSvg({ runId: id, status: run.status, startMs, nowMs, attempts, waits });
+			return c.body(svg, 200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "no-store" });
+		},
+	)
 	.all("/:id/timeline.svg", methodNotAllowed(["GET"]));
 
 /** The run's waits for its plan's approval in this generation: from `waiting` to the next status. */

@@ -9,7 +9,6 @@ export const OWN_STACK_FILES = [
 	"test/e2e/load.e2e.test.ts",
 	"test/e2e/metrics.e2e.test.ts",
 	"test/e2e/model-faults.e2e.test.ts",
-	"test/e2e/openapi.e2e.test.ts",
 	"test/e2e/quick-start.e2e.test.ts",
 	"test/e2e/recovery.e2e.test.ts",
 	"test/e2e/retention.e2e.test.ts",
