@@ -5,6 +5,10 @@
  * denied, then title, text, links, block detection and an optional screenshot. The context, and
  * with it the page, is closed in `finally`. Agent sessions open their page the same way
  * (`loadInContext`, in a context kept across steps) and read the final page with `readContent`.
+ *
+ * Kept whole at a little over 300 lines: every step of a browse shares the one context and the
+ * `finally` that closes it, and split across files the order of guard, navigation, reading and close
+ * would no longer read top to bottom.
  */
 import type { Browser, BrowserContext, HTTPRequest, HTTPResponse, Page } from "@cloudflare/puppeteer";
 import { extractedPageSchema, pageExtractionScript, type BrowsedPage } from "@ow/schemas";
