@@ -60,8 +60,11 @@ describe("schedules", () => {
 		const [a, b] = await Promise.all([sweep(first + 1_000), sweep(first + 2_000)]);
 		const again = await sweep(first + 3_000);
 		const mine = (r: { body: Fired }) => r.body.fired.filter((t) => t.scheduleId === scheduleId);
-		const runIds = new Set([...mine(a), ...mine(b), ...mine(again)].map((t) => t.runId));
-		expect(runIds.size).toBe(1);
+		// The clock's own alarm is due at this tick in real time too (within the minute) and may ring
+		// meanwhile: whoever fires the tick, it has exactly one run, and every sweep that fired it names it.
+		const firstTick = (await schedule(scheduleId)).lastRuns.filter((r) => r.tick === nextAt);
+		expect(firstTick).toHaveLength(1);
+		for (const t of [...mine(a), ...mine(b), ...mine(again)]) expect(t.runId).toBe(firstTick[0]!.id);
 		expect(mine(again)).toEqual([]);
 		// The second tick.
 		expect(mine(await sweep(first + MINUTE + 1_000)).map((t) => t.tick)).toEqual([
