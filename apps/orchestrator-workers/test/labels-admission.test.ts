@@ -16,22 +16,15 @@ import { readRunStatus } from "../src/registry/run-view";
 import { newRunId } from "../src/runs/run-id";
 import { purgeRuns } from "../src/runs/retention";
 import { post } from "./run-helpers";
+import { TEST_MODELS, testOptions } from "./registry-fixtures";
 
-const MODELS = { provider: "openai-compatible" as const, big: "big", small: "small", baseURL: null };
-const OPTIONS = {
-	maxSubtasks: 4,
-	failurePolicy: "bestEffort" as const,
-	allowBrowser: true,
-	screenshots: false,
-	approvePlan: false,
-	approvalTimeoutMinutes: 60,
-};
+const OPTIONS = testOptions();
 const newRun = (labels: Record<string, string>, extra: Partial<NewRun> = {}): NewRun => ({
 	id: newRunId(),
 	prompt: "p",
 	options: OPTIONS,
 	promptVersion: "v",
-	models: MODELS,
+	models: TEST_MODELS,
 	createdAt: new Date().toISOString(),
 	labels,
 	...extra,

@@ -12,6 +12,7 @@ import { insertRuns } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { newRunId } from "../src/runs/run-id";
 import { attemptUsageStatements } from "../src/registry/usage-ledger";
+import { TEST_MODELS, testOptions } from "./registry-fixtures";
 
 interface Family {
 	name: string;
@@ -58,22 +59,14 @@ function histogram(text: string, step: string) {
 const delta = (before: string, after: string, name: string, labels?: Record<string, string>) =>
 	value(after, name, labels) - value(before, name, labels);
 
-const MODELS = { provider: "openai-compatible" as const, big: "big", small: "small", baseURL: null };
-const OPTIONS = {
-	maxSubtasks: 4,
-	failurePolicy: "bestEffort" as const,
-	allowBrowser: true,
-	screenshots: false,
-	approvePlan: false,
-	approvalTimeoutMinutes: 60,
-};
+const OPTIONS = testOptions();
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
 
 /** Registers a run as the Workflow would; finished with `usage` when given. */
 async function seedRun(usage?: Usage, model = "metrics-big") {
 	const id = newRunId();
 	await insertRuns(env.DB, [
-		{ id, prompt: "p", options: OPTIONS, promptVersion: "v", models: MODELS, createdAt: at(0) },
+		{ id, prompt: "p", options: OPTIONS, promptVersion: "v", models: TEST_MODELS, createdAt: at(0) },
 	]);
 	await recordPlan(
 		env.DB,

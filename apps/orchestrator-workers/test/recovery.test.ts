@@ -11,19 +11,12 @@ import { currentBoot } from "../src/runs/engine-boot";
 import { ENDED_GRACE_MS, QUIET_CHECK_MS, sweepRuns } from "../src/runs/recovery";
 import { getStatus, post, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
+import { TEST_MODELS, testOptions } from "./registry-fixtures";
 
 const insertRun = (db: D1Database, run: NewRun) => insertRuns(db, [run]);
 
 const done = synthesis({ answer: "done: {{fenced}}", references: [] });
-const MODELS = { provider: "openai-compatible" as const, big: "big", small: "small", baseURL: null };
-const OPTIONS = {
-	maxSubtasks: 4,
-	failurePolicy: "bestEffort" as const,
-	allowBrowser: false,
-	screenshots: false,
-	approvePlan: false,
-	approvalTimeoutMinutes: 60,
-};
+const OPTIONS = testOptions({ allowBrowser: false });
 
 interface RunRow {
 	status: string;
@@ -58,7 +51,7 @@ describe("paging", () => {
 				prompt: "p",
 				options: OPTIONS,
 				promptVersion: "v",
-				models: MODELS,
+				models: TEST_MODELS,
 				createdAt: new Date(base + (ids.length - i) * 1000).toISOString(),
 			});
 			await rewrite(id, "UPDATE runs SET status = 'running' WHERE id = ?");

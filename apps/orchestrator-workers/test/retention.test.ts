@@ -10,18 +10,11 @@ import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/regi
 import { recordAttemptUsage } from "../src/registry/usage-ledger";
 import { newRunId } from "../src/runs/run-id";
 import { sweepRuns } from "../src/runs/recovery";
+import { TEST_MODELS, testOptions } from "./registry-fixtures";
 
 const insertRun = (db: D1Database, run: NewRun) => insertRuns(db, [run]);
 
-const MODELS = { provider: "openai-compatible" as const, big: "big", small: "small", baseURL: null };
-const options = (screenshots = false) => ({
-	maxSubtasks: 4,
-	failurePolicy: "bestEffort" as const,
-	allowBrowser: true,
-	screenshots,
-	approvePlan: false,
-	approvalTimeoutMinutes: 60,
-});
+const options = (screenshots = false) => testOptions({ screenshots });
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -34,7 +27,7 @@ async function seedRun(endedDaysAgo: number | null, screenshots = false) {
 		prompt: "p",
 		options: options(screenshots),
 		promptVersion: "v",
-		models: MODELS,
+		models: TEST_MODELS,
 		createdAt: iso(start),
 	});
 	await recordPlan(env.DB, id, { subtasks: [llmSubtask("a")] }, { clampedFrom: null, repaired: false }, iso(start + 1));
