@@ -114,6 +114,20 @@ describe("registering runs with labels", () => {
 	});
 });
 
+describe("delayed runs and MAX_ACTIVE_RUNS", () => {
+	it("should admit a delayed run however full the house is, and refuse one that starts now", async () => {
+		const active = (await env.DB.prepare(
+			"SELECT COUNT(*) AS n FROM runs WHERE status IN ('queued', 'running', 'waiting', 'paused')",
+		).first<{ n: number }>())!.n;
+		// One more run that starts now fills the house exactly.
+		const full = active + 1;
+		expect((await insertRuns(env.DB, [newRun({})], full)).admitted).toBe(true);
+		const delayed = newRun({}, { options: testOptions({ startAt: "2099-01-01T00:00:00.000Z" }) });
+		expect((await insertRuns(env.DB, [delayed], full)).admitted).toBe(true);
+		expect((await insertRuns(env.DB, [newRun({})], full)).admitted).toBe(false);
+	});
+});
+
 describe("the deployment version", () => {
 	it("should be the version metadata's id where it is bound, and dev where it is not", () => {
 		expect(deploymentVersion({ CF_VERSION_METADATA: { id: "a1b2", tag: "v7" } })).toBe("a1b2");

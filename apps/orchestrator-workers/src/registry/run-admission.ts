@@ -41,8 +41,9 @@ const ADMISSION_OPEN = "NOT EXISTS (SELECT 1 FROM admission WHERE id = 1 AND ope
 /**
  * Registers `runs` (status `queued`, or `scheduled` for a delayed run, with their labels and first
  * event) before their Workflow instances are created, all or none: only if admission is open and the
- * runs in flight plus these stay within `maxActive`. Returns whether they were registered and the
- * switch's state.
+ * runs in flight plus the ones that start now stay within `maxActive` (a delayed run counts only once it
+ * starts, so a batch of delayed runs fits however full the house is). Returns whether they were
+ * registered and the switch's state.
  *
  * The first run's insert carries both checks; every other insert (and the labels) only follows it
  * (the first run's row exists), so a batch that does not fit inserts nothing.
@@ -54,6 +55,7 @@ export async function insertRuns(
 ): Promise<AdmissionResult> {
 	const [first] = runs;
 	if (!first) return { admitted: true, admission: admissionOf(null) };
+	const startingNow = runs.filter((run) => !run.options.startAt).length;
 	const statements = runs.flatMap((run, i) => {
 		const status = run.options.startAt ? "scheduled" : "queued";
 		return [
@@ -62,7 +64,7 @@ export async function insertRuns(
 					`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at,
 					 deployment_version, schedule_id, schedule_tick)
 					 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12
-					 WHERE ${i === 0 ? `${ADMISSION_OPEN} AND (SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?13 <= ?14` : "EXISTS (SELECT 1 FROM runs WHERE id = ?13)"}`,
+					 WHERE ${i === 0 ? `${ADMISSION_OPEN} AND (?13 = 0 OR (SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?13 <= ?14)` : "EXISTS (SELECT 1 FROM runs WHERE id = ?13)"}`,
 				)
 				.bind(
 					run.id,
@@ -77,7 +79,7 @@ export async function insertRuns(
 					run.deploymentVersion ?? "dev",
 					run.schedule?.id ?? null,
 					run.schedule?.tick ?? null,
-					...(i === 0 ? [runs.length, maxActive] : [first.id]),
+					...(i === 0 ? [startingNow, maxActive] : [first.id]),
 				),
 			appendEvent(db, {
 				runId: run.id,
