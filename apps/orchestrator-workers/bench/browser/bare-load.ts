@@ -11,7 +11,8 @@
  * The harness's app cannot be imported from here (apps never import apps), so its wait constants are
  * mirrored; keep them in step with `page-reader.ts`.
  */
-import { extractedPageSchema, pageExtractionScript } from "@ow/schemas";
+// The module itself, not the package index: Node runs the bench, and the index imports without extensions.
+import { extractedPageSchema, pageExtractionScript } from "@ow/schemas/page-extraction";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 /** Debian's Chromium; wrangler's local Browser Rendering launches the same binary. */
