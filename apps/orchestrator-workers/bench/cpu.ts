@@ -51,3 +51,10 @@ export async function withCpu<T>(rootPid: number, body: () => Promise<T>): Promi
 	}
 	return { value, busyCores, busiest };
 }
+
+/** CPU seconds workerd (every Worker, Durable Object and Workflow of the `wrangler dev`) has used so far. */
+export function workerdSeconds(rootPid: number): number {
+	let seconds = 0;
+	for (const p of cpuSecondsByProcess(rootPid).values()) if (p.name === "workerd") seconds += p.seconds;
+	return seconds;
+}

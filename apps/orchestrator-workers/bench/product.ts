@@ -20,13 +20,21 @@ const PLANNER = "You are the planner";
 const SYNTHESISER = "You combine the results";
 
 /** Starts the product with `vars` on top of the benchmark's defaults. */
-export function startProduct(models: ModelServer, vars: Record<string, string> = {}): Promise<WranglerDev> {
-	return startProductStack(models.baseURL, {
-		STEP_RETRY_DELAY_MS: "50",
-		MAX_SUBTASKS: "32",
-		MAX_ACTIVE_RUNS: "250",
-		...vars,
-	});
+export function startProduct(
+	models: ModelServer,
+	vars: Record<string, string> = {},
+	options: { inspectorPort?: number } = {},
+): Promise<WranglerDev> {
+	return startProductStack(
+		models.baseURL,
+		{
+			STEP_RETRY_DELAY_MS: "50",
+			MAX_SUBTASKS: "32",
+			MAX_ACTIVE_RUNS: "250",
+			...vars,
+		},
+		options,
+	);
 }
 
 /**

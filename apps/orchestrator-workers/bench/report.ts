@@ -29,7 +29,8 @@ function format(value: number, unit: Figure["unit"]): string {
 	if (unit === "×") return `${value.toFixed(2)}×`;
 	if (unit === "ms") return `${value.toFixed(1)} ms`;
 	if (unit === "runs/s") return `${value.toFixed(1)} runs/s`;
-	return `${value} runs`;
+	if (unit === "%") return `${value.toFixed(1)} %`;
+	return `${value} ${unit}`;
 }
 
 /** The table as plain text, one figure per line. */

@@ -3,18 +3,23 @@
  * `wrangler dev` with both Workers, the scripted model server at a fixed latency, real Chromium).
  * Prints every figure with its target and a pass/miss mark, writes bench/results/, and after a full
  * run updates the README's table. `--strict` exits non-zero when a target is missed; `--only` runs
- * some of the five measurements (and then writes no results).
+ * some of the seven measurements (and then writes no results).
  *
  * Absolute times on a small shared machine are noisy, so every figure is a ratio (or a count)
- * measured within one run of the benchmark.
+ * measured within one run of the benchmark, most of them against the floor: a bare Workflow of the
+ * product's shape on the same machine and the same scripted model (floor/).
  */
 import { startModelServer, type ModelServer, type WranglerDev } from "@ow/testing";
 import { measureBrowser } from "./browser.ts";
 import { passes, type Measurement } from "./figures.ts";
 import { measureCapFloor } from "./measures/cap-floor.ts";
 import { measureConcurrentRuns } from "./measures/concurrent-runs.ts";
-import { measureCriticalPath } from "./measures/critical-path.ts";
+import { measureAgainstFloor } from "./measures/against-floor.ts";
+import { measureProfile } from "./measures/profile.ts";
 import { measureRetryCost } from "./measures/retry-cost.ts";
+import { measureStepsPerRun } from "./measures/steps-per-run.ts";
+import { freePort } from "./cpu-profile.ts";
+import { startFloor, timeFloorRun } from "./floor/index.ts";
 import { MODEL_LATENCY_MS, startProduct, timeRun, waveScenario } from "./product.ts";
 import { describeMachine, textTable, writeResults } from "./report.ts";
 import { round } from "./stats.ts";
@@ -29,13 +34,17 @@ const wanted = (n: number) => !only || only.includes(String(n));
 const started = performance.now();
 const say = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${line}`);
 
-/** Runs `body` against a fresh product stack with `vars`, after one warm-up run (bundling, first D1 use). */
+/**
+ * Runs `body` against a fresh product stack with `vars`, after one warm-up run (bundling, first D1
+ * use), with a DevTools inspector on `inspectorPort` when given.
+ */
 async function withProduct<T>(
 	models: ModelServer,
 	vars: Record<string, string>,
 	body: (dev: WranglerDev) => Promise<T>,
+	inspectorPort?: number,
 ): Promise<T> {
-	const dev = await startProduct(models, vars);
+	const dev = await startProduct(models, vars, { inspectorPort });
 	try {
 		await timeRun(dev, models, waveScenario(models, 2));
 		return await body(dev);
@@ -46,28 +55,40 @@ async function withProduct<T>(
 
 say(`${quick ? "quick" : "full"} run on ${describeMachine()}; every model call takes ${MODEL_LATENCY_MS} ms`);
 const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
+const floor = await startFloor(models);
 const measurements: Measurement[] = [];
 try {
-	if (wanted(1) || wanted(3) || wanted(4)) {
-		await withProduct(models, { MAX_PARALLEL: "32" }, async (dev) => {
+	await timeFloorRun(floor, waveScenario(models, 2).prompt, 2); // its warm-up
+	if ([1, 3, 4, 6, 7].some(wanted)) {
+		const inspectorPort = await freePort();
+		const body = async (dev: WranglerDev) => {
 			if (wanted(1)) {
-				say("1, 2a: critical path and fan-out (MAX_PARALLEL=32)");
-				measurements.push(await measureCriticalPath(dev, models, { repeats: quick ? 2 : 5 }));
+				say("1: against the floor, and fan-out (MAX_PARALLEL=32)");
+				measurements.push(await measureAgainstFloor(dev, floor, models, { repeats: quick ? 2 : 5 }));
 			}
 			if (wanted(3)) {
 				say("3: retry cost with 10 % faults, then the one-step baseline");
 				measurements.push(await measureRetryCost(dev, models, { runs: quick ? 8 : 20 }));
 			}
 			if (wanted(4)) {
-				say("4: concurrent runs");
-				measurements.push(await measureConcurrentRuns(dev, models, { runs: 100 }));
+				say("4: concurrent runs, then the same load on the floor");
+				measurements.push(await measureConcurrentRuns(dev, floor, models, { runs: 100 }));
 			}
-		});
+			if (wanted(6)) {
+				say("6: Workflow steps per run, by kind");
+				measurements.push(await measureStepsPerRun(dev, models));
+			}
+			if (wanted(7)) {
+				say("7: CPU profile of the orchestrator during 32-subtask runs");
+				measurements.push(await measureProfile(dev, inspectorPort, models, { runs: quick ? 2 : 3 }));
+			}
+		};
+		await withProduct(models, { MAX_PARALLEL: "32" }, body, inspectorPort);
 	}
 	if (wanted(2)) {
 		await withProduct(models, {}, async (dev) => {
-			say("2b: the default cap of 6");
-			measurements.push(await measureCapFloor(dev, models, { repeats: quick ? 2 : 5 }));
+			say("2: the default cap of 6, against the floor at the same cap");
+			measurements.push(await measureCapFloor(dev, floor, models, { repeats: quick ? 2 : 5 }));
 		});
 	}
 	if (wanted(5)) {
@@ -75,6 +96,7 @@ try {
 		measurements.push(await browserMeasurement(quick));
 	}
 } finally {
+	await floor.stop();
 	await models.close();
 }
 
@@ -86,8 +108,8 @@ say(
 );
 process.exit(strict && missed.length > 0 ? 1 : 0);
 
-async function browserMeasurement(quick: boolean): Promise<Measurement> {
-	const browser = await measureBrowser({ quick });
+async function browserMeasurement(short: boolean): Promise<Measurement> {
+	const browser = await measureBrowser({ quick: short });
 	return {
 		title: "browser",
 		figures: [

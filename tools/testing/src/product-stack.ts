@@ -12,7 +12,7 @@ export const PRODUCT_CONFIGS = ["wrangler.jsonc", "apps/browser-harness/wrangler
 export function startProductStack(
 	modelBaseURL: string,
 	vars: Record<string, string> = {},
-	options: Pick<WranglerDevOptions, "persistTo" | "readyTimeoutMs" | "testScheduled"> = {},
+	options: Pick<WranglerDevOptions, "persistTo" | "readyTimeoutMs" | "testScheduled" | "inspectorPort"> = {},
 ): Promise<WranglerDev> {
 	return startWranglerDev({
 		configs: PRODUCT_CONFIGS,
@@ -28,5 +28,6 @@ export function startProductStack(
 		},
 		readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
 		testScheduled: options.testScheduled,
+		inspectorPort: options.inspectorPort,
 	});
 }

@@ -27,6 +27,8 @@ export interface WranglerDevOptions {
 	persistTo?: string;
 	/** Port to listen on; one the OS assigns unless given. */
 	port?: number;
+	/** Port of wrangler's DevTools inspector (CPU profiles of the Workers); one the OS assigns unless given. */
+	inspectorPort?: number;
 	/** D1 binding whose migrations to apply to the local database first (the first config's). */
 	migrateD1?: string;
 	/** How long to wait for "Ready on"; wrangler's first start bundles both Workers. */
@@ -85,7 +87,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 		]);
 	}
 	const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(options.port ?? 0)];
-	args.push("--inspector-port", "0", "--persist-to", persistTo, "-e", env);
+	args.push("--inspector-port", String(options.inspectorPort ?? 0), "--persist-to", persistTo, "-e", env);
 	for (const config of options.configs) args.push("-c", config);
 	if (options.testScheduled) args.push("--test-scheduled");
 	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);

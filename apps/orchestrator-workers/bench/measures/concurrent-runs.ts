@@ -1,30 +1,43 @@
 /**
- * 4. Many runs at once: how fast they are created, how fast `GET /:id` answers while they all run,
- * and that every one of them completes and is listed once. Readers keep `READERS` status reads in
+ * 4. Many runs at once: how fast they are created, how fast a run's status answers while they all
+ * run, and that every one of them completes and is listed once. Readers keep `READERS` status reads in
  * flight on random unfinished runs; those reads are both the latency sample and how the benchmark
- * learns that the runs ended. The runtime's CPU use during the phase explains the latency figure.
+ * learns that the runs ended. The same load then runs on the floor (floor/), whose status read is the
+ * bare engine's `instance.status()`: the product's `GET /:id` is held to that tail.
  */
 import { listRuns, startRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import { withCpu } from "../cpu.ts";
 import { quantile, type Measurement } from "../figures.ts";
+import { floorStatus, startFloorRun } from "../floor/index.ts";
 import { waveScenario } from "../product.ts";
 import { round } from "../stats.ts";
 
 const READERS = 4;
-const WIDTH = 2;
+const WIDTH = 8;
+const ENDED = new Set(["complete", "errored", "terminated"]);
 
-export async function measureConcurrentRuns(
-	dev: WranglerDev,
-	models: ModelServer,
-	{ runs = 100 } = {},
-): Promise<Measurement> {
-	const scenarios = Array.from({ length: runs }, () => waveScenario(models, WIDTH));
-	const { value, busyCores, busiest } = await withCpu(dev.pid, async () => {
+/** What one runtime did under the load. */
+interface Load {
+	ids: string[];
+	createdInMs: number;
+	allDoneInMs: number;
+	latencies: number[];
+	statuses: Map<string, string>;
+	busyCores: number;
+	busiest: { name: string; cores: number };
+}
+
+/** Starts `runs` runs at once on one runtime and reads their statuses until every one has ended. */
+async function underLoad(
+	rootPid: number,
+	prompts: string[],
+	start: (prompt: string) => Promise<string>,
+	read: (id: string) => Promise<string>,
+): Promise<Load> {
+	const { value, busyCores, busiest } = await withCpu(rootPid, async () => {
 		const t0 = performance.now();
-		const ids = await Promise.all(
-			scenarios.map((s) => startRun(dev.url, { prompt: s.prompt, options: { maxSubtasks: WIDTH } })),
-		);
-		const createdIn = performance.now() - t0;
+		const ids = await Promise.all(prompts.map(start));
+		const createdInMs = performance.now() - t0;
 		const latencies: number[] = [];
 		const open = new Set(ids);
 		const statuses = new Map<string, string>();
@@ -32,54 +45,93 @@ export async function measureConcurrentRuns(
 			while (open.size > 0) {
 				const id = [...open][Math.floor(Math.random() * open.size)]!;
 				const t = performance.now();
-				const res = await fetch(`${dev.url}/${id}`);
-				const body = (await res.json()) as { status: string };
+				const status = await read(id);
 				latencies.push(performance.now() - t);
-				if (res.status !== 200) throw new Error(`GET /${id} answered ${res.status} during the load`);
-				statuses.set(id, body.status);
-				if (["complete", "errored", "terminated"].includes(body.status)) open.delete(id);
+				statuses.set(id, status);
+				if (ENDED.has(status)) open.delete(id);
 			}
 		};
 		await Promise.all(Array.from({ length: READERS }, reader));
-		return { ids, createdIn, latencies, allDoneIn: performance.now() - t0, statuses };
+		return { ids, createdInMs, latencies, allDoneInMs: performance.now() - t0, statuses };
 	});
-	const { ids, createdIn, latencies, allDoneIn, statuses } = value;
+	return { ...value, busyCores, busiest };
+}
+
+const cores = (l: Load) => `${l.busiest.name} ${l.busiest.cores.toFixed(2)} cores`;
+
+export async function measureConcurrentRuns(
+	dev: WranglerDev,
+	floor: WranglerDev,
+	models: ModelServer,
+	{ runs = 100 } = {},
+): Promise<Measurement> {
+	const prompts = () => Array.from({ length: runs }, () => waveScenario(models, WIDTH).prompt);
+	const product = await underLoad(
+		dev.pid,
+		prompts(),
+		(prompt) => startRun(dev.url, { prompt, options: { maxSubtasks: WIDTH } }),
+		async (id) => {
+			const res = await fetch(`${dev.url}/${id}`);
+			if (res.status !== 200) throw new Error(`GET /${id} answered ${res.status} during the load`);
+			return ((await res.json()) as { status: string }).status;
+		},
+	);
+	const bare = await underLoad(
+		floor.pid,
+		prompts(),
+		(prompt) => startFloorRun(floor, prompt, WIDTH),
+		async (id) => (await floorStatus(floor, id)).status,
+	);
 	const listed = (await listRuns(dev.url)).map((r) => r.id);
-	const lost = ids.filter((id) => statuses.get(id) !== "complete" || listed.filter((l) => l === id).length !== 1);
-	const p50 = quantile(latencies, 0.5);
-	const p99 = quantile(latencies, 0.99);
+	const lost = product.ids.filter(
+		(id) => product.statuses.get(id) !== "complete" || listed.filter((l) => l === id).length !== 1,
+	);
+	const p50 = quantile(product.latencies, 0.5);
+	const p99 = quantile(product.latencies, 0.99);
+	const floorP50 = quantile(bare.latencies, 0.5);
+	const floorP99 = quantile(bare.latencies, 0.99);
 	return {
 		title: "concurrent runs",
 		figures: [
 			{
-				name: `${runs} runs created at once`,
-				value: runs / (createdIn / 1000),
+				name: `${runs} runs of ${WIDTH} created at once`,
+				value: runs / (product.createdInMs / 1000),
 				unit: "runs/s",
-				detail: `all ${runs} POSTs answered in ${Math.round(createdIn)} ms; all runs ended after ${(allDoneIn / 1000).toFixed(1)} s`,
+				detail: `all ${runs} POSTs answered in ${Math.round(product.createdInMs)} ms; all runs ended after ${(product.allDoneInMs / 1000).toFixed(1)} s (floor ${(bare.allDoneInMs / 1000).toFixed(1)} s)`,
 			},
-			{ name: "GET /:id p50 while they run", value: p50, unit: "ms", detail: `${latencies.length} reads` },
+			{
+				name: "GET /:id p50 while they run",
+				value: p50,
+				unit: "ms",
+				limit: 20,
+				detail: `${product.latencies.length} reads; the bare engine's instance.status() p50 ${floorP50.toFixed(1)} ms`,
+			},
 			{
 				name: "GET /:id p99 while they run",
 				value: p99,
 				unit: "ms",
-				limit: 20,
-				detail: `meanwhile ${busiest.name} used ${busiest.cores.toFixed(2)} cores (all of wrangler's processes ${busyCores.toFixed(2)})`,
+				limit: floorP99,
+				detail: `target: instance.status() p99 under the same load (${bare.latencies.length} reads); meanwhile ${cores(product)} (floor ${cores(bare)})`,
 			},
 			{
 				name: "runs lost, duplicated or not complete",
 				value: lost.length,
 				unit: "runs",
 				limit: 0,
-				detail: `${ids.length} created, each listed once among the ${listed.length} runs GET /runs lists`,
+				detail: `${product.ids.length} created, each listed once among the ${listed.length} runs GET /runs lists`,
 			},
 		],
 		raw: {
 			runs,
 			width: WIDTH,
-			createdInMs: round(createdIn),
-			allDoneInMs: round(allDoneIn),
-			busyCores: round(busyCores, 2),
-			busiest,
+			product: { createdInMs: round(product.createdInMs), allDoneInMs: round(product.allDoneInMs), p50, p99 },
+			floor: {
+				createdInMs: round(bare.createdInMs),
+				allDoneInMs: round(bare.allDoneInMs),
+				p50: floorP50,
+				p99: floorP99,
+			},
+			busiest: { product: product.busiest, floor: bare.busiest },
 			lost,
 		},
 	};

@@ -1,0 +1,58 @@
+/**
+ * The floor Worker from the benchmark's side: start it under `wrangler dev` against the same scripted
+ * model server as the product, and time a run of a scenario on it as the product's runs are timed.
+ */
+import { startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
+import { BENCH_WAIT } from "../product.ts";
+import type { FloorOutput } from "./types";
+
+/** The floor Worker's config, relative to the repo root. */
+export const FLOOR_CONFIG = "apps/orchestrator-workers/bench/floor/wrangler.jsonc";
+
+/**
+ * How often a floor run's status is read until it has finished: as often as the product's, so both
+ * runtimes serve the same reads. The end is the time the last step recorded, never the poll's.
+ */
+export const FLOOR_POLL_MS = BENCH_WAIT.intervalMs;
+
+export function startFloor(models: ModelServer): Promise<WranglerDev> {
+	return startWranglerDev({ configs: [FLOOR_CONFIG], vars: { MODEL_BASE_URL: models.baseURL } });
+}
+
+/** Starts a floor run; its instance id. */
+export async function startFloorRun(floor: WranglerDev, prompt: string, maxParallel: number): Promise<string> {
+	const res = await fetch(`${floor.url}/`, {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ prompt, maxParallel }),
+	});
+	if (res.status !== 202) throw new Error(`floor POST / answered ${res.status}: ${await res.text()}`);
+	return ((await res.json()) as { id: string }).id;
+}
+
+/** The bare engine's status of a floor run. */
+export async function floorStatus(floor: WranglerDev, id: string): Promise<InstanceStatus> {
+	const res = await fetch(`${floor.url}/${id}`);
+	if (res.status !== 200) throw new Error(`floor GET /${id} answered ${res.status}: ${await res.text()}`);
+	return (await res.json()) as InstanceStatus;
+}
+
+/** Waits for a floor run to complete (fails loudly otherwise); when its last step ended, epoch ms. */
+export async function floorFinishedAt(floor: WranglerDev, id: string, timeoutMs = 180_000): Promise<number> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const status = await floorStatus(floor, id);
+		if (status.status === "complete") return (status.output as FloorOutput).finishedAt;
+		if (status.status === "errored" || status.status === "terminated")
+			throw new Error(`floor run ${id} ended ${status.status}: ${JSON.stringify(status.error)}`);
+		await new Promise((r) => setTimeout(r, FLOOR_POLL_MS));
+	}
+	throw new Error(`floor run ${id} did not finish within ${timeoutMs} ms`);
+}
+
+/** Runs `prompt` on the floor; POST sent → its last step ended, ms. */
+export async function timeFloorRun(floor: WranglerDev, prompt: string, maxParallel: number): Promise<number> {
+	const postedAt = Date.now();
+	const id = await startFloorRun(floor, prompt, maxParallel);
+	return (await floorFinishedAt(floor, id)) - postedAt;
+}

@@ -1,0 +1,30 @@
+/**
+ * The product against its floor, alone and quickly: `node bench/try-floor.ts [width] [repeats]` (from
+ * apps/orchestrator-workers) prints each run's end-to-end time on both and the ratio of the medians.
+ */
+import { startModelServer } from "@ow/testing";
+import { startFloor, timeFloorRun } from "./floor/index.ts";
+import { MODEL_LATENCY_MS, startProduct, timeRun, waveScenario } from "./product.ts";
+import { median } from "./stats.ts";
+
+const [width = 8, repeats = 5] = process.argv.slice(2).map(Number);
+const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
+const [product, floor] = await Promise.all([startProduct(models, { MAX_PARALLEL: String(width) }), startFloor(models)]);
+try {
+	const p: number[] = [];
+	const f: number[] = [];
+	for (let r = 0; r <= repeats; r++) {
+		const a = (await timeRun(product, models, waveScenario(models, width))).endToEndMs;
+		const b = await timeFloorRun(floor, waveScenario(models, width).prompt, width);
+		// The first round warms both up (bundles, first storage use).
+		if (r > 0) {
+			p.push(a);
+			f.push(b);
+		}
+		console.log(`width ${width}: product ${a} ms, floor ${b} ms${r === 0 ? " (warm-up)" : ""}`);
+	}
+	console.log(`product / floor = ${(median(p) / median(f)).toFixed(3)} (medians ${median(p)} / ${median(f)} ms)`);
+} finally {
+	await Promise.all([product.stop(), floor.stop()]);
+	await models.close();
+}
