@@ -1,7 +1,7 @@
 /**
  * The registry's record of step attempts (migration 0010): the timeline's rows. Written with the
- * step's own round trips where it can be (the start joins the cancel check's batch), and the end
- * after the step, best effort, so no step waits for it.
+ * step's own round trips where it can be (the start joins the cancel check's batch, a successful end
+ * the outcome's), and otherwise after the step, best effort, so no step waits for it.
  */
 
 /** The statement that records an attempt's start; batch it with the step's first write. */
@@ -19,20 +19,36 @@ export function attemptStartStatement(
 		.bind(runId, step.name, step.attempt, at);
 }
 
-/** Records how an attempt ended. */
-export async function recordAttemptEnd(
+/** How an attempt ended. */
+export interface AttemptEnd {
+	at: string;
+	outcome: "succeeded" | "failed";
+	errorCode?: string;
+}
+
+/** The statement that records how an attempt ended; batch it with the step's outcome when there is one. */
+export function attemptEndStatement(
 	db: D1Database,
 	runId: string,
 	step: { name: string; attempt: number },
-	end: { at: string; outcome: "succeeded" | "failed"; errorCode?: string },
-): Promise<void> {
-	await db
+	end: AttemptEnd,
+): D1PreparedStatement {
+	return db
 		.prepare(
 			`UPDATE step_attempts SET finished_at = ?4, outcome = ?5, error_code = ?6
 			 WHERE run_id = ?1 AND step = ?2 AND attempt = ?3 AND generation = (SELECT generation FROM runs WHERE id = ?1)`,
 		)
-		.bind(runId, step.name, step.attempt, end.at, end.outcome, end.errorCode ?? null)
-		.run();
+		.bind(runId, step.name, step.attempt, end.at, end.outcome, end.errorCode ?? null);
+}
+
+/** Records how an attempt ended, in a round trip of its own. */
+export async function recordAttemptEnd(
+	db: D1Database,
+	runId: string,
+	step: { name: string; attempt: number },
+	end: AttemptEnd,
+): Promise<void> {
+	await attemptEndStatement(db, runId, step, end).run();
 }
 
 export interface AttemptRow {

@@ -21,7 +21,7 @@ import { inBudgetScope } from "../budget/budget-gate";
 import { RunBudget } from "../budget/run-budget";
 import { readPriceTable } from "../metrics/cost";
 import { readGateAndAnnounce, type RunGate } from "../registry/lifecycle";
-import { attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
+import { attemptEndStatement, attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
 import { StepTracing } from "../telemetry/step-tracing";
 import { withSpan } from "../telemetry/trace-context";
@@ -40,7 +40,10 @@ export interface RecordedCall<T> {
 	usage?: (result: T) => Usage;
 	/** The `record:*` step that redoes `record` when the write inside the call step failed. */
 	recordStep: string;
-	/** Writes the outcome; `spent` (the usage statements) must join the same batch. */
+	/**
+	 * Writes the outcome; `spent` must join the same batch: the usage statements and, inside the step,
+	 * the attempt's end (so a successful call step makes two registry round trips, not three).
+	 */
 	record: (result: T, spent: D1PreparedStatement[]) => Promise<void>;
 }
 
@@ -48,6 +51,13 @@ export interface RecordedCall<T> {
 export interface AttemptOf {
 	name: string;
 	attempt: number;
+}
+
+/** The end of a successful attempt, for a body that writes its outcome to join to the same batch. */
+export interface SuccessfulEnd {
+	statement: () => D1PreparedStatement;
+	/** Set by the body once that batch is written: the end then needs no write of its own. */
+	recorded: boolean;
 }
 
 /** A registry write as a `record:*` step of its own, then a push to live progress clients. */
@@ -125,14 +135,11 @@ export class CallSteps implements RecordSteps {
 			return this.runAttempt(
 				run,
 				{ name: call.name, attempt: ctx.attempt },
-				async (gate) => {
+				async (gate, end) => {
 					const result = await call.body(ctx);
-					const write = () => call.record(result, spent(result, ctx.attempt));
-					return {
-						value: result,
-						attempt: ctx.attempt,
-						recorded: await this.recordInsideStep(run, write, gate.watched),
-					};
+					const write = () => call.record(result, [...spent(result, ctx.attempt), end.statement()]);
+					end.recorded = await this.recordInsideStep(run, write, gate.watched);
+					return { value: result, attempt: ctx.attempt, recorded: end.recorded };
 				},
 				call.announce?.(ctx),
 			);
@@ -166,11 +173,15 @@ export class CallSteps implements RecordSteps {
 	async runAttempt<T>(
 		run: Pick<Run, "id">,
 		step: AttemptOf,
-		body: (gate: RunGate) => Promise<T>,
+		body: (gate: RunGate, end: SuccessfulEnd) => Promise<T>,
 		announce: D1PreparedStatement[] = [],
 	): Promise<T> {
 		const started = Date.now();
 		const db = this.env.DB;
+		const end: SuccessfulEnd = {
+			statement: () => attemptEndStatement(db, run.id, step, { at: now(), outcome: "succeeded" }),
+			recorded: false,
+		};
 		const traced = await this.tracing.startAttempt(run.id, step);
 		const ended = (outcome: "succeeded" | "failed", errorCode?: string) =>
 			// After the step, best effort: the timeline row is bookkeeping, never worth a step's time.
@@ -185,11 +196,11 @@ export class CallSteps implements RecordSteps {
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
 			const open = gate;
-			const gated = () => inBudgetScope(this.budget.policy, step, () => body(open));
+			const gated = () => inBudgetScope(this.budget.policy, step, () => body(open, end));
 			const result = traced ? await withSpan(traced.trace, traced.span, gated) : await gated();
 			await notified;
 			logEvent({ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome: "ok" });
-			ended("succeeded");
+			if (!end.recorded) ended("succeeded");
 			return result;
 		} catch (error) {
 			const failure = OrchestratorError.fromUnknown(error);
