@@ -104,8 +104,25 @@ const DEFAULTS = {
 
 type ConfigVar = keyof typeof DEFAULTS;
 
+/**
+ * Parsed configurations by the variables object they came from. A Worker's variables do not change
+ * while its isolate lives, and the API and every step read them: parsing once per `env` keeps that
+ * off each request's and each step's CPU time. A configuration that does not parse is never kept, so
+ * its error is thrown at every read.
+ */
+const parsedConfigs = new WeakMap<object, OrchestratorConfig>();
+
 /** Reads and checks the configuration from the Worker's variables. */
 export function readConfig(env: object): OrchestratorConfig {
+	let config = parsedConfigs.get(env);
+	if (!config) {
+		config = parseConfig(env);
+		parsedConfigs.set(env, config);
+	}
+	return config;
+}
+
+function parseConfig(env: object): OrchestratorConfig {
 	const number = (
 		name: ConfigVar,
 		min: number,

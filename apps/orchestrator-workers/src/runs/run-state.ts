@@ -18,10 +18,13 @@ export async function requireRun(env: Env, id: string): Promise<RunStatus> {
 	const status = await readRunStatus(env.DB, id);
 	if (!status) throw notFound(id);
 	const prices = readPriceTable(env);
+	// Only a run started with a limit has one (a raise needs a limit to raise): the others skip the query.
+	const limit = status.options.budget; // absent on runs from before budgets
+	const limited = limit !== undefined && (limit.maxTokens !== null || limit.maxCostUsd !== null);
 	return {
 		...(await withInstanceStatus(env, status)),
 		cost: estimateCost(status.usage, prices),
-		budget: await readBudget(env.DB, id, prices),
+		budget: limited ? await readBudget(env.DB, id, prices) : null,
 	};
 }
 
