@@ -101,23 +101,24 @@ export async function runAgenticSubtask(
 			attemptStartedStatements(steps.db, run.id, task.id, ctx.attempt, now()),
 		),
 	);
+	let result: SubtaskStepResult | undefined;
 	try {
 		const ended = await loop(steps, run, task, deps, opened, maxIterations);
-		const result: SubtaskStepResult = {
-			...ended,
-			attempts: opened.attempt,
-			startedAt: opened.at,
-		};
-		await steps.recordStep(run, STEP.recordSubtask(task.id), () =>
-			recordSubtaskOutcome(steps.db, run.id, task.id, { status: "succeeded", ...result }),
-		);
+		result = { ...ended, attempts: opened.attempt, startedAt: opened.at };
 		return result;
 	} finally {
+		const succeeded = result;
 		await run.step.do(STEP.agentRelease(task.id), stepConfig(RECORD_POLICY), async () => {
 			// Releasing is tidying up: a session it misses is reclaimed when its lease expires.
 			await deps.harness.releaseSession(opened.leaseId).catch((error: unknown) => {
 				logEvent({ msg: "agent session release failed", runId: run.id, error: messageOf(error) }, "warn");
 			});
+			// A success is recorded here rather than in a step of its own, which Workflows would bill for
+			// one write. A failed write fails this step, whose retry releases again (a no-op) and rewrites.
+			if (succeeded) {
+				await recordSubtaskOutcome(steps.db, run.id, task.id, { status: "succeeded", ...succeeded });
+				await deps.notify();
+			}
 		});
 	}
 }
