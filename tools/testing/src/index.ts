@@ -10,3 +10,4 @@ export * from "./process-tree.ts";
 export * from "./otlp-receiver.ts";
 export * from "./refusing-port.ts";
 export * from "./openapi-contract.ts";
+export * from "./engine-steps.ts";

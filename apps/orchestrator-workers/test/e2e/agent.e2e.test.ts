@@ -8,6 +8,7 @@ import { agenticSubtask } from "@ow/schemas/testing";
 import {
 	chromiumBrowsersOf,
 	connectModelServer,
+	engineSteps,
 	readRun,
 	startRun,
 	startStaticSite,
@@ -125,6 +126,10 @@ describe("an agentic browser subtask", () => {
 		]);
 		expect(contact.progress).toEqual({ iteration: 5, maxIterations: 10 });
 		expect(run.result?.answer).toContain("ZX-4417");
+		// Its success was recorded in the release step, not in a step billed for that write alone.
+		const steps = (await engineSteps(dev.url, "orchestrator-workflow", run.id)).map((s) => s.name);
+		expect(steps.filter((name) => name.startsWith("record:"))).toEqual([]);
+		expect(steps).toContain("subtask:contact:release");
 	});
 
 	it("should fail with agent-max-iterations and keep the actions it took", async () => {

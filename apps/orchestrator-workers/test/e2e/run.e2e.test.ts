@@ -1,5 +1,5 @@
 import { llmSubtask } from "@ow/schemas/testing";
-import { connectModelServer, startRun, waitForRun } from "@ow/testing";
+import { connectModelServer, engineSteps, startRun, waitForRun } from "@ow/testing";
 import { describe, expect, inject, it } from "vitest";
 import { E2E_VARS } from "./global-setup";
 
@@ -47,6 +47,12 @@ describe("a run through the dev server", () => {
 			output: "three",
 		});
 		expect(run.result?.answer).toContain("result 5");
+		// Workflows bills per step: one per call and nothing that only records (every outcome was written
+		// inside its own step), the retried subtask still one step.
+		const steps = await engineSteps(dev.url, "orchestrator-workflow", run.id);
+		expect(steps.map((s) => s.name).toSorted()).toEqual(
+			["plan", ...[1, 2, 3, 4, 5].map((n) => `subtask:s${n}`), "synthesise"].toSorted(),
+		);
 	});
 
 	it("should send the plan's JSON schema to the model (structured outputs on)", async () => {
