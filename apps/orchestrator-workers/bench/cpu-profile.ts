@@ -53,14 +53,7 @@ export async function profileWorker<T>(
 	inspectorPort: number,
 	body: () => Promise<T>,
 ): Promise<{ value: T; profile: Profile }> {
-	const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
-		title: string;
-		webSocketDebuggerUrl: string;
-	}[];
-	// wrangler's inspector shows one target, the Worker of the first config (the others are not debuggable).
-	const target = targets[0];
-	if (!target) throw new Error(`the inspector on port ${inspectorPort} lists no Worker`);
-	const cdp = await connect(target.webSocketDebuggerUrl);
+	const cdp = await connect(await debuggerUrl(inspectorPort));
 	try {
 		await cdp.send("Profiler.enable");
 		await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
@@ -135,8 +128,17 @@ export function sourceNamer(mapFile: string): (frame: ProfileNode["callFrame"]) 
 	};
 }
 
-/** A minimal CDP client: numbered requests over one WebSocket. */
-async function connect(url: string) {
+/** The DevTools WebSocket of the HTTP-serving Worker (wrangler's inspector lists that one only). */
+export async function debuggerUrl(inspectorPort: number): Promise<string> {
+	const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as {
+		webSocketDebuggerUrl: string;
+	}[];
+	if (!targets[0]) throw new Error(`the inspector on port ${inspectorPort} lists no Worker`);
+	return targets[0].webSocketDebuggerUrl;
+}
+
+/** A minimal CDP client: numbered requests over one WebSocket, and the events it sends. */
+export async function connect(url: string, onEvent: (method: string, params: unknown) => void = () => {}) {
 	// wrangler's inspector accepts DevTools from localhost origins only; Node's WebSocket sends none.
 	const socket = new WebSocket(url, { headers: { origin: "http://localhost" } } as unknown as string[]);
 	await new Promise((resolve, reject) => {
@@ -146,7 +148,14 @@ async function connect(url: string) {
 	let next = 1;
 	const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 	socket.addEventListener("message", (event) => {
-		const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+		const message = JSON.parse(String(event.data)) as {
+			id?: number;
+			method?: string;
+			params?: unknown;
+			result?: unknown;
+			error?: { message: string };
+		};
+		if (message.method) onEvent(message.method, message.params);
 		const waiter = message.id === undefined ? undefined : pending.get(message.id);
 		if (!waiter) return;
 		pending.delete(message.id!);

@@ -4,7 +4,7 @@
 export interface Figure {
 	name: string;
 	value: number;
-	unit: "×" | "ms" | "runs/s" | "runs" | "steps" | "%";
+	unit: "×" | "ms" | "runs/s" | "runs" | "steps" | "statements" | "%";
 	limit?: number;
 	atLeast?: boolean;
 	/** What the value was measured from, printed beside it. */

@@ -3,7 +3,7 @@
  * `wrangler dev` with both Workers, the scripted model server at a fixed latency, real Chromium).
  * Prints every figure with its target and a pass/miss mark, writes bench/results/, and after a full
  * run updates the README's table. `--strict` exits non-zero when a target is missed; `--only` runs
- * some of the seven measurements (and then writes no results).
+ * some of the eight measurements (and then writes no results).
  *
  * Absolute times on a small shared machine are noisy, so every figure is a ratio (or a count)
  * measured within one run of the benchmark, most of them against the floor: a bare Workflow of the
@@ -16,6 +16,7 @@ import { measureCapFloor } from "./measures/cap-floor.ts";
 import { measureConcurrentRuns } from "./measures/concurrent-runs.ts";
 import { measureAgainstFloor } from "./measures/against-floor.ts";
 import { measureProfile } from "./measures/profile.ts";
+import { measureRegistryLoad } from "./measures/registry-load.ts";
 import { measureRetryCost } from "./measures/retry-cost.ts";
 import { measureStepsPerRun } from "./measures/steps-per-run.ts";
 import { freePort } from "./cpu-profile.ts";
@@ -59,7 +60,7 @@ const floor = await startFloor(models);
 const measurements: Measurement[] = [];
 try {
 	await timeFloorRun(floor, waveScenario(models, 2).prompt, 2); // its warm-up
-	if ([1, 3, 4, 6, 7].some(wanted)) {
+	if ([1, 3, 4, 6, 7, 8].some(wanted)) {
 		const inspectorPort = await freePort();
 		const body = async (dev: WranglerDev) => {
 			if (wanted(1)) {
@@ -81,6 +82,10 @@ try {
 			if (wanted(7)) {
 				say("7: CPU profile of the orchestrator during 32-subtask runs");
 				measurements.push(await measureProfile(dev, inspectorPort, models, { runs: quick ? 2 : 3 }));
+			}
+			if (wanted(8)) {
+				say("8: the registry's D1 statements per run and per status read");
+				measurements.push(await measureRegistryLoad(dev, inspectorPort, models));
 			}
 		};
 		await withProduct(models, { MAX_PARALLEL: "32" }, body, inspectorPort);

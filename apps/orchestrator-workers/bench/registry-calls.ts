@@ -1,0 +1,64 @@
+/**
+ * Counts the registry's D1 traffic from inside the orchestrator's isolate: a logpoint-like conditional
+ * breakpoint (through wrangler's inspector) on the one function of workerd's D1 client that every
+ * query and batch passes, `_send`, tallies round trips and statements (reads: SELECT; writes: the
+ * rest) in a global of the isolate, and never pauses. Slow while on, so for counting, never timing.
+ */
+import { connect, debuggerUrl } from "./cpu-profile.ts";
+
+export interface RegistryCalls {
+	roundTrips: number;
+	reads: number;
+	writes: number;
+}
+
+const D1_CLIENT = "cloudflare-internal:d1-api";
+const COUNTERS = "globalThis.__registryCalls";
+const TALLY = `((c) => {
+	const statements = Array.isArray(query) ? query : [query];
+	c.roundTrips++;
+	for (const sql of statements) /^\\s*(SELECT|WITH)\\b/i.test(sql) ? c.reads++ : c.writes++;
+	return false;
+})(${COUNTERS} ??= { roundTrips: 0, reads: 0, writes: 0 })`;
+
+/** Counts while `body` runs what the isolate sent to D1. */
+export async function countRegistryCalls<T>(
+	inspectorPort: number,
+	body: () => Promise<T>,
+): Promise<{ value: T; calls: RegistryCalls }> {
+	const scripts = new Map<string, string>();
+	const contexts: number[] = [];
+	const cdp = await connect(await debuggerUrl(inspectorPort), (method, params) => {
+		const p = params as { url: string; scriptId: string; context: { id: number } };
+		if (method === "Debugger.scriptParsed") scripts.set(p.url, p.scriptId);
+		if (method === "Runtime.executionContextCreated") contexts.push(p.context.id);
+	});
+	const evaluate = async (expression: string) => {
+		const answer = (await cdp.send("Runtime.evaluate", {
+			expression,
+			contextId: contexts[0],
+			returnByValue: true,
+		})) as {
+			result: { value: unknown };
+		};
+		return answer.result.value;
+	};
+	try {
+		await cdp.send("Runtime.enable");
+		await cdp.send("Debugger.enable");
+		if (contexts.length === 0) throw new Error("the isolate announced no execution context");
+		const scriptId = scripts.get(D1_CLIENT);
+		if (!scriptId) throw new Error(`the isolate has not loaded ${D1_CLIENT}`);
+		const { scriptSource } = (await cdp.send("Debugger.getScriptSource", { scriptId })) as { scriptSource: string };
+		const line = scriptSource.split("\n").findIndex((l) => /^\s*async _send\(endpoint, query,/.test(l));
+		if (line < 0) throw new Error(`${D1_CLIENT} has no _send(endpoint, query, ...) any more: update the counter`);
+		await cdp.send("Debugger.setBreakpoint", { location: { scriptId, lineNumber: line + 1 }, condition: TALLY });
+		await evaluate(`${COUNTERS} = { roundTrips: 0, reads: 0, writes: 0 }`);
+		const value = await body();
+		return { value, calls: (await evaluate(COUNTERS)) as RegistryCalls };
+	} finally {
+		await cdp.send("Debugger.disable").catch(() => undefined);
+		await cdp.send("Runtime.disable").catch(() => undefined);
+		cdp.close();
+	}
+}
