@@ -23,6 +23,7 @@ import { readPriceTable } from "../metrics/cost";
 import { readGateAndAnnounce, type RunGate } from "../registry/lifecycle";
 import { attemptEndStatement, attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
+import { groupCommit } from "../registry/group-commit";
 import { StepTracing } from "../telemetry/step-tracing";
 import { withSpan } from "../telemetry/trace-context";
 import { now, type RecordSteps, type Run } from "./run-context";
@@ -80,17 +81,17 @@ export class CallSteps implements RecordSteps {
 	/** The run's budget: the gate's policy, and what to do when a call does not fit (budget/run-budget.ts). */
 	readonly budget: RunBudget;
 
+	/** The registry, its batches joined across the run's parallel steps (registry/group-commit.ts). */
+	readonly db: D1Database;
+
 	/** Throws `config-invalid` for a bad OTEL_* or price setting. */
 	constructor(
 		readonly env: Env,
 		run: Pick<Run, "id" | "options">,
 	) {
+		this.db = groupCommit(env.DB);
 		this.tracing = new StepTracing(env);
 		this.budget = new RunBudget(this, run.options, run.id, readPriceTable(env));
-	}
-
-	get db(): D1Database {
-		return this.env.DB;
 	}
 
 	recordStep(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void> {
@@ -124,7 +125,7 @@ export class CallSteps implements RecordSteps {
 		const spent = (result: T, attempt: number) =>
 			call.usage
 				? attemptUsageStatements(
-						this.env.DB,
+						this.db,
 						run.id,
 						{ step: call.name, attempt, outcome: "succeeded", usage: call.usage(result), unknownCalls: 0 },
 						now(),
@@ -177,7 +178,7 @@ export class CallSteps implements RecordSteps {
 		announce: D1PreparedStatement[] = [],
 	): Promise<T> {
 		const started = Date.now();
-		const db = this.env.DB;
+		const db = this.db;
 		const end: SuccessfulEnd = {
 			statement: () => attemptEndStatement(db, run.id, step, { at: now(), outcome: "succeeded" }),
 			recorded: false,

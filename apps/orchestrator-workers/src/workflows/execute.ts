@@ -65,7 +65,7 @@ async function executeSubtask(
 ): Promise<SynthesisInput> {
 	const env = steps.env;
 	const record = (outcome: SubtaskOutcome) =>
-		steps.recordStep(run, STEP.recordSubtask(task.id), () => recordSubtaskOutcome(env.DB, run.id, task.id, outcome));
+		steps.recordStep(run, STEP.recordSubtask(task.id), () => recordSubtaskOutcome(steps.db, run.id, task.id, outcome));
 	if (steps.budget.stopped) {
 		await record({ status: "skipped", reason: SKIPPED_FOR_BUDGET, finishedAt: now() });
 		return { id: task.id, title: task.title, status: "skipped", reason: SKIPPED_FOR_BUDGET };
@@ -124,7 +124,7 @@ function llmSubtaskStep(
 	return steps.callAndRecord(run, {
 		name: STEP.subtask(task.id),
 		config: stepConfig(run.config.subtask),
-		announce: (ctx) => attemptStartedStatements(env.DB, run.id, task.id, ctx.attempt, now()),
+		announce: (ctx) => attemptStartedStatements(steps.db, run.id, task.id, ctx.attempt, now()),
 		body: (ctx) =>
 			withRetryEvent(env, run, task, { attempt: ctx.attempt }, async () => {
 				const startedAt = now();
@@ -144,7 +144,7 @@ function llmSubtaskStep(
 			}),
 		usage: (done) => done.usage,
 		recordStep: STEP.recordSubtask(task.id),
-		record: (done, spent) => recordSubtaskOutcome(env.DB, run.id, task.id, { status: "succeeded", ...done }, spent),
+		record: (done, spent) => recordSubtaskOutcome(steps.db, run.id, task.id, { status: "succeeded", ...done }, spent),
 	});
 }
 
