@@ -64,7 +64,10 @@ export async function makePlan(steps: CallSteps, run: Run): Promise<Plan> {
 /** What a plan step returns (and the platform persists). */
 export interface PlanAttempt {
 	check: PlanCheck;
-	/** The model's answer as text, kept for the repair prompt; short by construction. */
+	/**
+	 * The model's answer as text, for the repair prompt; short by construction, and empty for a valid
+	 * plan, which is in `check` already (a step's result is stored and replayed: nothing in it twice).
+	 */
 	raw: string;
 	usage: Usage;
 	startedAt: string;
@@ -92,6 +95,8 @@ async function attempt(models: Models, input: PlanSubtasksInput, prompt: BuiltPr
 	const check: PlanCheck = answer.ok
 		? validatePlan(answer.value, limits)
 		: { ok: false, problems: [`the answer did not match the plan schema: ${answer.problem}`] };
-	const raw = truncateText(answer.ok ? JSON.stringify(answer.value) : answer.text, RAW_PLAN_CHARS).text;
+	const raw = check.ok
+		? ""
+		: truncateText(answer.ok ? JSON.stringify(answer.value) : answer.text, RAW_PLAN_CHARS).text;
 	return { check, raw, usage: answer.usage, startedAt, finishedAt: new Date().toISOString() };
 }
