@@ -26,6 +26,7 @@ function subtask(over: Partial<SubtaskStatus>): SubtaskStatus {
 		progress: null,
 		actions: [],
 		artifacts: [],
+		ensemble: null,
 		...over,
 	};
 }

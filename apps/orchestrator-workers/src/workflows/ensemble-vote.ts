@@ -1,0 +1,83 @@
+/**
+ * A vote (self-consistency): the subtask is answered `samples` times, each answer its own step
+ * `subtask:<id>:sample:<k>` with its own seed and temperature, all in parallel; then the step
+ * `subtask:<id>` groups them by agreement and writes the agreed answer as the subtask's output, with
+ * every sample kept. A failed sample is retried alone, and a replay re-runs none that finished.
+ */
+import { runSubtaskPrompt } from "@ow/prompts";
+import type { EnsembleOptions, EnsembleStatus, Usage } from "@ow/schemas";
+import { recordSubtaskOutcome } from "../registry/run-registry";
+import { ensembleStatement } from "../registry/ensemble-store";
+import {
+	answerStep,
+	firstStart,
+	groupAnswers,
+	scoreAnswers,
+	settledAnswers,
+	usageOfAnswers,
+	type EnsembleContext,
+} from "./ensemble-steps";
+import type { Sampling } from "./model-call";
+import { now, STEP, type SubtaskStepResult } from "./run-context";
+import { stepConfig } from "./step-policy";
+import { addUsage } from "@ow/schemas";
+
+/**
+ * Each sample's sampling: a seed of its own and a temperature that rises a little per sample, so the
+ * answers are independent draws rather than one answer repeated.
+ */
+export function samplingOf(k: number): Sampling {
+	return { seed: k, temperature: Math.min(1.2, Math.round((0.6 + 0.1 * (k - 1)) * 10) / 10) };
+}
+
+/** What the compare step returns: the subtask's result, and what its own grouping call spent. */
+type VoteDone = SubtaskStepResult & { ensemble: EnsembleStatus; callUsage: Usage };
+
+export async function runVote(
+	ctx: EnsembleContext,
+	vote: Extract<EnsembleOptions, { mode: "vote" }>,
+): Promise<SubtaskStepResult> {
+	const { steps, run, task } = ctx;
+	const prompt = runSubtaskPrompt({ request: run.prompt, subtask: task, dependencies: ctx.dependencies });
+	const names = Array.from({ length: vote.samples }, (_, i) => i + 1);
+	const answers = settledAnswers(
+		await Promise.allSettled(names.map((k) => answerStep(ctx, STEP.ensembleSample(task.id, k), prompt, samplingOf(k)))),
+	);
+	const db = steps.db;
+	const done = await steps.callAndRecord<VoteDone>(run, {
+		name: STEP.subtask(task.id),
+		config: stepConfig(run.config.subtask),
+		body: async (c) => {
+			const texts = answers.flatMap((a) => (a.text === null ? [] : [a.text]));
+			const grouping = await groupAnswers(run.models, ctx, texts);
+			const scored = scoreAnswers(answers, grouping, []);
+			const truncated = answers.some((a) => a.done?.truncated === true && a.text === scored.agreedText);
+			const ensemble: EnsembleStatus = {
+				mode: "vote",
+				agreement: scored.agreement,
+				groupedBy: grouping.groupedBy,
+				samples: scored.shown,
+			};
+			return {
+				output: scored.agreedText,
+				truncated,
+				source: null,
+				usage: addUsage(usageOfAnswers(answers), grouping.usage),
+				callUsage: grouping.usage,
+				attempts: c.attempt,
+				startedAt: firstStart(answers),
+				finishedAt: now(),
+				ensemble,
+			};
+		},
+		usage: (d) => d.callUsage,
+		recordStep: STEP.recordSubtask(task.id),
+		record: ({ ensemble, callUsage: _, ...d }, spent) =>
+			recordSubtaskOutcome(db, run.id, task.id, { status: "succeeded", ...d }, [
+				...spent,
+				ensembleStatement(db, run.id, task.id, ensemble),
+			]),
+	});
+	const { ensemble: _e, callUsage: _c, ...result } = done;
+	return result;
+}
