@@ -151,3 +151,13 @@ export function firstStart(answers: readonly Settled[]): string {
 			.at(0) ?? now()
 	);
 }
+
+/** When the last answer ended: a time every replay computes alike. */
+export function lastFinish(answers: readonly Settled[]): string {
+	return (
+		answers
+			.flatMap((a) => (a.done ? [a.done.finishedAt] : []))
+			.toSorted()
+			.at(-1) ?? now()
+	);
+}
