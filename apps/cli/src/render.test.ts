@@ -130,6 +130,9 @@ describe("subtaskLine", () => {
 			}),
 		).toBe("debate 3 rounds agreement 0.50 (under 1)");
 		expect(ensembleText(null)).toBe("");
+		expect(ensembleText({ mode: "vote", agreement: null, groupedBy: null, samples: [sample(1, "x", false)] })).toBe(
+			"vote 1 in",
+		);
 	});
 
 	it("should mark a running subtask without a spinner in plain output", () => {

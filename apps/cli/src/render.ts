@@ -55,13 +55,17 @@ export function subtaskLine(subtask: SubtaskStatus, now: number, frame: number |
  */
 export function ensembleText(ensemble: SubtaskStatus["ensemble"]): string {
 	if (!ensemble) return "";
+	if (ensemble.agreement === null) {
+		// Still answering: what has come in so far.
+		return ensemble.mode === "vote" ? `vote ${ensemble.samples.length} in` : `debate round ${ensemble.rounds.length}`;
+	}
 	const agreement = `agreement ${ensemble.agreement.toFixed(2)}`;
 	if (ensemble.mode === "vote") {
 		const agreed = ensemble.samples.filter((s) => s.agreed).length;
 		return `vote ${agreed}/${ensemble.samples.length} ${agreement}`;
 	}
 	const rounds = `${ensemble.rounds.length} round${ensemble.rounds.length === 1 ? "" : "s"}`;
-	const verdict = ensemble.reached ? "reached" : `under ${ensemble.consensusThreshold}`;
+	const verdict = ensemble.reached ? "reached" : `under ${ensemble.consensusThreshold ?? 1}`;
 	return `debate ${rounds} ${agreement} (${verdict})`;
 }
 

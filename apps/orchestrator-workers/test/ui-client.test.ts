@@ -306,3 +306,22 @@ describe("ensembleView", () => {
 		expect(ensembleView(null)).toBeNull();
 	});
 });
+
+describe("ensembleView while the answers come in", () => {
+	it("should count the samples in so far, and name the debate's round under way", () => {
+		const answer = (index: number) => ({ index, stance: null, text: "x", error: null, agreed: false });
+		expect(ensembleView({ mode: "vote", agreement: null, groupedBy: null, samples: [answer(2)] })?.summary).toBe(
+			"Vote: 1 sample in so far",
+		);
+		const debate = ensembleView({
+			mode: "debate",
+			agreement: null,
+			consensusThreshold: null,
+			reached: null,
+			rounds: [[answer(1), answer(2)], [answer(1)]],
+			roundAgreement: [],
+		});
+		expect(debate?.summary).toBe("Debate: round 2 under way");
+		expect(debate?.rows.map((r) => r.label)).toEqual(["Round 1", "Round 2"]);
+	});
+});

@@ -73,23 +73,27 @@ export const ensembleAnswerSchema = z.object({
 });
 export type EnsembleAnswer = z.infer<typeof ensembleAnswerSchema>;
 
-/** A subtask's ensemble as `GET /:id` shows it, recorded with the subtask's outcome. */
+/**
+ * A subtask's ensemble as `GET /:id` shows it. While it runs, each answer appears as its step ends
+ * (`agreement`, `groupedBy` and `reached` null until the answers are combined); the whole is recorded
+ * with the subtask's outcome.
+ */
 export const ensembleStatusSchema = z.discriminatedUnion("mode", [
 	z.object({
 		mode: z.literal("vote"),
 		/** Largest group of agreeing samples / samples asked for, rounded to 2 decimals. */
-		agreement: z.number().min(0).max(1),
+		agreement: z.number().min(0).max(1).nullable(),
 		/** How the groups were found: identical normalised texts, or the big model grouping them. */
-		groupedBy: z.enum(["text", "model"]),
+		groupedBy: z.enum(["text", "model"]).nullable(),
 		samples: z.array(ensembleAnswerSchema),
 	}),
 	z.object({
 		mode: z.literal("debate"),
 		/** Agreement after the last round that ran. */
-		agreement: z.number().min(0).max(1),
-		consensusThreshold: z.number(),
+		agreement: z.number().min(0).max(1).nullable(),
+		consensusThreshold: z.number().nullable(),
 		/** Whether the agents reached the threshold (else they ran out of rounds). */
-		reached: z.boolean(),
+		reached: z.boolean().nullable(),
 		/** Every round's answers, first round first; `agreement` per round alongside. */
 		rounds: z.array(z.array(ensembleAnswerSchema)),
 		roundAgreement: z.array(z.number()),

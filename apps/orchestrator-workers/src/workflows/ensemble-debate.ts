@@ -79,7 +79,8 @@ export async function runDebate(ctx: EnsembleContext, debate: Debate): Promise<S
 							new OrchestratorError("subtask-failed", `Agent ${agent + 1} left the debate: ${why}`),
 						);
 					}
-					return answerStep(ctx, STEP.debateAnswer(task.id, round, agent + 1), prompt);
+					const at = { mode: "debate" as const, round, index: agent + 1, stance: stances[agent]! };
+					return answerStep(ctx, STEP.debateAnswer(task.id, round, agent + 1), prompt, at);
 				}),
 			),
 		);

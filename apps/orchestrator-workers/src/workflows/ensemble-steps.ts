@@ -1,13 +1,14 @@
 /**
  * The steps every ensemble is made of (ensemble-vote.ts, ensemble-debate.ts): one answer per step,
  * recorded like any call step (cancel gate, timeline row, budget, usage by step), and the grouping of
- * answers by agreement. An answer's step records only its usage: the subtask's outcome is written by
- * the step that combines the answers.
+ * answers by agreement. An answer's step records its usage and the answer (shown while the subtask
+ * runs); the subtask's outcome is written by the step that combines the answers.
  */
 import { groupAnswersPrompt, type BuiltPrompt, type DependencyOutput } from "@ow/prompts";
 import { addUsage, EMPTY_USAGE, type EnsembleAnswer, type ErrorInfo, type Subtask, type Usage } from "@ow/schemas";
 import { z } from "zod";
 import type { Models } from "../models";
+import { liveAnswerStatement, type LiveAnswer } from "../registry/ensemble-store";
 import { attemptStartedStatements } from "../registry/run-registry";
 import type { CallSteps } from "./call-steps";
 import { engineAbortIn } from "./engine-abort";
@@ -35,11 +36,15 @@ export interface AnswerDone {
 	finishedAt: string;
 }
 
-/** One answer of an ensemble as its own step, `name`; only its usage is recorded. */
+/**
+ * One answer of an ensemble as its own step, `name`. It records its usage, and the answer itself in the
+ * same batch so the status shows it at once (`at`: where it sits in the ensemble).
+ */
 export function answerStep(
 	ctx: EnsembleContext,
 	name: string,
 	prompt: BuiltPrompt,
+	at: Omit<LiveAnswer, "text">,
 	sampling?: Sampling,
 ): Promise<AnswerDone> {
 	const { steps, run, task } = ctx;
@@ -57,8 +62,8 @@ export function answerStep(
 			}),
 		usage: (done) => done.usage,
 		recordStep: `record:${name}`,
-		record: async (_done, spent) => {
-			if (spent.length > 0) await db.batch(spent);
+		record: async (done, spent) => {
+			await db.batch([...spent, liveAnswerStatement(db, run.id, task.id, { ...at, text: done.text })]);
 		},
 	});
 }

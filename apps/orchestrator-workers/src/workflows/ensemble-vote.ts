@@ -43,7 +43,17 @@ export async function runVote(
 	const prompt = runSubtaskPrompt({ request: run.prompt, subtask: task, dependencies: ctx.dependencies });
 	const names = Array.from({ length: vote.samples }, (_, i) => i + 1);
 	const answers = settledAnswers(
-		await Promise.allSettled(names.map((k) => answerStep(ctx, STEP.ensembleSample(task.id, k), prompt, samplingOf(k)))),
+		await Promise.allSettled(
+			names.map((k) =>
+				answerStep(
+					ctx,
+					STEP.ensembleSample(task.id, k),
+					prompt,
+					{ mode: "vote", round: 1, index: k, stance: null },
+					samplingOf(k),
+				),
+			),
+		),
 	);
 	const db = steps.db;
 	const texts = answers.flatMap((a) => (a.text === null ? [] : [a.text]));

@@ -5,7 +5,7 @@
  */
 import type { EnsembleStatus, RunStatus } from "@ow/schemas";
 import { llmSubtask } from "@ow/schemas/testing";
-import { connectModelServer, startRun, waitForRun, type Reply, type ScenarioRule } from "@ow/testing";
+import { connectModelServer, readRun, startRun, waitForRun, type Reply, type ScenarioRule } from "@ow/testing";
 import { describe, expect, inject, it } from "vitest";
 
 const models = connectModelServer(inject("modelURL"));
@@ -21,6 +21,7 @@ const text = (value: string): Reply => ({ kind: "text", text: value });
 async function runScripted(
 	rules: ScenarioRule[],
 	options: Record<string, unknown>,
+	whileRunning?: (runId: string) => Promise<void>,
 ): Promise<{ run: RunStatus; calls: (match: string, seed?: number) => number }> {
 	const id = `ens-${crypto.randomUUID()}`;
 	await models.defineScenario({
@@ -32,6 +33,7 @@ async function runScripted(
 		],
 	});
 	const runId = await startRun(dev.url, { prompt: `Which city? [${id}]`, options });
+	await whileRunning?.(runId);
 	const run = await waitForRun(dev.url, runId, undefined, { timeoutMs: 25_000 });
 	const stats = await models.scenarioStats(id);
 	const calls = (match: string, seed?: number) => {
@@ -53,9 +55,20 @@ describe("ensembles", () => {
 				{ match: GROUPER, replies: [{ kind: "json", value: { groups: [[1, 2], [3]] } }] },
 				{ match: SUBTASK, seed: 1, replies: [{ kind: "error", status: 500, message: "scripted 500" }, text("Paris")] },
 				{ match: SUBTASK, seed: 2, replies: [text("paris.")] },
-				{ match: SUBTASK, seed: 3, replies: [text("Lyon")] },
+				// Slow, so the other samples are seen in the status before it answers.
+				{ match: SUBTASK, seed: 3, replies: [{ kind: "text", text: "Lyon", delayMs: 1_500 }] },
 			],
 			{ ensemble: { mode: "vote", samples: 3 } },
+			async (runId) => {
+				await expect
+					.poll(async () => (await readRun(dev.url, runId)).subtasks[0]?.ensemble?.mode === "vote", { timeout: 10_000 })
+					.toBe(true);
+				const live = (await readRun(dev.url, runId)).subtasks[0]!;
+				expect(live.status).toBe("running");
+				expect(live.ensemble).toMatchObject({ mode: "vote", agreement: null });
+				const texts = (live.ensemble as Extract<EnsembleStatus, { mode: "vote" }>).samples.map((s) => s.text);
+				expect(texts).not.toContain("Lyon");
+			},
 		);
 
 		expect(run.status).toBe("complete");

@@ -23,21 +23,32 @@ const percent = (share: number) => `${Math.round(share * 100)}%`;
 export function ensembleView(ensemble: SubtaskStatus["ensemble"] | undefined): EnsembleView | null {
 	if (!ensemble) return null;
 	if (ensemble.mode === "vote") {
+		const answered = ensemble.samples.length;
 		const agreed = ensemble.samples.filter((s) => s.agreed).length;
 		const grouped = ensemble.groupedBy === "model" ? "grouped by the big model" : "identical answers";
 		return {
-			summary: `Vote: ${agreed} of ${ensemble.samples.length} samples agree (${percent(ensemble.agreement)}, ${grouped})`,
+			summary:
+				ensemble.agreement === null
+					? `Vote: ${answered} ${answered === 1 ? "sample" : "samples"} in so far`
+					: `Vote: ${agreed} of ${answered} samples agree (${percent(ensemble.agreement)}, ${grouped})`,
 			rows: [{ label: "Samples", answers: ensemble.samples.map((s) => box(`Sample ${s.index}`, s)) }],
 		};
 	}
 	const rounds = ensemble.rounds.length;
+	const threshold = percent(ensemble.consensusThreshold ?? 1);
 	const verdict = ensemble.reached
-		? `reached the threshold of ${percent(ensemble.consensusThreshold)}`
-		: `stayed under the threshold of ${percent(ensemble.consensusThreshold)}`;
+		? `reached the threshold of ${threshold}`
+		: `stayed under the threshold of ${threshold}`;
 	return {
-		summary: `Debate: ${rounds} ${rounds === 1 ? "round" : "rounds"}, agreement ${percent(ensemble.agreement)}, ${verdict}; a judge wrote the output`,
+		summary:
+			ensemble.agreement === null
+				? `Debate: round ${rounds} under way`
+				: `Debate: ${rounds} ${rounds === 1 ? "round" : "rounds"}, agreement ${percent(ensemble.agreement)}, ${verdict}; a judge wrote the output`,
 		rows: ensemble.rounds.map((answers, r) => ({
-			label: `Round ${r + 1} · agreement ${percent(ensemble.roundAgreement[r] ?? 0)}`,
+			label:
+				ensemble.roundAgreement[r] === undefined
+					? `Round ${r + 1}`
+					: `Round ${r + 1} · agreement ${percent(ensemble.roundAgreement[r])}`,
 			answers: answers.map((a) => box(`Agent ${a.index}${a.stance ? ` (${a.stance})` : ""}`, a)),
 		})),
 	};

@@ -719,9 +719,8 @@ export interface components {
                 attempts: number;
                 dependsOn: string[];
                 ensemble: ({
-                    agreement: number;
-                    /** @enum {string} */
-                    groupedBy: "text" | "model";
+                    agreement: number | null;
+                    groupedBy: ("text" | "model") | null;
                     /** @constant */
                     mode: "vote";
                     samples: {
@@ -735,11 +734,11 @@ export interface components {
                         text: string | null;
                     }[];
                 } | {
-                    agreement: number;
-                    consensusThreshold: number;
+                    agreement: number | null;
+                    consensusThreshold: number | null;
                     /** @constant */
                     mode: "debate";
-                    reached: boolean;
+                    reached: boolean | null;
                     roundAgreement: number[];
                     rounds: {
                         agreed: boolean;
@@ -1123,9 +1122,8 @@ export interface components {
                 attempts: number;
                 dependsOn: string[];
                 ensemble: ({
-                    agreement: number;
-                    /** @enum {string} */
-                    groupedBy: "text" | "model";
+                    agreement: number | null;
+                    groupedBy: ("text" | "model") | null;
                     /** @constant */
                     mode: "vote";
                     samples: {
@@ -1139,11 +1137,11 @@ export interface components {
                         text: string | null;
                     }[];
                 } | {
-                    agreement: number;
-                    consensusThreshold: number;
+                    agreement: number | null;
+                    consensusThreshold: number | null;
                     /** @constant */
                     mode: "debate";
-                    reached: boolean;
+                    reached: boolean | null;
                     roundAgreement: number[];
                     rounds: {
                         agreed: boolean;
@@ -1464,9 +1462,8 @@ export interface components {
                 attempts: number;
                 dependsOn: string[];
                 ensemble: ({
-                    agreement: number;
-                    /** @enum {string} */
-                    groupedBy: "text" | "model";
+                    agreement: number | null;
+                    groupedBy: ("text" | "model") | null;
                     /** @constant */
                     mode: "vote";
                     samples: {
@@ -1480,11 +1477,11 @@ export interface components {
                         text: string | null;
                     }[];
                 } | {
-                    agreement: number;
-                    consensusThreshold: number;
+                    agreement: number | null;
+                    consensusThreshold: number | null;
                     /** @constant */
                     mode: "debate";
-                    reached: boolean;
+                    reached: boolean | null;
                     roundAgreement: number[];
                     rounds: {
                         agreed: boolean;
