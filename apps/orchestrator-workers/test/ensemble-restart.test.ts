@@ -1,13 +1,33 @@
-// Restart and the first step of an ensemble subtask: redoing it redoes its samples, not just the
-// comparison that followed them.
-import { llmSubtask } from "@ow/schemas/testing";
+// Which subtasks an ensemble applies to, and restart: redoing an ensemble subtask redoes its samples,
+// not just the comparison that followed them.
+import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { firstStepOf } from "../src/workflows/run-context";
+import { ensembleOf, firstStepOf } from "../src/workflows/run-context";
 import { getStatus, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
 describe("ensemble subtasks and restart", () => {
+	it("should run a subtask with the plan's ensemble over the run's, and a browser subtask once", () => {
+		const vote = { mode: "vote" as const, samples: 3 };
+		const planned = {
+			mode: "vote" as const,
+			samples: 5,
+			agents: null,
+			maxRounds: null,
+			consensusThreshold: null,
+			stances: null,
+		};
+		expect(ensembleOf({ ensemble: vote }, llmSubtask("q"))).toEqual(vote);
+		expect(ensembleOf({ ensemble: vote }, { ...llmSubtask("q"), ensemble: planned })).toEqual({
+			mode: "vote",
+			samples: 5,
+		});
+		expect(ensembleOf({}, { ...llmSubtask("q"), ensemble: planned })).toEqual({ mode: "vote", samples: 5 });
+		expect(ensembleOf({ ensemble: vote }, browserSubtask("b", "https://example.com/"))).toBeNull();
+		expect(ensembleOf({}, llmSubtask("q"))).toBeNull();
+	});
+
 	it("should start redoing an ensemble subtask at its first answer", () => {
 		const q = llmSubtask("q");
 		expect(firstStepOf(q, { mode: "vote", samples: 3 })).toBe("subtask:q:sample:1");

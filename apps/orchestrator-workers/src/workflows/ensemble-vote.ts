@@ -2,7 +2,8 @@
  * A vote (self-consistency): the subtask is answered `samples` times, each answer its own step
  * `subtask:<id>:sample:<k>` with its own seed and temperature, all in parallel; then the step
  * `subtask:<id>` groups them by agreement (asking the big model unless they agree word for word) and
- * writes the agreed answer as the subtask's output, with every sample kept. A failed sample is retried alone, and a replay re-runs none that finished.
+ * writes the agreed answer as the subtask's output, with every sample kept. A failed sample is
+ * retried alone, and a replay re-runs none that finished.
  */
 import { runSubtaskPrompt } from "@ow/prompts";
 import { addUsage, EMPTY_USAGE, type EnsembleOptions, type EnsembleStatus, type Usage } from "@ow/schemas";
