@@ -29,6 +29,11 @@ describe("ensembleOptionsSchema", () => {
 		],
 		["five agents", { mode: "debate", agents: 5, maxRounds: 2, consensusThreshold: 1 }, /ensemble\.agents/],
 		["a vote with debate fields", { mode: "vote", samples: 3, agents: 2 }, /agents/],
+		[
+			"more stances than agents",
+			{ mode: "debate", agents: 2, maxRounds: 2, consensusThreshold: 1, stances: ["a", "b", "c"] },
+			/ensemble\.stances: at most one stance per agent/,
+		],
 	])("should reject %s, naming the field", (_name, value, message) => {
 		expect(problem(value)).toMatch(message);
 	});

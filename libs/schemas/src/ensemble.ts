@@ -29,10 +29,14 @@ export const ensembleOptionsSchema = z.discriminatedUnion(
 				agents,
 				maxRounds,
 				consensusThreshold,
-				/** One stance per agent; defaulted when absent. */
+				/** One stance per agent; defaulted when absent (or for the agents it does not reach). */
 				stances: z.array(stance).min(1).max(ENSEMBLE_LIMITS.agents.max).optional(),
 			})
-			.strict(),
+			.strict()
+			.refine((d) => !d.stances || d.stances.length <= d.agents, {
+				path: ["stances"],
+				message: "at most one stance per agent",
+			}),
 	],
 	{ error: 'ensemble.mode must be "vote" or "debate"' },
 );
