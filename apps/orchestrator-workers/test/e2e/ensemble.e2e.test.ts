@@ -139,6 +139,28 @@ describe("ensembles", () => {
 		);
 	});
 
+	it("should hold a vote's samples to the budget: those that fit run, the rest are refused", async () => {
+		// Each sample reserves its input estimate plus the output limit (4.2k-6k tokens here): two fit in
+		// 12100 beside the plan's, the third does not. Slow answers keep the first two in flight meanwhile.
+		const { run, calls } = await runScripted(
+			[{ match: SUBTASK, replies: [{ kind: "text", text: "Paris", delayMs: 1_000 }] }],
+			{ ensemble: { mode: "vote", samples: 3 }, budget: { maxTokens: 12_100 } },
+		);
+
+		expect(run.status).toBe("errored");
+		expect(run.error?.code).toBe("budget-exceeded");
+		const q = run.subtasks[0]!;
+		expect(q.status).toBe("skipped");
+		expect(calls(SUBTASK)).toBe(2);
+		// The two samples that ran are shown; their tokens are within the budget.
+		expect((q.ensemble as Extract<EnsembleStatus, { mode: "vote" }>).samples.map((s) => s.text)).toEqual([
+			"Paris",
+			"Paris",
+		]);
+		expect(run.budget!.spentTokens).toBeLessThanOrEqual(12_100);
+		expect(run.budget!.reservedTokens).toBe(0);
+	});
+
 	it.each([
 		["one sample", { mode: "vote", samples: 1 }, "options.ensemble.samples"],
 		["eight samples", { mode: "vote", samples: 8 }, "options.ensemble.samples"],
