@@ -3,7 +3,8 @@
 import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ensembleOf, firstStepOf } from "../src/workflows/run-context";
+import { ensembleOf } from "@ow/schemas";
+import { firstStepOf } from "../src/workflows/run-context";
 import { getStatus, startRun, waitForRunStatus, watchRuns } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 

@@ -118,3 +118,15 @@ export function ensembleFromPlan(planned: PlannedEnsemble | null | undefined): E
 		...(planned.stances ? { stances: planned.stances } : {}),
 	};
 }
+
+/**
+ * The ensemble a subtask runs with: its own from the plan, else the run's (`options.ensemble`). Only
+ * "llm" subtasks: a browser subtask's cost is its page or session, which an ensemble would repeat.
+ */
+export function ensembleOf(
+	options: { ensemble?: EnsembleOptions },
+	task: { executor: string; ensemble?: PlannedEnsemble | null },
+): EnsembleOptions | null {
+	if (task.executor !== "llm") return null;
+	return ensembleFromPlan(task.ensemble) ?? options.ensemble ?? null;
+}

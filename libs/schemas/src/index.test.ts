@@ -40,6 +40,7 @@ const EXPECTED_EXPORTS = [
 	"ensembleOptionsSchema",
 	"ensembleStatusSchema",
 	"ensembleFromPlan",
+	"ensembleOf",
 	"agentPageViewSchema",
 	"agentOpenRequestSchema",
 	"agentActRequestSchema",

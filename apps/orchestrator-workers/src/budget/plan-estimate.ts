@@ -5,13 +5,12 @@
  * cut those texts: a dependency's answer is at most its output limit, a page at most
  * MAX_STEP_OUTPUT_CHARS. An upper estimate, so a budget that covers it should see the run through.
  */
-import { type EnsembleOptions, type Plan, type PlanEstimate, type Subtask, type Usage } from "@ow/schemas";
+import { ensembleOf, type EnsembleOptions, type Plan, type PlanEstimate, type Subtask, type Usage } from "@ow/schemas";
 import { readPriceTable, type PriceTable } from "../metrics/cost";
 import { CHARS_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS } from "./input-estimate";
 import { reservationCostUsd } from "./budget-gate";
 import type { OrchestratorConfig } from "../config";
 import type { ModelIds } from "../models";
-import { ensembleOf } from "../workflows/run-context";
 
 /** Instructions of a prompt template, generously: the longest of ours is well under this. */
 const TEMPLATE_CHARS = 6_000;

@@ -8,6 +8,7 @@ import { operation } from "../openapi/operation";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import {
+	ensembleOf,
 	PLAN_APPROVAL_EVENT,
 	planApprovalSchema,
 	type Plan,
@@ -27,7 +28,7 @@ import { purgeRuns, readEndedRun } from "../runs/retention";
 import { instanceCall } from "../runs/instance-call";
 import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../runs/run-state";
 import { validatePlan } from "../workflows/plan-validation";
-import { ensembleOf, firstStepOf, now, STEP } from "../workflows/run-context";
+import { firstStepOf, now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
 
 export const lifecycle = new Hono<AppEnv>()

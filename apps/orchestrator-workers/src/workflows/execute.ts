@@ -5,7 +5,7 @@
  * (browser-subtask.ts); an agentic one is a loop of steps (agentic-subtask.ts).
  */
 import type { DependencyOutput, SynthesisInput } from "@ow/prompts";
-import type { Plan, Subtask } from "@ow/schemas";
+import { ensembleOf, type Plan, type Subtask } from "@ow/schemas";
 import { SKIPPED_FOR_BUDGET } from "../budget/run-budget";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
@@ -19,7 +19,7 @@ import { engineAbortIn } from "./engine-abort";
 import { runDebate } from "./ensemble-debate";
 import { runVote } from "./ensemble-vote";
 import { dependencyWaves } from "./plan-validation";
-import { elapsedMs, ensembleOf, now, readsPageFirst, STEP, type Run, type SubtaskStepResult } from "./run-context";
+import { elapsedMs, now, readsPageFirst, STEP, type Run, type SubtaskStepResult } from "./run-context";
 import { fromStepError, stepConfig } from "./step-policy";
 import { withRetryEvent } from "./subtask-retries";
 import { runSubtask } from "./subtasks";

@@ -3,14 +3,7 @@
  * its phase modules so each of them (and the routes that name steps) can use these without a cycle.
  */
 import type { WorkflowStep } from "cloudflare:workers";
-import {
-	ensembleFromPlan,
-	type EnsembleOptions,
-	type ResolvedRunOptions,
-	type Subtask,
-	type SubtaskOutput,
-	type Timings,
-} from "@ow/schemas";
+import type { EnsembleOptions, ResolvedRunOptions, Subtask, SubtaskOutput, Timings } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import type { Models } from "../models";
 
@@ -63,15 +56,6 @@ export function firstStepOf(
 	if (task.executor === "llm" && ensemble)
 		return ensemble.mode === "vote" ? STEP.ensembleSample(task.id, 1) : STEP.debateAnswer(task.id, 1, 1);
 	return task.executor === "browser" && task.agentic ? STEP.agentOpen(task.id) : STEP.subtask(task.id);
-}
-
-/** The ensemble a subtask runs with: its own from the plan, else the run's; "llm" subtasks only. */
-export function ensembleOf(
-	options: Pick<ResolvedRunOptions, "ensemble">,
-	task: Pick<Subtask, "executor" | "ensemble">,
-): EnsembleOptions | null {
-	if (task.executor !== "llm") return null;
-	return ensembleFromPlan(task.ensemble) ?? options.ensemble ?? null;
 }
 
 export type SubtaskStepResult = SubtaskOutput & { attempts: number; startedAt: string; finishedAt: string };
