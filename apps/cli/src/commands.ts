@@ -25,6 +25,8 @@ interface RunFlags {
 	idempotencyKey?: string;
 	/** `key=value` pairs from repeated `--label`, already split. */
 	label?: Record<string, string>;
+	/** `--ensemble`, already parsed. */
+	ensemble?: NonNullable<RunRequest["options"]>["ensemble"];
 	json?: boolean;
 }
 
@@ -38,6 +40,7 @@ export async function runCommand(client: OwClient, prompt: string, flags: RunFla
 	if (flags.approve) options.approvePlan = true;
 	if (flags.label) options.labels = flags.label;
 	if (flags.budget !== undefined) options.budget = { maxTokens: flags.budget };
+	if (flags.ensemble) options.ensemble = flags.ensemble;
 	const accepted = unwrap(await client.startRun({ prompt, options }, { idempotencyKey: flags.idempotencyKey }));
 	if (!flags.json) console.error(`run ${accepted.id} started: ${client.baseUrl}/${accepted.id}`);
 	const run = await follow(client, accepted.id, {

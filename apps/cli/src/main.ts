@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { createOwClient, OwApiError, type OwClient } from "@ow/client";
+import { parseEnsemble } from "./ensemble-flag.ts";
 import { CliExit, EXIT } from "./exit.ts";
 import {
 	admissionCommand,
@@ -60,6 +61,11 @@ program
 	)
 	.option("--idempotency-key <key>", "makes a retried command start one run")
 	.option("--label <key=value>", "a label of your own for the run (repeatable)", collectLabel)
+	.option(
+		"--ensemble <spec>",
+		"answer each llm subtask several times: vote:<samples> or debate:<agents>[:<rounds>[:<threshold>]]",
+		parseEnsemble,
+	)
 	.option("--json", "print only the final status, as JSON")
 	.action((prompt: string, options) => runCommand(client(), prompt, options));
 

@@ -1,7 +1,16 @@
 import type { RunStatus, SubtaskStatus } from "@ow/client";
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
-import { finalReport, labelsText, liveView, planLines, provenanceLines, subtaskLine, usageLine } from "./render";
+import {
+	ensembleText,
+	finalReport,
+	labelsText,
+	liveView,
+	planLines,
+	provenanceLines,
+	subtaskLine,
+	usageLine,
+} from "./render";
 
 const T0 = Date.parse("2026-11-29T10:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
@@ -26,6 +35,7 @@ function subtask(over: Partial<SubtaskStatus>): SubtaskStatus {
 		progress: null,
 		actions: [],
 		artifacts: [],
+		ensemble: null,
 		...over,
 	};
 }
@@ -85,6 +95,43 @@ describe("subtaskLine", () => {
 
 		expect(plain(subtaskLine(failed, T0 + 60_000))).toBe(
 			`✗  a             browser  failed     attempt 4    2.0s  Read the page\n    browser-failed: gone`,
+		);
+	});
+
+	it("should show an ensemble subtask's agreement: a vote's agreeing samples, a debate's rounds", () => {
+		const sample = (index: number, text: string, agreed: boolean) => ({
+			index,
+			stance: null,
+			text,
+			error: null,
+			agreed,
+		});
+		const vote = subtask({
+			status: "succeeded",
+			attempts: 1,
+			startedAt: at(0),
+			finishedAt: at(1_000),
+			ensemble: {
+				mode: "vote",
+				agreement: 0.67,
+				groupedBy: "model",
+				samples: [sample(1, "Paris", true), sample(2, "paris", true), sample(3, "Lyon", false)],
+			},
+		});
+		expect(plain(subtaskLine(vote, T0))).toMatch(/ 1\.0s  vote 2\/3 agreement 0\.67  Read the page$/);
+		expect(
+			ensembleText({
+				mode: "debate",
+				agreement: 0.5,
+				consensusThreshold: 1,
+				reached: false,
+				rounds: [[], [], []],
+				roundAgreement: [0.5, 0.5, 0.5],
+			}),
+		).toBe("debate 3 rounds agreement 0.50 (under 1)");
+		expect(ensembleText(null)).toBe("");
+		expect(ensembleText({ mode: "vote", agreement: null, groupedBy: null, samples: [sample(1, "x", false)] })).toBe(
+			"vote 1 in",
 		);
 	});
 

@@ -32,7 +32,9 @@ export function subtaskElapsedMs(subtask: SubtaskStatus, now: number): number | 
 export function subtaskLine(subtask: SubtaskStatus, now: number, frame: number | null = 0): string {
 	const elapsed = subtaskElapsedMs(subtask, now);
 	const attempts = subtask.attempts > 0 ? `attempt ${subtask.attempts}` : "";
-	const progress = subtask.progress ? `step ${subtask.progress.iteration}/${subtask.progress.maxIterations}` : "";
+	const progress = subtask.progress
+		? `step ${subtask.progress.iteration}/${subtask.progress.maxIterations}`
+		: ensembleText(subtask.ensemble);
 	const cells = [
 		SUBTASK_MARK[subtask.status](frame),
 		subtask.id.padEnd(12),
@@ -45,6 +47,26 @@ export function subtaskLine(subtask: SubtaskStatus, now: number, frame: number |
 	];
 	const line = cells.filter((c, i) => i < 6 || c !== "").join("  ");
 	return subtask.error ? `${line}\n    ${pc.red(`${subtask.error.code}: ${subtask.error.message}`)}` : line;
+}
+
+/**
+ * An ensemble subtask's agreement: how many samples agreed for a vote, the rounds a debate took and
+ * whether it reached its threshold; empty for a subtask answered once.
+ */
+export function ensembleText(ensemble: SubtaskStatus["ensemble"]): string {
+	if (!ensemble) return "";
+	if (ensemble.agreement === null) {
+		// Still answering: what has come in so far.
+		return ensemble.mode === "vote" ? `vote ${ensemble.samples.length} in` : `debate round ${ensemble.rounds.length}`;
+	}
+	const agreement = `agreement ${ensemble.agreement.toFixed(2)}`;
+	if (ensemble.mode === "vote") {
+		const agreed = ensemble.samples.filter((s) => s.agreed).length;
+		return `vote ${agreed}/${ensemble.samples.length} ${agreement}`;
+	}
+	const rounds = `${ensemble.rounds.length} round${ensemble.rounds.length === 1 ? "" : "s"}`;
+	const verdict = ensemble.reached ? "reached" : `under ${ensemble.consensusThreshold ?? 1}`;
+	return `debate ${rounds} ${agreement} (${verdict})`;
 }
 
 /** The live view of a run: a header, then one line per subtask of its plan. */

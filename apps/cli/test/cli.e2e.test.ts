@@ -135,6 +135,16 @@ describe("ow", () => {
 		expect(models.scenarioStats(id)?.calls).toBe(0);
 	});
 
+	it("should start a vote with --ensemble and print each subtask's agreement", async () => {
+		const { code, stdout, stderr } = await runOw(["--url", dev.url, "run", scenario(2), "--ensemble", "vote:3"]);
+
+		expect(code).toBe(0);
+		// Not a terminal: one plain line per change, the final one with the agreement.
+		const lines = stripVTControlCharacters(stdout + stderr).split("\n");
+		for (const id of ["s1", "s2"])
+			expect(lines.some((l) => new RegExp(`^✓ +${id} .*vote 3/3 agreement 1\\.00`).test(l.trim()))).toBe(true);
+	});
+
 	it("should show every event exactly once when the event stream drops mid-run", async () => {
 		const proxy = await startDroppingProxy(dev.url, 3);
 		try {

@@ -16,7 +16,7 @@ import { DEMO_MODEL_IDS } from "@ow/demo-model";
 import { createDemoModel } from "./demo/demo-language-model";
 import { OrchestratorError } from "./errors";
 import { redactingFetch, secretsOf } from "./secrets";
-import type { ModelCall } from "./workflows/model-call";
+import type { ModelCall, Sampling } from "./workflows/model-call";
 
 export type ModelProvider = "workers-ai" | "openai-compatible" | "demo";
 
@@ -55,7 +55,7 @@ export interface Models {
 	 * decisions the small one unless the plan gave the subtask a `size` (`model` in the plan; null
 	 * keeps the role's); each role has its own output limit.
 	 */
-	call(role: ModelRole, prompt: BuiltPrompt, size?: ModelSize | null): ModelCall;
+	call(role: ModelRole, prompt: BuiltPrompt, size?: ModelSize | null, sampling?: Sampling): ModelCall;
 }
 
 interface ModelEnv {
@@ -151,7 +151,7 @@ function withCalls(env: ModelEnv, models: Omit<Models, "call">): Models {
 	const { modelCallTimeoutMs: timeoutMs, maxOutputTokens } = readConfig(env);
 	return {
 		...models,
-		call: (role, prompt, chosen) => {
+		call: (role, prompt, chosen, sampling) => {
 			const size = chosen ?? MODEL_OF_ROLE[role];
 			const limit = maxOutputTokens[role];
 			return {
@@ -161,6 +161,7 @@ function withCalls(env: ModelEnv, models: Omit<Models, "call">): Models {
 				fix: models.fix,
 				timeoutMs,
 				maxOutputTokens: limit,
+				...(sampling ? { sampling } : {}),
 			};
 		},
 	};

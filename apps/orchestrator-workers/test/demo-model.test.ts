@@ -24,6 +24,7 @@ const subtask = (extra: Partial<Subtask>): Subtask => ({
 	agentic: null,
 	allowedOrigins: null,
 	model: null,
+	ensemble: null,
 	...extra,
 });
 

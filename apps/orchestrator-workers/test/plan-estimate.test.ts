@@ -48,4 +48,42 @@ describe("the plan's estimate", () => {
 				.costUsd,
 		).toBeNull();
 	});
+
+	it("should count an ensemble's calls: a vote's samples and grouping, a debate's every round and its judge", () => {
+		const plan = { subtasks: [llmSubtask("a")] };
+		const once = planEstimate({ prompt: "p", plan, spent }, config, models, null).tokens;
+		const vote = planEstimate(
+			{ prompt: "p", plan, spent, ensemble: { mode: "vote", samples: 3 } },
+			config,
+			models,
+			null,
+		);
+		const debate = { mode: "debate" as const, agents: 2, maxRounds: 3, consensusThreshold: 1 };
+		const debated = planEstimate({ prompt: "p", plan, spent, ensemble: debate }, config, models, null);
+		const out = config.maxOutputTokens.subtask;
+		// Two more samples and a grouping, each at least its output limit.
+		expect(vote.tokens - once).toBeGreaterThan(3 * out);
+		// Six answers and four big-model calls (three groupings, the judge) instead of one answer.
+		expect(debated.tokens - once).toBeGreaterThan(9 * out);
+		// The plan's own ensemble overrides the run's; a browser subtask is answered once.
+		const planned = {
+			mode: "vote" as const,
+			samples: 2,
+			agents: null,
+			maxRounds: null,
+			consensusThreshold: null,
+			stances: null,
+		};
+		const own = planEstimate(
+			{ prompt: "p", plan: { subtasks: [{ ...llmSubtask("a"), ensemble: planned }] }, spent, ensemble: debate },
+			config,
+			models,
+			null,
+		);
+		expect(own.tokens).toBeLessThan(vote.tokens);
+		const page = { subtasks: [browserSubtask("a", "https://example.com/")] };
+		expect(planEstimate({ prompt: "p", plan: page, spent, ensemble: debate }, config, models, null).tokens).toBe(
+			planEstimate({ prompt: "p", plan: page, spent }, config, models, null).tokens,
+		);
+	});
 });

@@ -15,6 +15,7 @@ import {
 	shortPrompt,
 	usageText,
 } from "../web/src/format";
+import { ensembleView } from "../web/src/ensemble-view";
 import { applyEvent, mergeRun, RUN_STATES, type ViewRun, type ViewSubtask } from "../web/src/run-events";
 
 const subtask = (id: string, fields: Partial<ViewSubtask> = {}): ViewSubtask => ({
@@ -251,5 +252,76 @@ describe("the answer as it is written", () => {
 		text = nextStreamedText(text, event("synthesis.reset", {}));
 		expect(text).toBe("");
 		expect(nextStreamedText("kept", event("synthesis.delta", { text: 7 }))).toBe("kept");
+	});
+});
+
+describe("ensembleView", () => {
+	const answer = (index: number, text: string | null, agreed: boolean, stance: string | null = null) => ({
+		index,
+		stance,
+		text,
+		error: text === null ? { code: "model-rejected", message: "refused" } : null,
+		agreed,
+	});
+
+	it("should put a vote's samples side by side, marking the agreeing ones and a failed one", () => {
+		const view = ensembleView({
+			mode: "vote",
+			agreement: 0.67,
+			groupedBy: "model",
+			samples: [answer(1, "Paris", true), answer(2, "Paris!", true), answer(3, null, false)],
+		});
+		expect(view?.summary).toBe("Vote: 2 of 3 samples agree (67%, grouped by the big model)");
+		expect(view?.rows).toEqual([
+			{
+				label: "Samples",
+				answers: [
+					{ heading: "Sample 1 · agrees", text: "Paris", agreed: true, failed: false },
+					{ heading: "Sample 2 · agrees", text: "Paris!", agreed: true, failed: false },
+					{ heading: "Sample 3", text: "Failed: refused", agreed: false, failed: true },
+				],
+			},
+		]);
+	});
+
+	it("should show a debate as a row per round with its agreement, and nothing without an ensemble", () => {
+		const view = ensembleView({
+			mode: "debate",
+			agreement: 1,
+			consensusThreshold: 0.75,
+			reached: true,
+			rounds: [
+				[answer(1, "A", true, "a sceptic"), answer(2, "B", false)],
+				[answer(1, "A", true, "a sceptic"), answer(2, "A", true)],
+			],
+			roundAgreement: [0.5, 1],
+		});
+		expect(view?.summary).toBe(
+			"Debate: 2 rounds, agreement 100%, reached the threshold of 75%; a judge wrote the output",
+		);
+		expect(view?.rows.map((r) => [r.label, r.answers.map((a) => a.heading)])).toEqual([
+			["Round 1 · agreement 50%", ["Agent 1 (a sceptic) · agrees", "Agent 2"]],
+			["Round 2 · agreement 100%", ["Agent 1 (a sceptic) · agrees", "Agent 2 · agrees"]],
+		]);
+		expect(ensembleView(null)).toBeNull();
+	});
+});
+
+describe("ensembleView while the answers come in", () => {
+	it("should count the samples in so far, and name the debate's round under way", () => {
+		const answer = (index: number) => ({ index, stance: null, text: "x", error: null, agreed: false });
+		expect(ensembleView({ mode: "vote", agreement: null, groupedBy: null, samples: [answer(2)] })?.summary).toBe(
+			"Vote: 1 sample in so far",
+		);
+		const debate = ensembleView({
+			mode: "debate",
+			agreement: null,
+			consensusThreshold: null,
+			reached: null,
+			rounds: [[answer(1), answer(2)], [answer(1)]],
+			roundAgreement: [],
+		});
+		expect(debate?.summary).toBe("Debate: round 2 under way");
+		expect(debate?.rows.map((r) => r.label)).toEqual(["Round 1", "Round 2"]);
 	});
 });

@@ -18,7 +18,7 @@ const STEPS = /\b(steps?|step-by-step|first|then|next|finally|afterwards)\b/i;
 /** Used as titles when the request has fewer than two clauses of its own. */
 const ASPECTS = ["Key facts", "Context and background", "Trade-offs", "Examples"];
 
-const base = { agentic: null, allowedOrigins: null, model: null } as const;
+const base = { agentic: null, allowedOrigins: null, model: null, ensemble: null } as const;
 
 /** The request's clauses: sentences, lines, and parts joined by commas, "and" or "then". */
 function clausesOf(request: string): string[] {

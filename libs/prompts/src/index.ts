@@ -8,3 +8,11 @@ export { planSubtasksPrompt, repairPlanPrompt, type PlanSubtasksInput } from "./
 export { PROMPT_VERSION, type BuiltPrompt } from "./prompt-version";
 export { answerFromPagePrompt, runSubtaskPrompt, type DependencyOutput, type PageContent } from "./run-subtask";
 export { synthesisFromText, synthesisePrompt, type SynthesisInput } from "./synthesise";
+export {
+	debateJudgePrompt,
+	debateOpeningPrompt,
+	debateRevisionPrompt,
+	DEFAULT_STANCES,
+	groupAnswersPrompt,
+	type EnsembleTask,
+} from "./ensemble";

@@ -21,7 +21,11 @@ Rules:
 - For every subtask that is not an agentic browser subtask, agentic and allowedOrigins are null.
 - model: null runs the subtask on the small, fast model, which suits most subtasks. Set "big" only
   for a subtask that needs the larger model: hard multi-step reasoning, careful long writing, or
-  subtle analysis. The big model costs more and is slower.`;
+  subtle analysis. The big model costs more and is slower.
+- ensemble: null for almost every subtask. For an "llm" subtask whose answer is a judgement that
+  models often get wrong, {mode "vote", samples 3} asks it several times and keeps what they agree
+  on; {mode "debate", agents 2-4, maxRounds, consensusThreshold, stances} lets agents with distinct
+  stances argue it out. Fields of the other mode are null.`;
 
 const BROWSER_RULE = `- executor "browser": a worker opens the web page at url (http or https) and answers from its content.
   Use it whenever the request names a URL or needs a live web page. One URL per subtask.

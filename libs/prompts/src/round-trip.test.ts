@@ -97,6 +97,7 @@ describe("planner round trip", () => {
 								"agentic",
 								"allowedOrigins",
 								"model",
+								"ensemble",
 							],
 						},
 					},

@@ -6,6 +6,7 @@ import * as browserAgentLoop from "./browser-agent-loop";
 import * as browserAgentSession from "./browser-agent-session";
 import * as browserPool from "./browser-pool";
 import * as browserTask from "./browser-task";
+import * as ensemble from "./ensemble";
 import * as schemas from "./index";
 import * as pageExtraction from "./page-extraction";
 import * as planApproval from "./plan-approval";
@@ -36,6 +37,10 @@ const EXPECTED_EXPORTS = [
 	"agentElementSchema",
 	"agentObservationSchema",
 	"agentStepSchema",
+	"ensembleOptionsSchema",
+	"ensembleStatusSchema",
+	"ensembleFromPlan",
+	"ensembleOf",
 	"agentPageViewSchema",
 	"agentOpenRequestSchema",
 	"agentActRequestSchema",
@@ -92,6 +97,7 @@ const MODULES = {
 	admission,
 	"api-error": apiError,
 	"browser-agent": browserAgent,
+	ensemble,
 	"browser-agent-loop": browserAgentLoop,
 	"browser-agent-session": browserAgentSession,
 	"browser-pool": browserPool,

@@ -9,6 +9,7 @@ export * from "./browser-agent-loop";
 export * from "./browser-agent-session";
 export * from "./browser-pool";
 export * from "./browser-task";
+export * from "./ensemble";
 export * from "./page-extraction";
 export * from "./plan-approval";
 export * from "./progress-event";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ensembleOptionsSchema } from "./ensemble";
 import { onBudgetExceededSchema, resolvedRunBudgetSchema, runBudgetSchema } from "./run-budget";
 
 /** Hard ceiling on subtasks per plan; deployments lower it with `MAX_SUBTASKS`. */
@@ -86,6 +87,8 @@ export const runOptionsSchema = z
 		startAt: z.iso.datetime({ offset: true }).optional(),
 		/** Start the run this many seconds from now. Not with `startAt`. */
 		delaySeconds: z.int().min(0).max(MAX_DELAY_SECONDS_CEILING).optional(),
+		/** Answer each "llm" subtask several times and combine the answers (vote or debate); see ensemble.ts. */
+		ensemble: ensembleOptionsSchema.optional(),
 	})
 	.strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;
@@ -116,5 +119,7 @@ export const resolvedRunOptionsSchema = z.object({
 	onBudgetExceeded: onBudgetExceededSchema.optional(),
 	/** When a delayed run starts (UTC, ISO 8601); absent for a run that started at once. */
 	startAt: z.string().optional(),
+	/** The run's ensemble for "llm" subtasks; a subtask's own (from the planner) overrides it. */
+	ensemble: ensembleOptionsSchema.optional(),
 });
 export type ResolvedRunOptions = z.infer<typeof resolvedRunOptionsSchema>;

@@ -4,6 +4,7 @@ import { referenceSchema } from "./synthesis";
 import { runUsageSchema, usageSchema } from "./usage";
 import { errorInfoSchema } from "./api-error";
 import { agentStepSchema } from "./browser-agent";
+import { ensembleStatusSchema } from "./ensemble";
 import { resolvedRunOptionsSchema, runLabelsSchema } from "./run-request";
 import { budgetStatusSchema, planEstimateSchema } from "./run-budget";
 
@@ -50,6 +51,8 @@ export const subtaskStatusSchema = z.object({
 	actions: z.array(agentStepSchema),
 	/** Files the subtask stored (screenshots), with where the API serves them. */
 	artifacts: z.array(z.object({ kind: z.literal("screenshot"), key: z.string(), href: z.string() })),
+	/** An ensemble subtask's samples (vote) or rounds (debate) and their agreement; null otherwise. */
+	ensemble: ensembleStatusSchema.nullable(),
 });
 export type SubtaskStatus = z.infer<typeof subtaskStatusSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { plannedEnsembleSchema } from "./ensemble";
 
 /** How a subtask is carried out. */
 export const executorSchema = z
@@ -43,6 +44,8 @@ export const subtaskSchema = z.object({
 		.describe(
 			'"big" only when the subtask needs the larger model (hard reasoning, long careful writing); otherwise null (the small model).',
 		),
+	/** For "llm" subtasks: answer several times and combine (vote or debate); null keeps the run's choice. */
+	ensemble: plannedEnsembleSchema.nullable(),
 });
 export type Subtask = z.infer<typeof subtaskSchema>;
 
@@ -53,12 +56,17 @@ export const planSchema = z.object({
 export type Plan = z.infer<typeof planSchema>;
 
 /**
- * A plan a person sends (an edited plan on approval): as the planner's, except that `model` may be left
- * out (the small model), since only the model needs every field spelled out.
+ * A plan a person sends (an edited plan on approval): as the planner's, except that `model` and `ensemble`
+ * may be left out (the small model, the run's ensemble), since only the model needs every field spelled out.
  */
 export const editedPlanSchema = z.object({
 	subtasks: z
-		.array(subtaskSchema.extend({ model: subtaskSchema.shape.model.default(null) }))
+		.array(
+			subtaskSchema.extend({
+				model: subtaskSchema.shape.model.default(null),
+				ensemble: subtaskSchema.shape.ensemble.default(null),
+			}),
+		)
 		.min(1)
 		.describe("The subtasks, in any order."),
 });

@@ -14,6 +14,7 @@ export function llmSubtask(id: string, dependsOn: string[] = [], instructions = 
 		agentic: null,
 		allowedOrigins: null,
 		model: null,
+		ensemble: null,
 	};
 }
 
@@ -29,6 +30,7 @@ export function browserSubtask(id: string, url: string, dependsOn: string[] = []
 		agentic: null,
 		allowedOrigins: null,
 		model: null,
+		ensemble: null,
 	};
 }
 

@@ -5,7 +5,7 @@
  * cut those texts: a dependency's answer is at most its output limit, a page at most
  * MAX_STEP_OUTPUT_CHARS. An upper estimate, so a budget that covers it should see the run through.
  */
-import { type Plan, type PlanEstimate, type Subtask, type Usage } from "@ow/schemas";
+import { ensembleOf, type EnsembleOptions, type Plan, type PlanEstimate, type Subtask, type Usage } from "@ow/schemas";
 import { readPriceTable, type PriceTable } from "../metrics/cost";
 import { CHARS_PER_TOKEN, MESSAGE_OVERHEAD_TOKENS } from "./input-estimate";
 import { reservationCostUsd } from "./budget-gate";
@@ -24,7 +24,8 @@ interface Call {
 }
 
 export function planEstimate(
-	input: { prompt: string; plan: Plan; spent: Usage },
+	/** `ensemble`: the run's (options.ensemble); a subtask's own from the plan overrides it. */
+	input: { prompt: string; plan: Plan; spent: Usage; ensemble?: EnsembleOptions },
 	config: OrchestratorConfig,
 	models: Pick<ModelIds, "big" | "small">,
 	prices: PriceTable | null,
@@ -39,7 +40,11 @@ export function planEstimate(
 			return Array.from({ length: config.agentMaxIterations }, () => decide);
 		}
 		const read = task.executor === "browser" ? page : 0;
-		return [{ model: models.small, input: tokensOf(base + read) + dependencies, output: out.subtask }];
+		const answer = { model: models.small, input: tokensOf(base + read) + dependencies, output: out.subtask };
+		const ensemble = ensembleOf({ ensemble: input.ensemble }, task);
+		return ensemble
+			? ensembleCalls(ensemble, answer, { model: models.big, base: tokensOf(base), out: out.subtask })
+			: [answer];
 	};
 	const calls: Call[] = [
 		...input.plan.subtasks.flatMap(callsOf),
@@ -66,13 +71,49 @@ export function planEstimate(
 	return { tokens, costUsd: cost === null ? null : Math.round(cost * 1e8) / 1e8 };
 }
 
+/**
+ * An ensemble subtask's calls at their most: a vote's samples and its grouping (big model); a debate's
+ * every round (a revision also reads the other agents' answers), a grouping per round and the judge.
+ */
+function ensembleCalls(
+	ensemble: EnsembleOptions,
+	answer: Call,
+	big: { model: string; base: number; out: number },
+): Call[] {
+	const combine = (answers: number): Call => ({
+		model: big.model,
+		input: big.base + answers * big.out,
+		output: big.out,
+	});
+	if (ensemble.mode === "vote")
+		return [...Array.from({ length: ensemble.samples }, () => answer), combine(ensemble.samples)];
+	const { agents, maxRounds } = ensemble;
+	const revision = { ...answer, input: answer.input + agents * big.out };
+	return [
+		...Array.from({ length: agents }, () => answer),
+		...Array.from({ length: agents * (maxRounds - 1) }, () => revision),
+		...Array.from({ length: maxRounds + 1 }, () => combine(agents)), // a grouping per round, then the judge
+	];
+}
+
 /** The statement that stores the estimate of `plan`; joins the batch that records the plan. */
 export function planEstimateStatement(
 	env: Env,
-	run: { id: string; prompt: string; config: OrchestratorConfig; models: { ids: ModelIds } },
+	run: {
+		id: string;
+		prompt: string;
+		config: OrchestratorConfig;
+		models: { ids: ModelIds };
+		options: { ensemble?: EnsembleOptions };
+	},
 	plan: Plan,
 	spent: Usage,
 ): D1PreparedStatement {
-	const estimate = planEstimate({ prompt: run.prompt, plan, spent }, run.config, run.models.ids, readPriceTable(env));
+	const estimate = planEstimate(
+		{ prompt: run.prompt, plan, spent, ensemble: run.options.ensemble },
+		run.config,
+		run.models.ids,
+		readPriceTable(env),
+	);
 	return env.DB.prepare("UPDATE runs SET estimate = ? WHERE id = ?").bind(JSON.stringify(estimate), run.id);
 }

@@ -2,6 +2,7 @@
  * Reads a run from the registry into the status body of `GET /:id`.
  */
 import { EMPTY_RUN_USAGE, type RunState, type RunStatus, type RunUsage, type SubtaskStatus } from "@ow/schemas";
+import { ensembleOfRow } from "./ensemble-store";
 import { runUsageOf, usageRowsStatement, type UsageRow } from "./usage-ledger";
 
 interface RunRow {
@@ -50,6 +51,8 @@ interface SubtaskRow {
 	screenshot_key: string | null;
 	progress: string | null;
 	actions: string | null;
+	/** Added by migration 0015. */
+	ensemble?: string | null;
 	run_id: string;
 }
 
@@ -141,5 +144,6 @@ function toSubtaskStatus(row: SubtaskRow): SubtaskStatus {
 		artifacts: row.screenshot_key
 			? [{ kind: "screenshot", key: row.screenshot_key, href: `/${row.run_id}/artifacts/${row.screenshot_key}` }]
 			: [],
+		ensemble: ensembleOfRow(row.ensemble),
 	};
 }

@@ -7,7 +7,14 @@ import { ref } from "../openapi/components";
 import { operation } from "../openapi/operation";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { PLAN_APPROVAL_EVENT, planApprovalSchema, type Plan, type RunStatus } from "@ow/schemas";
+import {
+	ensembleOf,
+	PLAN_APPROVAL_EVENT,
+	planApprovalSchema,
+	type Plan,
+	type ResolvedRunOptions,
+	type RunStatus,
+} from "@ow/schemas";
 import { messageOf, OrchestratorError } from "../errors";
 import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "@ow/http-errors";
@@ -246,13 +253,18 @@ async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartS
 
 /**
  * Where redoing a subtask starts: a browser subtask's page step, so its page is read again and then
- * answered from, or the subtask's one step. Agentic is in the stored plan, not in the status.
+ * answered from, an ensemble's first answer, or the subtask's one step. Agentic and the plan's
+ * ensemble are in the stored plan, the run's ensemble in its options; neither is in the status.
  */
 async function firstStepOfSubtask(db: D1Database, runId: string, subtaskId: string): Promise<string> {
-	const row = await db.prepare("SELECT plan FROM runs WHERE id = ?").bind(runId).first<{ plan: string | null }>();
+	const row = await db
+		.prepare("SELECT plan, options FROM runs WHERE id = ?")
+		.bind(runId)
+		.first<{ plan: string | null; options: string }>();
 	const plan = row?.plan ? (JSON.parse(row.plan) as Plan) : null;
 	const task = plan?.subtasks.find((t) => t.id === subtaskId);
-	return task ? firstStepOf(task) : STEP.subtask(subtaskId);
+	if (!task || !row) return STEP.subtask(subtaskId);
+	return firstStepOf(task, ensembleOf(JSON.parse(row.options) as ResolvedRunOptions, task));
 }
 
 /** Puts back what recordRestart changed when the platform refused the restart. */

@@ -76,6 +76,7 @@ export function acceptRequest(
 			approvalTimeoutMinutes: options.approvalTimeoutMinutes ?? config.approvalTimeoutMinutes,
 			...resolveBudget(config, options, pricing, where),
 			...startAtOf(config, options, where, now),
+			...(options.ensemble ? { ensemble: options.ensemble } : {}),
 		},
 	};
 }

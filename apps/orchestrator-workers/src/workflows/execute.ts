@@ -5,7 +5,7 @@
  * (browser-subtask.ts); an agentic one is a loop of steps (agentic-subtask.ts).
  */
 import type { DependencyOutput, SynthesisInput } from "@ow/prompts";
-import type { Plan, Subtask } from "@ow/schemas";
+import { ensembleOf, type Plan, type Subtask } from "@ow/schemas";
 import { SKIPPED_FOR_BUDGET } from "../budget/run-budget";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
@@ -16,6 +16,8 @@ import { browserSubtaskSteps } from "./browser-subtask";
 import type { CallSteps } from "./call-steps";
 import { forEachLimit } from "./concurrency";
 import { engineAbortIn } from "./engine-abort";
+import { runDebate } from "./ensemble-debate";
+import { runVote } from "./ensemble-vote";
 import { dependencyWaves } from "./plan-validation";
 import { elapsedMs, now, readsPageFirst, STEP, type Run, type SubtaskStepResult } from "./run-context";
 import { fromStepError, stepConfig } from "./step-policy";
@@ -89,7 +91,7 @@ async function executeSubtask(
 				? await browserSubtaskSteps(steps, { pages: env.PAGES, harness: harnessOf(env) }, run, task, {
 						dependencies,
 					})
-				: await llmSubtaskStep(steps, run, task, dependencies);
+				: await answerLlmSubtask(steps, run, task, dependencies);
 	} catch (error) {
 		const abort = engineAbortIn(error);
 		if (abort) throw abort; // paused mid-subtask: the replay runs it again
@@ -111,6 +113,19 @@ async function executeSubtask(
 		output: result.output,
 		sourceUrl: result.source?.url ?? null,
 	};
+}
+
+/** An "llm" subtask: answered once (`llmSubtaskStep`) or by an ensemble (vote or debate). */
+function answerLlmSubtask(
+	steps: CallSteps,
+	run: Run,
+	task: Subtask,
+	dependencies: DependencyOutput[],
+): Promise<SubtaskStepResult> {
+	const ensemble = ensembleOf(run.options, task);
+	if (!ensemble) return llmSubtaskStep(steps, run, task, dependencies);
+	const ctx = { steps, run, task, dependencies };
+	return ensemble.mode === "vote" ? runVote(ctx, ensemble) : runDebate(ctx, ensemble);
 }
 
 /** An "llm" subtask: the one step `subtask:<id>`, in which the small model answers. */

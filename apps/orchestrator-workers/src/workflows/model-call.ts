@@ -24,6 +24,14 @@ export interface ModelCall {
 	timeoutMs: number;
 	/** Most tokens the model may generate (`max_tokens`): no call is left unbounded. */
 	maxOutputTokens: number;
+	/** Varied sampling (an ensemble's samples): the provider's defaults when absent. */
+	sampling?: Sampling;
+}
+
+/** Sampling settings of one call: each sample of a vote gets its own seed and temperature. */
+export interface Sampling {
+	temperature: number;
+	seed: number;
 }
 
 /** Usage of one call; a count the provider did not report stays null. */
@@ -67,6 +75,7 @@ export function generateAnswer(call: ModelCall): Promise<{ text: string; usage: 
 			const result = await generateText({
 				model: call.model,
 				...call.prompt,
+				...call.sampling,
 				maxOutputTokens: call.maxOutputTokens,
 				maxRetries: 0,
 				timeout: call.timeoutMs,

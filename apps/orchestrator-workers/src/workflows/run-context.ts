@@ -3,7 +3,7 @@
  * its phase modules so each of them (and the routes that name steps) can use these without a cycle.
  */
 import type { WorkflowStep } from "cloudflare:workers";
-import type { ResolvedRunOptions, Subtask, SubtaskOutput, Timings } from "@ow/schemas";
+import type { EnsembleOptions, ResolvedRunOptions, Subtask, SubtaskOutput, Timings } from "@ow/schemas";
 import type { OrchestratorConfig } from "../config";
 import type { Models } from "../models";
 
@@ -29,6 +29,10 @@ export const STEP = {
 	/** Redoes a decision's usage write when the one inside its step failed. */
 	recordAgentDecide: (id: string, k: number) => `record:subtask:${id}:decide:${k}`,
 	recordSubtask: (id: string) => `record:subtask:${id}`,
+	/** Ensembles: a vote's samples, a debate's answers by round and agent, and a round's consensus check. */
+	ensembleSample: (id: string, k: number) => `subtask:${id}:sample:${k}`,
+	debateAnswer: (id: string, round: number, agent: number) => `subtask:${id}:round:${round}:agent:${agent}`,
+	debateConsensus: (id: string, round: number) => `subtask:${id}:consensus:${round}`,
 	synthesise: "synthesise",
 	/** Redoes the synthesise step's write of the finished run when the one inside it failed. */
 	recordComplete: "record:complete",
@@ -40,9 +44,17 @@ export function readsPageFirst(task: Pick<Subtask, "executor" | "agentic">): boo
 	return task.executor === "browser" && task.agentic !== true;
 }
 
-/** The first step of a subtask: where redoing it (`?from=subtask:<id>`) starts. */
-export function firstStepOf(task: Pick<Subtask, "id" | "executor" | "agentic">): string {
+/**
+ * The first step of a subtask: where redoing it (`?from=subtask:<id>`) starts. An ensemble subtask's
+ * first sample (or first debater's first answer), so its samples or rounds are redone too.
+ */
+export function firstStepOf(
+	task: Pick<Subtask, "id" | "executor" | "agentic">,
+	ensemble: EnsembleOptions | null = null,
+): string {
 	if (readsPageFirst(task)) return STEP.subtaskPage(task.id);
+	if (task.executor === "llm" && ensemble)
+		return ensemble.mode === "vote" ? STEP.ensembleSample(task.id, 1) : STEP.debateAnswer(task.id, 1, 1);
 	return task.executor === "browser" && task.agentic ? STEP.agentOpen(task.id) : STEP.subtask(task.id);
 }
 

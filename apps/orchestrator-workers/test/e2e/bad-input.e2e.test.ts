@@ -172,6 +172,19 @@ const cases: Case[] = [
 		code: "invalid-request",
 		request: () => postJson("/", { prompt: "Say hello.", options: { failurePolicy: "yolo" } }),
 	},
+	...(
+		[
+			["an ensemble of 1 sample", { mode: "vote", samples: 1 }],
+			["an ensemble of 8 samples", { mode: "vote", samples: 8 }],
+			["an unknown ensemble mode", { mode: "swarm", samples: 3 }],
+			["a consensus threshold above 1", { mode: "debate", agents: 2, maxRounds: 2, consensusThreshold: 1.5 }],
+		] as const
+	).map(([name, ensemble]): Case => ({
+		name,
+		status: 400,
+		code: "invalid-request",
+		request: () => postJson("/", { prompt: "Say hello.", options: { ensemble } }),
+	})),
 	{
 		name: "deeply nested options",
 		status: 400,

@@ -350,6 +350,48 @@ describe("a labelled run on the web page", () => {
 	});
 });
 
+describe("the web page with an ensemble", () => {
+	it("should show a vote's samples side by side, the agreeing ones marked, with the agreement", async () => {
+		const id = `scn-${crypto.randomUUID()}`;
+		await models.defineScenario({
+			id,
+			rules: [
+				{ match: PLANNER, replies: [{ kind: "json", value: { subtasks: [llmSubtask("alpha")] } }] },
+				{ match: "You compare several answers", replies: [{ kind: "json", value: { groups: [[1, 3], [2]] } }] },
+				{ match: SYNTHESISER, replies: [{ kind: "json", value: { answer: "Paris.", references: [] } }] },
+				...["Paris", "Lyon", "Paris"].map((text, i) => ({
+					match: subtask("alpha"),
+					seed: i + 1,
+					replies: [{ kind: "text" as const, text }],
+				})),
+			],
+		});
+		const res = await fetch(`${dev.url}/`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ prompt: `Vote. [${id}]`, options: { ensemble: { mode: "vote", samples: 3 } } }),
+		});
+		const run = (await res.json()) as { id: string };
+		await page.goto(`${dev.url}/ui#${run.id}`);
+		const ensemble = card(page.getByRole("region", { name: `Run ${run.id}` }), "alpha").getByRole("region", {
+			name: "Ensemble of subtask alpha",
+		});
+		await ensemble.getByText("Vote: 2 of 3 samples agree (67%, grouped by the big model)").waitFor();
+		expect(await ensemble.locator("figure figcaption").allTextContents()).toEqual([
+			"Sample 1 · agrees",
+			"Sample 2",
+			"Sample 3 · agrees",
+		]);
+		expect(await ensemble.locator("figure pre").allTextContents()).toEqual(["Paris", "Lyon", "Paris"]);
+		// Side by side: the three samples share one row.
+		const tops = await ensemble
+			.locator("figure")
+			.evaluateAll((figures) => figures.map((f) => f.getBoundingClientRect().top));
+		expect(new Set(tops).size).toBe(1);
+		expect(pageErrors).toEqual([]);
+	});
+});
+
 describe("the web page on the demo model", () => {
 	const PAGE_TEXT = "Sea otters hold hands while they sleep.";
 	let demo: WranglerDev;

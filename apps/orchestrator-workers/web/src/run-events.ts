@@ -10,7 +10,7 @@ import { isTerminal } from "./format";
 
 /** One subtask on the page: what `GET /:id` says, or what events said of one the page has not read yet. */
 export type ViewSubtask = Pick<SubtaskStatus, "id" | "title" | "executor" | "url" | "status" | "attempts"> &
-	Partial<Pick<SubtaskStatus, "dependsOn">> & {
+	Partial<Pick<SubtaskStatus, "dependsOn" | "ensemble">> & {
 		output: string | null;
 		error: ErrorInfo | null;
 		/** The error of the latest failed attempt while the subtask is being retried. */

@@ -1,5 +1,6 @@
 /** One subtask's card: built once per subtask and updated in place, so focus and scrolling survive updates. */
 import { h, setStatus, urlLink } from "./dom";
+import { ensembleView } from "./ensemble-view";
 import type { ViewSubtask } from "./run-events";
 
 interface CardParts {
@@ -10,6 +11,7 @@ interface CardParts {
 	where: HTMLElement;
 	output: HTMLElement;
 	error: HTMLElement;
+	ensemble: HTMLElement;
 }
 
 /** The open run's cards by subtask id. */
@@ -27,6 +29,7 @@ function buildCard(task: ViewSubtask): CardParts {
 		where: h("dd"),
 		output: h("pre", { tabindex: "0", "aria-label": `Output of subtask ${task.id}`, hidden: true }),
 		error: h("p", { className: "subtask-error", hidden: true }),
+		ensemble: h("section", { className: "ensemble", "aria-label": `Ensemble of subtask ${task.id}`, hidden: true }),
 	};
 	const cardAttrs = { id: `subtask-${task.id}`, className: "card", tabindex: "-1", "aria-labelledby": headingId };
 	const card = h("article", cardAttrs, [
@@ -43,6 +46,7 @@ function buildCard(task: ViewSubtask): CardParts {
 		]),
 		parts.error,
 		parts.output,
+		parts.ensemble,
 	]);
 	h("li", {}, [card]);
 	return { card, ...parts };
@@ -67,5 +71,31 @@ export function renderCard(task: ViewSubtask): HTMLElement {
 		: "";
 	parts.output.hidden = !task.output;
 	parts.output.textContent = task.output || "";
+	renderEnsemble(parts.ensemble, task);
 	return parts.card;
+}
+
+/** An ensemble's samples side by side (a vote), or a row of answers per round (a debate). */
+function renderEnsemble(node: HTMLElement, task: ViewSubtask): void {
+	const view = ensembleView(task.ensemble);
+	node.hidden = !view;
+	if (!view) return node.replaceChildren();
+	node.replaceChildren(
+		h("p", { className: "ensemble-summary", text: view.summary }),
+		...view.rows.map((row) =>
+			h("div", { className: "ensemble-row" }, [
+				h("h5", { text: row.label }),
+				h(
+					"div",
+					{ className: "ensemble-answers" },
+					row.answers.map((a) =>
+						h("figure", { className: `ensemble-answer${a.agreed ? " agreed" : ""}${a.failed ? " failed" : ""}` }, [
+							h("figcaption", { text: a.heading }),
+							h("pre", { tabindex: "0", text: a.text }),
+						]),
+					),
+				),
+			]),
+		),
+	);
 }

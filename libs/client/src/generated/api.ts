@@ -629,6 +629,18 @@ export interface components {
                     maxCostUsd: number | null;
                     maxTokens: number | null;
                 };
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -706,6 +718,39 @@ export interface components {
                 }[];
                 attempts: number;
                 dependsOn: string[];
+                ensemble: ({
+                    agreement: number | null;
+                    groupedBy: ("text" | "model") | null;
+                    /** @constant */
+                    mode: "vote";
+                    samples: {
+                        agreed: boolean;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        index: number;
+                        stance: string | null;
+                        text: string | null;
+                    }[];
+                } | {
+                    agreement: number | null;
+                    consensusThreshold: number | null;
+                    /** @constant */
+                    mode: "debate";
+                    reached: boolean | null;
+                    roundAgreement: number[];
+                    rounds: {
+                        agreed: boolean;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        index: number;
+                        stance: string | null;
+                        text: string | null;
+                    }[][];
+                }) | null;
                 error: {
                     code: string;
                     message: string;
@@ -812,6 +857,18 @@ export interface components {
                         maxTokens?: number;
                     };
                     delaySeconds?: number;
+                    ensemble?: {
+                        /** @constant */
+                        mode: "vote";
+                        samples: number;
+                    } | {
+                        agents: number;
+                        consensusThreshold: number;
+                        maxRounds: number;
+                        /** @constant */
+                        mode: "debate";
+                        stances?: string[];
+                    };
                     /**
                      * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                      * @enum {string}
@@ -858,6 +915,21 @@ export interface components {
                     allowedOrigins: string[] | null;
                     /** @description Ids of subtasks whose outputs this one needs. Empty if none. */
                     dependsOn: string[];
+                    /** @default null */
+                    ensemble: {
+                        /** @description debate: how many agents (2-4). Otherwise null. */
+                        agents: number | null;
+                        /** @description debate: share of agents that must agree to stop early (0-1). Otherwise null. */
+                        consensusThreshold: number | null;
+                        /** @description debate: most rounds (1-4). Otherwise null. */
+                        maxRounds: number | null;
+                        /** @enum {string} */
+                        mode: "vote" | "debate";
+                        /** @description vote: how many independent answers (2-7). Otherwise null. */
+                        samples: number | null;
+                        /** @description debate: one distinct stance per agent (e.g. 'a sceptic who checks every claim'). Null for defaults. */
+                        stances: string[] | null;
+                    } | null;
                     /**
                      * @description "llm": answer with the small model; "browser": read a web page first, then answer from it.
                      * @enum {string}
@@ -959,6 +1031,18 @@ export interface components {
                     maxCostUsd: number | null;
                     maxTokens: number | null;
                 };
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -1037,6 +1121,39 @@ export interface components {
                 }[];
                 attempts: number;
                 dependsOn: string[];
+                ensemble: ({
+                    agreement: number | null;
+                    groupedBy: ("text" | "model") | null;
+                    /** @constant */
+                    mode: "vote";
+                    samples: {
+                        agreed: boolean;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        index: number;
+                        stance: string | null;
+                        text: string | null;
+                    }[];
+                } | {
+                    agreement: number | null;
+                    consensusThreshold: number | null;
+                    /** @constant */
+                    mode: "debate";
+                    reached: boolean | null;
+                    roundAgreement: number[];
+                    rounds: {
+                        agreed: boolean;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        index: number;
+                        stance: string | null;
+                        text: string | null;
+                    }[][];
+                }) | null;
                 error: {
                     code: string;
                     message: string;
@@ -1176,6 +1293,18 @@ export interface components {
                     maxTokens?: number;
                 };
                 delaySeconds?: number;
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -1242,6 +1371,18 @@ export interface components {
                 budget?: {
                     maxCostUsd: number | null;
                     maxTokens: number | null;
+                };
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
                 };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
@@ -1320,6 +1461,39 @@ export interface components {
                 }[];
                 attempts: number;
                 dependsOn: string[];
+                ensemble: ({
+                    agreement: number | null;
+                    groupedBy: ("text" | "model") | null;
+                    /** @constant */
+                    mode: "vote";
+                    samples: {
+                        agreed: boolean;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        index: number;
+                        stance: string | null;
+                        text: string | null;
+                    }[];
+                } | {
+                    agreement: number | null;
+                    consensusThreshold: number | null;
+                    /** @constant */
+                    mode: "debate";
+                    reached: boolean | null;
+                    roundAgreement: number[];
+                    rounds: {
+                        agreed: boolean;
+                        error: {
+                            code: string;
+                            message: string;
+                        } | null;
+                        index: number;
+                        stance: string | null;
+                        text: string | null;
+                    }[][];
+                }) | null;
                 error: {
                     code: string;
                     message: string;
@@ -1438,6 +1612,18 @@ export interface components {
                     maxCostUsd?: number;
                     maxTokens?: number;
                 };
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -1482,6 +1668,18 @@ export interface components {
                         maxCostUsd?: number;
                         maxTokens?: number;
                     };
+                    ensemble?: {
+                        /** @constant */
+                        mode: "vote";
+                        samples: number;
+                    } | {
+                        agents: number;
+                        consensusThreshold: number;
+                        maxRounds: number;
+                        /** @constant */
+                        mode: "debate";
+                        stances?: string[];
+                    };
                     /**
                      * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                      * @enum {string}
@@ -1515,6 +1713,18 @@ export interface components {
                     maxCostUsd?: number;
                     maxTokens?: number;
                 };
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
+                };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.
                  * @enum {string}
@@ -1546,6 +1756,18 @@ export interface components {
                 budget?: {
                     maxCostUsd?: number;
                     maxTokens?: number;
+                };
+                ensemble?: {
+                    /** @constant */
+                    mode: "vote";
+                    samples: number;
+                } | {
+                    agents: number;
+                    consensusThreshold: number;
+                    maxRounds: number;
+                    /** @constant */
+                    mode: "debate";
+                    stances?: string[];
                 };
                 /**
                  * @description bestEffort: report failed subtasks and synthesise the rest; failFast: end the run.

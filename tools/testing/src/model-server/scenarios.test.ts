@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const chat = (system: string, user: string, headers: Record<string, string> = {}) =>
+const chat = (system: string, user: string, headers: Record<string, string> = {}, extra: object = {}) =>
 	fetch(`${server.baseURL}/chat/completions`, {
 		method: "POST",
 		headers: { "content-type": "application/json", ...headers },
@@ -18,6 +18,7 @@ const chat = (system: string, user: string, headers: Record<string, string> = {}
 				{ role: "system", content: system },
 				{ role: "user", content: user },
 			],
+			...extra,
 		}),
 	});
 const content = async (res: Response) =>
@@ -74,6 +75,24 @@ describe("scenarios", () => {
 		const first = (await (await chat("s", "scn-tokens")).json()) as { usage: { total_tokens: number } };
 		await chat("s", "scn-tokens");
 		expect(server.scenarioStats("scn-tokens")?.tokensServed).toBe(first.usage.total_tokens + 107);
+	});
+
+	it("should match a rule with a seed only to requests sent with that seed", async () => {
+		await fetch(`${server.url}/__scenarios`, {
+			method: "POST",
+			body: JSON.stringify({
+				id: "scn-seed",
+				rules: [
+					{ match: "ask", seed: 2, replies: [{ kind: "text", text: "second" }] },
+					{ match: "ask", replies: [{ kind: "text", text: "any" }] },
+				],
+			}),
+		});
+		expect(await content(await chat("sys", "scn-seed ask", {}, { seed: 2 }))).toBe("second");
+		expect(await content(await chat("sys", "scn-seed ask", {}, { seed: 3 }))).toBe("any");
+		expect(await content(await chat("sys", "scn-seed ask"))).toBe("any");
+		const stats = (await (await fetch(`${server.url}/__scenarios/scn-seed`)).json()) as { rules: { calls: number }[] };
+		expect(stats.rules.map((r) => r.calls)).toEqual([1, 2]);
 	});
 
 	it("should fill {{fenced}} with the data blocks of the request", async () => {

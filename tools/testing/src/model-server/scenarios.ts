@@ -3,7 +3,8 @@
  * inside workerd, or a benchmark in another process) can still program it.
  *
  * A scenario applies to every request whose text contains its id (tests put the id in the prompt).
- * Its rules are tried in order; the first whose `match` text occurs in the request answers. A rule
+ * Its rules are tried in order; the first whose `match` text occurs in the request (and whose `seed`,
+ * if it has one, is the request's) answers. A rule
  * answers its n-th call with `replies[n]`, repeating the last reply once they run out. Each scenario
  * counts its calls, its concurrency and each rule's calls, readable with `GET /__scenarios/:id`.
  *
@@ -47,6 +48,8 @@ export function scenarioProblem(value: unknown): string | null {
 		return "faults.rate must be a number from 0 to 1";
 	for (const rule of v.rules) {
 		if (typeof rule?.match !== "string") return "every rule needs a match string";
+		if (rule.seed !== undefined && !Number.isInteger(rule.seed))
+			return `rule "${rule.match}" has a seed that is not an integer`;
 		if (!Array.isArray(rule.replies) || rule.replies.length === 0)
 			return `rule "${rule.match}" needs at least one reply`;
 	}
@@ -113,7 +116,9 @@ export function createScenarioBook() {
 				return { reply: fill(reply, request), done: () => undefined };
 			}
 			const text = `${request.system}\n${request.user}`;
-			const ruleState = state.rules.find((r) => text.includes(r.rule.match));
+			const ruleState = state.rules.find(
+				(r) => text.includes(r.rule.match) && (r.rule.seed === undefined || r.rule.seed === request.seed),
+			);
 			if (!ruleState) {
 				const message = `scenario ${state.definition.id} has no rule matching this request`;
 				return { reply: { kind: "error", status: 500, message }, done: () => undefined };

@@ -219,6 +219,11 @@ export interface ModelServer {
 export interface ScenarioRule {
 	/** Text that must occur in the request's system or user text; "" matches everything. */
 	match: string;
+	/**
+	 * Only requests sent with this `seed` (the sampling seed in the body) match: tells apart calls with
+	 * the same prompt, such as an ensemble's samples.
+	 */
+	seed?: number;
 	replies: Reply[];
 }
 
