@@ -23,29 +23,25 @@ export interface Profile {
 	endTime: number;
 }
 
-/** One line of a profile's summary: a function (or a runtime bucket such as "(garbage collector)"). */
+/**
+ * One line of a profile's summary: a function (or a runtime bucket such as "(garbage collector)") and
+ * its share of the samples that were not idle. Shares count samples rather than sum their time deltas:
+ * workerd samples only while the isolate runs, so a delta also holds the gap before its sample.
+ */
 export interface ProfileItem {
 	name: string;
-	/** Milliseconds of samples in the function itself. */
-	selfMs: number;
-	/** Its share of the samples that were not idle. */
-	share: number;
-}
-
-/** A function with the time spent in it and in everything it called. */
-export interface InclusiveItem {
-	name: string;
-	totalMs: number;
+	samples: number;
 	share: number;
 }
 
 export interface ProfileSummary {
-	/** Milliseconds the Worker's isolate was busy (samples that were not "(idle)"). */
-	busyMs: number;
+	/** Samples taken while the isolate ran JavaScript or the runtime's code for it (not "(idle)"). */
+	busySamples: number;
 	wallMs: number;
+	/** The functions with the most samples in themselves. */
 	top: ProfileItem[];
-	/** The functions with the most time including what they called: where the self time comes from. */
-	inclusive: InclusiveItem[];
+	/** The functions with the most samples in them or in what they called: where the self time comes from. */
+	inclusive: ProfileItem[];
 }
 
 /** Profiles the HTTP-serving Worker of a `wrangler dev` while `body` runs. */
@@ -75,33 +71,34 @@ export function summarise(
 	const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
 	const parent = new Map<number, number>();
 	for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-	const selfMs = new Map<string, number>();
-	const totalMs = new Map<string, number>();
-	let busyMs = 0;
-	profile.samples.forEach((nodeId, i) => {
+	const self = new Map<string, number>();
+	const total = new Map<string, number>();
+	let busySamples = 0;
+	for (const nodeId of profile.samples) {
 		const frame = byNode.get(nodeId)!.callFrame;
-		const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-		if (frame.functionName === "(idle)") return;
-		busyMs += ms;
+		if (frame.functionName === "(idle)") continue;
+		busySamples += 1;
 		const name = nameOf(frame);
-		selfMs.set(name, (selfMs.get(name) ?? 0) + ms);
+		self.set(name, (self.get(name) ?? 0) + 1);
 		// Each function once per sample, however deep it recursed.
 		const stack = new Set<string>();
 		for (let id: number | undefined = nodeId; id !== undefined; id = parent.get(id)) {
 			const f = byNode.get(id)!.callFrame;
 			if (f.functionName !== "(root)") stack.add(nameOf(f));
 		}
-		for (const n of stack) totalMs.set(n, (totalMs.get(n) ?? 0) + ms);
-	});
-	const top = [...selfMs]
-		.map(([name, ms]) => ({ name, selfMs: ms, share: ms / busyMs }))
-		.toSorted((a, b) => b.selfMs - a.selfMs)
-		.slice(0, limit);
-	const inclusive = [...totalMs]
-		.map(([name, ms]) => ({ name, totalMs: ms, share: ms / busyMs }))
-		.toSorted((a, b) => b.totalMs - a.totalMs)
-		.slice(0, limit * 3);
-	return { busyMs, wallMs: (profile.endTime - profile.startTime) / 1000, top, inclusive };
+		for (const n of stack) total.set(n, (total.get(n) ?? 0) + 1);
+	}
+	const ranked = (counts: Map<string, number>, n: number) =>
+		[...counts]
+			.map(([name, samples]) => ({ name, samples, share: samples / busySamples }))
+			.toSorted((a, b) => b.samples - a.samples)
+			.slice(0, n);
+	return {
+		busySamples,
+		wallMs: (profile.endTime - profile.startTime) / 1000,
+		top: ranked(self, limit),
+		inclusive: ranked(total, limit * 3),
+	};
 }
 
 /** A frame as "function file:line" of the bundle it ran in. */

@@ -4,7 +4,8 @@
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
-	waitForRun,
+	engineStatus,
+	readRun,
 	startRun,
 	startProductStack,
 	type ModelServer,
@@ -12,6 +13,7 @@ import {
 	type WranglerDev,
 } from "@ow/testing";
 import type { RunStatus } from "@ow/schemas";
+import { waitUntil } from "./stats.ts";
 
 /** Every model call of the benchmarks takes this long (the model server's fixed latency). */
 export const MODEL_LATENCY_MS = 200;
@@ -96,7 +98,8 @@ export async function timeRun(
 ): Promise<TimedRun> {
 	const postedAt = Date.now();
 	const id = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: scenario.width } });
-	const status = mustComplete(await waitForRun(dev.url, id, undefined, BENCH_WAIT));
+	await waitForEngine(dev, id);
+	const status = mustComplete(await readRun(dev.url, id));
 	const asked = (role: string) =>
 		models.requests
 			.filter((r) => {
@@ -126,6 +129,18 @@ export async function timeRun(
 		},
 		calls: models.scenarioStats(scenario.id)?.calls ?? 0,
 	};
+}
+
+const ENDED = new Set(["complete", "errored", "terminated"]);
+
+/**
+ * Waits for a run's instance to end, asking the engine (wrangler's explorer API), not the Worker: a
+ * timed run's CPU and registry counts are then its own, with no status reads of ours in them. The
+ * registry is written inside the last step, so it agrees once the engine says the run has ended.
+ */
+export async function waitForEngine(dev: WranglerDev, id: string): Promise<void> {
+	const ended = async () => ENDED.has(await engineStatus(dev.url, "orchestrator-workflow", id));
+	await waitUntil(`run ${id} to end`, ended, BENCH_WAIT);
 }
 
 /** How long a benchmark waits for a run, and how often it looks. */

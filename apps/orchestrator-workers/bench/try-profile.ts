@@ -1,6 +1,8 @@
 /**
- * A CPU profile of the orchestrator Worker during 32-subtask runs: `node bench/try-profile.ts [runs]`
- * (from apps/orchestrator-workers) prints the functions with the most self time.
+ * A CPU profile of the orchestrator Worker, alone: `node bench/try-profile.ts [runs] [width]` (from
+ * apps/orchestrator-workers) profiles runs of `width` subtasks (32 unless given), or with `--reads`
+ * status reads of a finished run, and prints the functions with the most samples, in themselves and
+ * with what they called.
  */
 import { startModelServer } from "@ow/testing";
 import { freePort, newestBundleMap, profileWorker, sourceNamer, summarise } from "./cpu-profile.ts";
@@ -10,29 +12,23 @@ const [runs = 3, width = 32] = process.argv
 	.slice(2)
 	.filter((a) => !a.startsWith("--"))
 	.map(Number);
-// --reads: profile status reads of a finished run instead of runs.
 const reads = process.argv.includes("--reads");
 const inspectorPort = await freePort();
 const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
 const dev = await startProduct(models, { MAX_PARALLEL: String(width) }, { inspectorPort });
 try {
-	await timeRun(dev, models, waveScenario(models, 2));
 	const finished = await timeRun(dev, models, waveScenario(models, 8));
 	const { profile } = await profileWorker(inspectorPort, async () => {
 		if (reads) for (let r = 0; r < runs * 20; r++) await (await fetch(`${dev.url}/${finished.id}`)).json();
 		else for (let r = 0; r < runs; r++) await timeRun(dev, models, waveScenario(models, width));
 	});
 	const summary = summarise(profile, sourceNamer(newestBundleMap()));
-	console.log(`busy ${summary.busyMs.toFixed(0)} ms of ${summary.wallMs.toFixed(0)} ms wall`);
-	for (const item of summary.top)
-		console.log(
-			`${(item.share * 100).toFixed(1).padStart(5)} %  ${item.selfMs.toFixed(0).padStart(5)} ms  ${item.name}`,
-		);
+	const line = (item: { share: number; name: string }) =>
+		`${(item.share * 100).toFixed(1).padStart(5)} %  ${item.name}`;
+	console.log(`${summary.busySamples} busy samples in ${Math.round(summary.wallMs)} ms; self:`);
+	for (const item of summary.top) console.log(line(item));
 	console.log("inclusive:");
-	for (const item of summary.inclusive)
-		console.log(
-			`${(item.share * 100).toFixed(1).padStart(5)} %  ${item.totalMs.toFixed(0).padStart(5)} ms  ${item.name}`,
-		);
+	for (const item of summary.inclusive) console.log(line(item));
 } finally {
 	await dev.stop();
 	await models.close();

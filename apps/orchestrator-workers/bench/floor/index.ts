@@ -2,18 +2,15 @@
  * The floor Worker from the benchmark's side: start it under `wrangler dev` against the same scripted
  * model server as the product, and time a run of a scenario on it as the product's runs are timed.
  */
-import { startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
+import { engineStatus, startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
 import { BENCH_WAIT } from "../product.ts";
+import { waitUntil } from "../stats.ts";
 import type { FloorOutput } from "./types";
+
+const ENDED = new Set(["complete", "errored", "terminated"]);
 
 /** The floor Worker's config, relative to the repo root. */
 export const FLOOR_CONFIG = "apps/orchestrator-workers/bench/floor/wrangler.jsonc";
-
-/**
- * How often a floor run's status is read until it has finished: as often as the product's, so both
- * runtimes serve the same reads. The end is the time the last step recorded, never the poll's.
- */
-export const FLOOR_POLL_MS = BENCH_WAIT.intervalMs;
 
 export function startFloor(models: ModelServer): Promise<WranglerDev> {
 	return startWranglerDev({ configs: [FLOOR_CONFIG], vars: { MODEL_BASE_URL: models.baseURL } });
@@ -37,17 +34,18 @@ export async function floorStatus(floor: WranglerDev, id: string): Promise<Insta
 	return (await res.json()) as InstanceStatus;
 }
 
-/** Waits for a floor run to complete (fails loudly otherwise); when its last step ended, epoch ms. */
-export async function floorFinishedAt(floor: WranglerDev, id: string, timeoutMs = 180_000): Promise<number> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const status = await floorStatus(floor, id);
-		if (status.status === "complete") return (status.output as FloorOutput).finishedAt;
-		if (status.status === "errored" || status.status === "terminated")
-			throw new Error(`floor run ${id} ended ${status.status}: ${JSON.stringify(status.error)}`);
-		await new Promise((r) => setTimeout(r, FLOOR_POLL_MS));
+/**
+ * Waits for a floor run to complete (fails loudly otherwise), asking the engine as the product's runs
+ * are waited for; when its last step ended, epoch ms.
+ */
+export async function floorFinishedAt(floor: WranglerDev, id: string): Promise<number> {
+	const ended = async () => ENDED.has(await engineStatus(floor.url, "floor-workflow", id));
+	await waitUntil(`floor run ${id} to end`, ended, BENCH_WAIT);
+	const status = await floorStatus(floor, id);
+	if (status.status !== "complete") {
+		throw new Error(`floor run ${id} ended ${status.status}: ${JSON.stringify(status.error)}`);
 	}
-	throw new Error(`floor run ${id} did not finish within ${timeoutMs} ms`);
+	return (status.output as FloorOutput).finishedAt;
 }
 
 /** Runs `prompt` on the floor; POST sent → its last step ended, ms. */

@@ -70,7 +70,7 @@ export async function measureAgainstFloor(
 		name: `workerd CPU per subtask, ${widest}-subtask runs`,
 		value: perSubtask(cpu.product),
 		unit: "ms",
-		detail: `floor ${perSubtask(cpu.floor).toFixed(1)} ms (${(cpu.product / cpu.floor).toFixed(1)}×); /proc utime+stime of workerd over ${repeats} runs each, status reads every 100 ms included`,
+		detail: `floor ${perSubtask(cpu.floor).toFixed(1)} ms (${(cpu.product / cpu.floor).toFixed(1)}×); /proc utime+stime of workerd over ${repeats} runs each`,
 	});
 	return {
 		title: "against the floor",

@@ -22,29 +22,20 @@ export async function measureProfile(
 		for (let r = 0; r < runs; r++) await timeRun(dev, models, waveScenario(models, width));
 	});
 	const summary = summarise(profile, sourceNamer(newestBundleMap()), TOP);
-	const perSubtask = summary.busyMs / (runs * width);
-	const figures: Figure[] = [
-		{
-			name: `orchestrator isolate busy per subtask (profile, ${width}-subtask runs)`,
-			value: perSubtask,
-			unit: "ms",
-			detail: `${Math.round(summary.busyMs)} ms busy of ${Math.round(summary.wallMs)} ms over ${runs} runs; the top items by self time follow`,
-		},
-		...summary.top.map((item) => ({
-			name: `profile: ${item.name}`,
-			value: item.share * 100,
-			unit: "%" as const,
-			detail: `${Math.round(item.selfMs)} ms self`,
-		})),
-	];
+	const figures: Figure[] = summary.top.map((item) => ({
+		name: `profile, self: ${item.name}`,
+		value: item.share * 100,
+		unit: "%",
+		detail: `${item.samples} of ${summary.busySamples} samples over ${runs} runs of ${width} subtasks`,
+	}));
 	return {
 		title: "profile",
 		figures,
 		raw: {
-			busyMs: round(summary.busyMs),
+			busySamples: summary.busySamples,
 			wallMs: round(summary.wallMs),
-			top: summary.top.map((i) => ({ ...i, selfMs: round(i.selfMs), share: round(i.share, 3) })),
-			inclusive: summary.inclusive.map((i) => ({ ...i, totalMs: round(i.totalMs), share: round(i.share, 3) })),
+			top: summary.top.map((i) => ({ ...i, share: round(i.share, 3) })),
+			inclusive: summary.inclusive.map((i) => ({ ...i, share: round(i.share, 3) })),
 		},
 	};
 }

@@ -4,11 +4,10 @@
  * the engine, not `GET /:id`, so its count holds the run's own traffic only. D1 is one database that
  * runs one query at a time; these counts set the run rate at which it fills (README, "Scale").
  */
-import { engineStatus, startRun, type ModelServer, type WranglerDev } from "@ow/testing";
+import { startRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import type { Figure, Measurement } from "../figures.ts";
-import { waveScenario } from "../product.ts";
+import { waitForEngine, waveScenario } from "../product.ts";
 import { countRegistryCalls, type RegistryCalls } from "../registry-calls.ts";
-import { waitUntil } from "../stats.ts";
 
 export async function measureRegistryLoad(
 	dev: WranglerDev,
@@ -21,8 +20,7 @@ export async function measureRegistryLoad(
 		const scenario = waveScenario(models, width);
 		const { value: id, calls } = await countRegistryCalls(inspectorPort, async () => {
 			const runId = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: width } });
-			const complete = async () => (await engineStatus(dev.url, "orchestrator-workflow", runId)) === "complete";
-			await waitUntil(`run ${runId} to complete`, complete, { timeoutMs: 120_000, intervalMs: 100 });
+			await waitForEngine(dev, runId);
 			return runId;
 		});
 		finished = id;
