@@ -3,7 +3,7 @@
  * `wrangler dev` with both Workers, the scripted model server at a fixed latency, real Chromium).
  * Prints every figure with its target and a pass/miss mark, writes bench/results/, and after a full
  * run updates the README's table. `--strict` exits non-zero when a target is missed; `--only` runs
- * some of the eight measurements (and then writes no results).
+ * some of the nine measurements (and then writes no results).
  *
  * Absolute times on a small shared machine are noisy, so every figure is a ratio (or a count)
  * measured within one run of the benchmark, most of them against the floor: a bare Workflow of the
@@ -15,6 +15,7 @@ import { passes, type Measurement } from "./figures.ts";
 import { measureCapFloor } from "./measures/cap-floor.ts";
 import { measureConcurrentRuns } from "./measures/concurrent-runs.ts";
 import { measureAgainstFloor } from "./measures/against-floor.ts";
+import { measureEnsembleCost } from "./measures/ensemble-cost.ts";
 import { measureProfile } from "./measures/profile.ts";
 import { measureRegistryLoad } from "./measures/registry-load.ts";
 import { measureRetryCost } from "./measures/retry-cost.ts";
@@ -60,7 +61,7 @@ const floor = await startFloor(models);
 const measurements: Measurement[] = [];
 try {
 	await timeFloorRun(floor, waveScenario(models, 2).prompt, 2); // its warm-up
-	if ([1, 3, 4, 6, 7, 8].some(wanted)) {
+	if ([1, 3, 4, 6, 7, 8, 9].some(wanted)) {
 		const inspectorPort = await freePort();
 		const body = async (dev: WranglerDev) => {
 			if (wanted(1)) {
@@ -86,6 +87,10 @@ try {
 			if (wanted(8)) {
 				say("8: the registry's D1 statements per run and per status read");
 				measurements.push(await measureRegistryLoad(dev, inspectorPort, models));
+			}
+			if (wanted(9)) {
+				say("9: a vote of 3 per subtask against answering once");
+				measurements.push(await measureEnsembleCost(dev, models, { repeats: quick ? 2 : 5 }));
 			}
 		};
 		await withProduct(models, { MAX_PARALLEL: "32" }, body, inspectorPort);

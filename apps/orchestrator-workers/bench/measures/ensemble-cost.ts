@@ -5,9 +5,9 @@
  * model call); what it may add is the product's own time for the extra steps. Samples that disagree
  * add one big-model call (the grouping) per subtask, which this figure leaves out on purpose.
  */
-import { startRun, waitForRun, type ModelServer, type WranglerDev } from "@ow/testing";
+import { readRun, startRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import type { Measurement } from "../figures.ts";
-import { BENCH_WAIT, mustComplete, waveScenario } from "../product.ts";
+import { mustComplete, waitForEngine, waveScenario } from "../product.ts";
 import { median, round } from "../stats.ts";
 
 const WIDTH = 4;
@@ -27,7 +27,8 @@ export async function measureEnsembleCost(
 			const ensemble = kind === "vote" ? { ensemble: { mode: "vote" as const, samples: SAMPLES } } : {};
 			const postedAt = Date.now();
 			const id = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: WIDTH, ...ensemble } });
-			const status = mustComplete(await waitForRun(dev.url, id, undefined, BENCH_WAIT));
+			await waitForEngine(dev, id);
+			const status = mustComplete(await readRun(dev.url, id));
 			times[kind].push(Date.parse(status.updatedAt) - postedAt);
 			calls[kind].push(models.scenarioStats(scenario.id)?.calls ?? 0);
 		}

@@ -95,8 +95,6 @@ async function attempt(models: Models, input: PlanSubtasksInput, prompt: BuiltPr
 	const check: PlanCheck = answer.ok
 		? validatePlan(answer.value, limits)
 		: { ok: false, problems: [`the answer did not match the plan schema: ${answer.problem}`] };
-	const raw = check.ok
-		? ""
-		: truncateText(answer.ok ? JSON.stringify(answer.value) : answer.text, RAW_PLAN_CHARS).text;
+	const raw = check.ok ? "" : truncateText(answer.ok ? JSON.stringify(answer.value) : answer.text, RAW_PLAN_CHARS).text;
 	return { check, raw, usage: answer.usage, startedAt, finishedAt: new Date().toISOString() };
 }
