@@ -100,33 +100,14 @@ export async function timeRun(
 	const id = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: scenario.width } });
 	await waitForEngine(dev, id);
 	const status = mustComplete(await readRun(dev.url, id));
-	const asked = (role: string) =>
-		models.requests
-			.filter((r) => {
-				const text = JSON.stringify(r.body.messages);
-				return (
-					text.includes(scenario.id) &&
-					(role === "" ? !text.includes(PLANNER) && !text.includes(SYNTHESISER) : text.includes(role))
-				);
-			})
-			.map((r) => r.receivedAt);
-	const plan = Math.min(...asked(PLANNER));
-	const subtasks = asked("");
-	const synthesis = Math.max(...asked(SYNTHESISER));
 	const doneAt = Date.parse(status.updatedAt);
-	const L = MODEL_LATENCY_MS;
+	const phases = phasesOf(models, scenario.id, postedAt, doneAt);
 	return {
 		id,
 		status,
 		endToEndMs: doneAt - postedAt,
-		executeMs: synthesis - (plan + L),
-		overhead: {
-			startMs: plan - postedAt,
-			planToWaveMs: Math.min(...subtasks) - (plan + L),
-			waveSpreadMs: Math.max(...subtasks) - Math.min(...subtasks),
-			waveToSynthesisMs: synthesis - (Math.max(...subtasks) + L),
-			synthesisToDoneMs: doneAt - (synthesis + L),
-		},
+		executeMs: phases.executeMs,
+		overhead: phases.overhead,
 		calls: models.scenarioStats(scenario.id)?.calls ?? 0,
 	};
 }
@@ -141,6 +122,42 @@ const ENDED = new Set(["complete", "errored", "terminated"]);
 export async function waitForEngine(dev: WranglerDev, id: string): Promise<void> {
 	const ended = async () => ENDED.has(await engineStatus(dev.url, "orchestrator-workflow", id));
 	await waitUntil(`run ${id} to end`, ended, BENCH_WAIT);
+}
+
+/**
+ * Where a run's time went beyond its model calls, from the model server's clock: when the plan, the
+ * wave's calls and the synthesis arrived, set against the POST and the end. Product and floor alike.
+ */
+export function phasesOf(
+	models: ModelServer,
+	scenarioId: string,
+	postedAt: number,
+	doneAt: number,
+): { executeMs: number; overhead: Overhead } {
+	const asked = (role: string) =>
+		models.requests
+			.filter((r) => {
+				const text = JSON.stringify(r.body.messages);
+				return (
+					text.includes(scenarioId) &&
+					(role === "" ? !text.includes(PLANNER) && !text.includes(SYNTHESISER) : text.includes(role))
+				);
+			})
+			.map((r) => r.receivedAt);
+	const plan = Math.min(...asked(PLANNER));
+	const subtasks = asked("");
+	const synthesis = Math.max(...asked(SYNTHESISER));
+	const L = MODEL_LATENCY_MS;
+	return {
+		executeMs: synthesis - (plan + L),
+		overhead: {
+			startMs: plan - postedAt,
+			planToWaveMs: Math.min(...subtasks) - (plan + L),
+			waveSpreadMs: Math.max(...subtasks) - Math.min(...subtasks),
+			waveToSynthesisMs: synthesis - (Math.max(...subtasks) + L),
+			synthesisToDoneMs: doneAt - (synthesis + L),
+		},
+	};
 }
 
 /** How long a benchmark waits for a run, and how often it looks. */

@@ -60,7 +60,7 @@ const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
 const floor = await startFloor(models);
 const measurements: Measurement[] = [];
 try {
-	await timeFloorRun(floor, waveScenario(models, 2).prompt, 2); // its warm-up
+	await timeFloorRun(floor, models, waveScenario(models, 2), 2); // its warm-up
 	if ([1, 3, 4, 6, 7, 8, 9].some(wanted)) {
 		const inspectorPort = await freePort();
 		const body = async (dev: WranglerDev) => {

@@ -15,7 +15,7 @@ try {
 	const f: number[] = [];
 	for (let r = 0; r <= repeats; r++) {
 		const a = (await timeRun(product, models, waveScenario(models, width))).endToEndMs;
-		const b = await timeFloorRun(floor, waveScenario(models, width).prompt, width);
+		const b = (await timeFloorRun(floor, models, waveScenario(models, width), width)).endToEndMs;
 		// The first round warms both up (bundles, first storage use).
 		if (r > 0) {
 			p.push(a);

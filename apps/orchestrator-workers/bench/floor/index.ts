@@ -3,7 +3,7 @@
  * model server as the product, and time a run of a scenario on it as the product's runs are timed.
  */
 import { engineStatus, startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
-import { BENCH_WAIT } from "../product.ts";
+import { BENCH_WAIT, phasesOf, type Overhead } from "../product.ts";
 import { waitUntil } from "../stats.ts";
 import type { FloorOutput } from "./types";
 
@@ -48,9 +48,14 @@ export async function floorFinishedAt(floor: WranglerDev, id: string): Promise<n
 	return (status.output as FloorOutput).finishedAt;
 }
 
-/** Runs `prompt` on the floor; POST sent → its last step ended, ms. */
-export async function timeFloorRun(floor: WranglerDev, prompt: string, maxParallel: number): Promise<number> {
+/** A floor run of a bench scenario: POST sent → its last step ended, and where that time went. */
+export async function timeFloorRun(
+	floor: WranglerDev,
+	models: ModelServer,
+	scenario: { id: string; prompt: string },
+	maxParallel: number,
+): Promise<{ endToEndMs: number; overhead: Overhead }> {
 	const postedAt = Date.now();
-	const id = await startFloorRun(floor, prompt, maxParallel);
-	return (await floorFinishedAt(floor, id)) - postedAt;
+	const doneAt = await floorFinishedAt(floor, await startFloorRun(floor, scenario.prompt, maxParallel));
+	return { endToEndMs: doneAt - postedAt, overhead: phasesOf(models, scenario.id, postedAt, doneAt).overhead };
 }

@@ -29,6 +29,7 @@ export async function measureAgainstFloor(
 	const product = new Map<number, number[]>(sizes.map((n) => [n, []]));
 	const bare = new Map<number, number[]>(sizes.map((n) => [n, []]));
 	const overheads = new Map<number, Overhead[]>(sizes.map((n) => [n, []]));
+	const floorOverheads = new Map<number, Overhead[]>(sizes.map((n) => [n, []]));
 	const widest = Math.max(...sizes);
 	const cpu = { product: 0, floor: 0, subtasks: 0 };
 	for (let r = 0; r < repeats; r += 1) {
@@ -37,7 +38,9 @@ export async function measureAgainstFloor(
 			const run = await timeRun(dev, models, waveScenario(models, n));
 			const p1 = workerdSeconds(dev.pid);
 			const f0 = workerdSeconds(floor.pid);
-			bare.get(n)!.push(await timeFloorRun(floor, waveScenario(models, n).prompt, n));
+			const floorRun = await timeFloorRun(floor, models, waveScenario(models, n), n);
+			bare.get(n)!.push(floorRun.endToEndMs);
+			floorOverheads.get(n)!.push(floorRun.overhead);
 			const f1 = workerdSeconds(floor.pid);
 			product.get(n)!.push(run.endToEndMs);
 			overheads.get(n)!.push(run.overhead);
@@ -55,7 +58,7 @@ export async function measureAgainstFloor(
 		value: p(n) / f(n),
 		unit: "×",
 		...(TARGETS[n] ? { limit: TARGETS[n] } : {}),
-		detail: `medians of ${repeats}: product ${Math.round(p(n))} ms (${(p(n) / criticalPathMs).toFixed(2)}× the ${criticalPathMs} ms critical path), floor ${Math.round(f(n))} ms (${(f(n) / criticalPathMs).toFixed(2)}×); product overhead ${describe(overheads.get(n)!)}`,
+		detail: `medians of ${repeats}: product ${Math.round(p(n))} ms (${(p(n) / criticalPathMs).toFixed(2)}× the ${criticalPathMs} ms critical path), floor ${Math.round(f(n))} ms (${(f(n) / criticalPathMs).toFixed(2)}×); beyond the model calls, product ${describe(overheads.get(n)!)}; floor ${describe(floorOverheads.get(n)!)}`,
 	}));
 	const floorFanOut = f(widest) / f(1);
 	figures.push({
@@ -80,6 +83,7 @@ export async function measureAgainstFloor(
 			productMs: Object.fromEntries([...product].map(([n, v]) => [n, v.map((x) => round(x))])),
 			floorMs: Object.fromEntries([...bare].map(([n, v]) => [n, v.map((x) => round(x))])),
 			overheadMs: Object.fromEntries([...overheads].map(([n, v]) => [n, medianOverhead(v)])),
+			floorOverheadMs: Object.fromEntries([...floorOverheads].map(([n, v]) => [n, medianOverhead(v)])),
 			cpuMsPerSubtask: { product: round(perSubtask(cpu.product), 2), floor: round(perSubtask(cpu.floor), 2) },
 		},
 	};
@@ -94,5 +98,6 @@ function medianOverhead(runs: Overhead[]): Overhead {
 /** "start 45 + plan→wave 38 + spread 3 + wave→synthesis 35 + synthesis→done 12 ms" (medians). */
 function describe(runs: Overhead[]): string {
 	const m = medianOverhead(runs);
-	return `start ${Math.round(m.startMs)} + plan→wave ${Math.round(m.planToWaveMs)} + wave spread ${Math.round(m.waveSpreadMs)} + wave→synthesis ${Math.round(m.waveToSynthesisMs)} + synthesis→done ${Math.round(m.synthesisToDoneMs)} ms`;
+	const ms = (k: keyof Overhead) => Math.round(m[k]);
+	return `start ${ms("startMs")} + plan→wave ${ms("planToWaveMs")} + spread ${ms("waveSpreadMs")} + wave→synthesis ${ms("waveToSynthesisMs")} + synthesis→done ${ms("synthesisToDoneMs")} ms`;
 }

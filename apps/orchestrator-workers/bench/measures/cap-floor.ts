@@ -26,7 +26,7 @@ export async function measureCapFloor(
 		const run = await timeRun(dev, models, waveScenario(models, width));
 		product.push(run.endToEndMs);
 		execute.push(run.executeMs);
-		bare.push(await timeFloorRun(floor, waveScenario(models, width).prompt, DEFAULT_CAP));
+		bare.push((await timeFloorRun(floor, models, waveScenario(models, width), DEFAULT_CAP)).endToEndMs);
 	}
 	const p = median(product);
 	const f = median(bare);

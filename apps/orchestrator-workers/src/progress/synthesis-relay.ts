@@ -41,16 +41,17 @@ export function openSynthesisRelay(
 	return relayTo(env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId)), runId, timing);
 }
 
-/** A relay to `target`; with a target that fails to start, a relay that drops everything. */
+/**
+ * A relay to `target`; with a target that fails to start, a relay that drops everything. The attempt
+ * is announced to the object while the model call starts, not before it: waiting for that round trip
+ * would put it on every synthesis's critical path. Batches follow the announcement in order.
+ */
 export async function relayTo(target: SynthesisTarget, runId: string, timing: RelayTiming): Promise<SynthesisRelay> {
 	const warn = (error: unknown) => logEvent({ msg: "synthesis relay failed", runId, error: messageOf(error) }, "warn");
-	let generation: number;
-	try {
-		generation = await target.synthesisStarted();
-	} catch (error) {
+	const started: Promise<number | null> = target.synthesisStarted().catch((error: unknown) => {
 		warn(error);
-		return SILENT_RELAY;
-	}
+		return null;
+	});
 	let pending = "";
 	let sent = 0;
 	let timer: ReturnType<typeof setTimeout> | undefined;
@@ -64,7 +65,12 @@ export async function relayTo(target: SynthesisTarget, runId: string, timing: Re
 		const offset = sent;
 		pending = "";
 		sent += piece.length;
-		chain = chain.then(() => target.synthesisText(generation, offset, piece)).catch(warn);
+		chain = chain
+			.then(async () => {
+				const generation = await started;
+				if (generation !== null) await target.synthesisText(generation, offset, piece);
+			})
+			.catch(warn);
 	};
 	return {
 		text(piece) {
@@ -75,7 +81,8 @@ export async function relayTo(target: SynthesisTarget, runId: string, timing: Re
 		async finish(answer) {
 			flush();
 			await chain;
-			await target.synthesisFinished(generation, answer).catch(warn);
+			const generation = await started;
+			if (generation !== null) await target.synthesisFinished(generation, answer).catch(warn);
 		},
 	};
 }
