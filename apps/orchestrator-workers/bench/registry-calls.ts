@@ -44,9 +44,17 @@ export async function countRegistryCalls<T>(
 		return answer.result.value;
 	};
 	try {
-		await cdp.send("Runtime.enable");
-		await cdp.send("Debugger.enable");
+		// The isolate announces its execution context on Runtime.enable; after another DevTools session
+		// it may take a moment, or a second enable.
+		for (let tries = 0; contexts.length === 0 && tries < 20; tries += 1) {
+			if (tries % 5 === 0) {
+				await cdp.send("Runtime.disable").catch(() => undefined);
+				await cdp.send("Runtime.enable");
+			}
+			if (contexts.length === 0) await new Promise((r) => setTimeout(r, 100));
+		}
 		if (contexts.length === 0) throw new Error("the isolate announced no execution context");
+		await cdp.send("Debugger.enable");
 		const scriptId = scripts.get(D1_CLIENT);
 		if (!scriptId) throw new Error(`the isolate has not loaded ${D1_CLIENT}`);
 		const { scriptSource } = (await cdp.send("Debugger.getScriptSource", { scriptId })) as { scriptSource: string };
