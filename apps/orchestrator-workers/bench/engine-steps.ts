@@ -1,8 +1,6 @@
 /** A run's steps as the Workflow engine counts them (what Workflows bills), sorted by kind. */
 import { engineSteps, type EngineStep, type WranglerDev } from "@ow/testing";
-
-/** The product's Workflow, as wrangler.jsonc names it. */
-const WORKFLOW = "orchestrator-workflow";
+import { PRODUCT_WORKFLOW } from "./product.ts";
 
 export interface StepsByKind {
 	/** Steps that call a model: plan, subtasks, agent decisions, synthesis. */
@@ -27,7 +25,7 @@ export function kindOf(step: EngineStep): Exclude<keyof StepsByKind, "total"> {
 /** Counts a finished run's steps by kind. */
 export async function stepsOf(dev: WranglerDev, runId: string): Promise<StepsByKind> {
 	const counts: StepsByKind = { model: 0, browser: 0, record: 0, wait: 0, total: 0 };
-	for (const step of await engineSteps(dev.url, WORKFLOW, runId)) {
+	for (const step of await engineSteps(dev.url, PRODUCT_WORKFLOW, runId)) {
 		counts[kindOf(step)] += 1;
 		counts.total += 1;
 	}

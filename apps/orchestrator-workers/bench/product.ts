@@ -112,7 +112,11 @@ export async function timeRun(
 	};
 }
 
-const ENDED = new Set(["complete", "errored", "terminated"]);
+/** The states an instance or run does not leave. */
+export const ENDED = new Set(["complete", "errored", "terminated"]);
+
+/** The product's Workflow, as wrangler.jsonc names it. */
+export const PRODUCT_WORKFLOW = "orchestrator-workflow";
 
 /**
  * Waits for a run's instance to end, asking the engine (wrangler's explorer API), not the Worker: a
@@ -120,7 +124,7 @@ const ENDED = new Set(["complete", "errored", "terminated"]);
  * registry is written inside the last step, so it agrees once the engine says the run has ended.
  */
 export async function waitForEngine(dev: WranglerDev, id: string): Promise<void> {
-	const ended = async () => ENDED.has(await engineStatus(dev.url, "orchestrator-workflow", id));
+	const ended = async () => ENDED.has(await engineStatus(dev.url, PRODUCT_WORKFLOW, id));
 	await waitUntil(`run ${id} to end`, ended, BENCH_WAIT);
 }
 

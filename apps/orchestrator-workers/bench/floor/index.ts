@@ -3,11 +3,9 @@
  * model server as the product, and time a run of a scenario on it as the product's runs are timed.
  */
 import { engineStatus, startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
-import { BENCH_WAIT, phasesOf, type Overhead } from "../product.ts";
+import { BENCH_WAIT, ENDED, phasesOf, type Overhead } from "../product.ts";
 import { waitUntil } from "../stats.ts";
 import type { FloorOutput } from "./types";
-
-const ENDED = new Set(["complete", "errored", "terminated"]);
 
 /** The floor Worker's config, relative to the repo root. */
 export const FLOOR_CONFIG = "apps/orchestrator-workers/bench/floor/wrangler.jsonc";

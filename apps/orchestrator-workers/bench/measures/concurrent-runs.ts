@@ -9,12 +9,11 @@ import { listRuns, startRun, type ModelServer, type WranglerDev } from "@ow/test
 import { withCpu } from "../cpu.ts";
 import { quantile, type Measurement } from "../figures.ts";
 import { floorStatus, startFloorRun } from "../floor/index.ts";
-import { waveScenario } from "../product.ts";
+import { ENDED, waveScenario } from "../product.ts";
 import { round } from "../stats.ts";
 
 const READERS = 4;
 const WIDTH = 8;
-const ENDED = new Set(["complete", "errored", "terminated"]);
 
 /** What one runtime did under the load. */
 interface Load {
