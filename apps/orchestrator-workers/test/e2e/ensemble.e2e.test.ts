@@ -161,6 +161,36 @@ describe("ensembles", () => {
 		expect(run.budget!.reservedTokens).toBe(0);
 	});
 
+	it("should stop a vote on cancel: no sample is asked again and nothing is grouped", async () => {
+		const { run, calls } = await runScripted(
+			[
+				{ match: GROUPER, replies: [{ kind: "json", value: { groups: [[1, 2, 3]] } }] },
+				// Slow and different, so the vote is still sampling when it is cancelled, and would need a grouping.
+				...[1, 2, 3].map((seed) => ({
+					match: SUBTASK,
+					seed,
+					replies: [{ kind: "text" as const, text: `city ${seed}`, delayMs: 1_500 }],
+				})),
+			],
+			{ ensemble: { mode: "vote", samples: 3 } },
+			async (runId) => {
+				await expect
+					.poll(async () => (await readRun(dev.url, runId)).subtasks[0]?.status, { timeout: 10_000 })
+					.toBe("running");
+				const cancelled = await fetch(`${dev.url}/${runId}`, { method: "DELETE" });
+				expect(cancelled.status).toBe(200);
+			},
+		);
+
+		expect(run.status).toBe("terminated");
+		// Past the samples' latency: whatever was in flight has answered, and nothing followed it.
+		await new Promise((r) => setTimeout(r, 2_000));
+		expect([1, 2, 3].map((seed) => calls(SUBTASK, seed)).every((n) => n <= 1)).toBe(true);
+		expect(calls(GROUPER)).toBe(0);
+		expect(run.result).toBeNull();
+		expect((await readRun(dev.url, run.id)).subtasks[0]!.status).not.toBe("succeeded");
+	});
+
 	it.each([
 		["one sample", { mode: "vote", samples: 1 }, "options.ensemble.samples"],
 		["eight samples", { mode: "vote", samples: 8 }, "options.ensemble.samples"],
