@@ -1,29 +1,13 @@
 /**
  * Group commit (registry/group-commit.ts) on the real D1 binding: batches asked for together leave
  * as one, each caller gets its own results, a batch asked for while one is in flight waits for the
- * next, and one caller's failing statement fails only that caller. `counted` only counts the
+ * next, and one caller's failing statement fails only that caller. `countedDb` only counts the
  * binding's batches; every statement runs on D1.
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { countedDb } from "./counted-db";
 import { groupCommit } from "../src/registry/group-commit";
-
-/** env.DB, counting the batches that reach it. */
-function counted(): { db: D1Database; batches: number[] } {
-	const batches: number[] = [];
-	const db = new Proxy(env.DB, {
-		get(target, property) {
-			if (property === "batch")
-				return (statements: D1PreparedStatement[]) => {
-					batches.push(statements.length);
-					return target.batch(statements);
-				};
-			const value: unknown = Reflect.get(target, property, target);
-			return typeof value === "function" ? value.bind(target) : value;
-		},
-	});
-	return { db, batches };
-}
 
 const insert = (db: D1Database, key: string) => db.prepare("INSERT INTO group_commit_probe (k) VALUES (?)").bind(key);
 const count = async (key: string) =>
@@ -36,7 +20,7 @@ beforeAll(async () => {
 
 describe("group commit", () => {
 	it("should send batches asked for in the same turn as one, each caller getting its own results", async () => {
-		const { db, batches } = counted();
+		const { db, batches } = countedDb();
 		const joined = groupCommit(db);
 		const answers = await Promise.all(
 			[1, 2, 3].map((n) => joined.batch([joined.prepare("SELECT ?1 AS n").bind(n), insert(joined, `same-turn-${n}`)])),
@@ -47,7 +31,7 @@ describe("group commit", () => {
 	});
 
 	it("should hold batches asked for while one is in flight for the next one", async () => {
-		const { db, batches } = counted();
+		const { db, batches } = countedDb();
 		const joined = groupCommit(db);
 		const first = joined.batch([insert(joined, "in-flight-a")]);
 		await Promise.resolve(); // the first batch has left
@@ -58,7 +42,7 @@ describe("group commit", () => {
 	});
 
 	it("should fail only the caller whose statement fails, and commit the others", async () => {
-		const { db } = counted();
+		const { db } = countedDb();
 		const joined = groupCommit(db);
 		const [good, bad, alsoGood] = await Promise.allSettled([
 			joined.batch([insert(joined, "isolated-1")]),

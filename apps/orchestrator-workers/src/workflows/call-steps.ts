@@ -24,6 +24,7 @@ import { readGateAndAnnounce, type RunGate } from "../registry/lifecycle";
 import { attemptEndStatement, attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
 import { groupCommit } from "../registry/group-commit";
+import { joinedGate } from "../registry/joined-gate";
 import { StepTracing } from "../telemetry/step-tracing";
 import { withSpan } from "../telemetry/trace-context";
 import { now, type RecordSteps, type Run } from "./run-context";
@@ -83,6 +84,9 @@ export class CallSteps implements RecordSteps {
 
 	/** The registry, its batches joined across the run's parallel steps (registry/group-commit.ts). */
 	readonly db: D1Database;
+	/** The run's cancel check, joined across its parallel steps (registry/joined-gate.ts). */
+	readonly #gate: (announce: D1PreparedStatement[]) => Promise<RunGate>;
+	readonly #runId: string;
 
 	/** Throws `config-invalid` for a bad OTEL_* or price setting. */
 	constructor(
@@ -90,6 +94,8 @@ export class CallSteps implements RecordSteps {
 		run: Pick<Run, "id" | "options">,
 	) {
 		this.db = groupCommit(env.DB);
+		this.#runId = run.id;
+		this.#gate = joinedGate(this.db, run.id);
 		this.tracing = new StepTracing(env);
 		this.budget = new RunBudget(this, run.options, run.id, readPriceTable(env));
 	}
@@ -193,7 +199,8 @@ export class CallSteps implements RecordSteps {
 			);
 		let gate: RunGate | undefined;
 		try {
-			gate = await readGateAndAnnounce(db, run.id, [...announce, attemptStartStatement(db, run.id, step, now())]);
+			const announcing = [...announce, attemptStartStatement(db, run.id, step, now())];
+			gate = await (run.id === this.#runId ? this.#gate(announcing) : readGateAndAnnounce(db, run.id, announcing));
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
 			const open = gate;
