@@ -55,6 +55,8 @@ export async function countRegistryCalls<T>(
 		}
 		if (contexts.length === 0) throw new Error("the isolate announced no execution context");
 		await cdp.send("Debugger.enable");
+		// The scripts are announced after the answer to Debugger.enable, one event each.
+		for (let tries = 0; !scripts.has(D1_CLIENT) && tries < 30; tries += 1) await new Promise((r) => setTimeout(r, 100));
 		const scriptId = scripts.get(D1_CLIENT);
 		if (!scriptId) throw new Error(`the isolate has not loaded ${D1_CLIENT}`);
 		const { scriptSource } = (await cdp.send("Debugger.getScriptSource", { scriptId })) as { scriptSource: string };
