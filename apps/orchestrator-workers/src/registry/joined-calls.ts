@@ -1,0 +1,58 @@
+/**
+ * Joining calls that arrive while one is in flight: the mechanism behind group commit and the joined
+ * cancel check. A call asked for when none is in flight leaves on the next microtask (with whatever
+ * else was asked in the same turn); calls asked for meanwhile wait, and leave together as the next
+ * one, in the order they were asked for. Nothing waits for a timer. Should a joined call fail, each
+ * item is retried alone, so one item's failure fails only its own caller.
+ */
+
+export interface JoinedCalls<I, O> {
+	/** How many of the waiting items (at least one) the next call takes. */
+	take: (waiting: readonly I[]) => number;
+	/** One call for several items: an answer per item, in order. */
+	joined: (items: I[]) => Promise<O[]>;
+	/** The call for one item on its own. */
+	alone: (item: I) => Promise<O>;
+}
+
+interface Waiting<I, O> {
+	item: I;
+	resolve: (answer: O) => void;
+	reject: (error: unknown) => void;
+}
+
+/** A function that asks for one item's answer, joined with the others as the module comment says. */
+export function joinedCalls<I, O>(calls: JoinedCalls<I, O>): (item: I) => Promise<O> {
+	const queue: Waiting<I, O>[] = [];
+	let draining = false;
+
+	const call = async (taken: Waiting<I, O>[]) => {
+		if (taken.length === 1) {
+			const [only] = taken as [Waiting<I, O>];
+			await calls.alone(only.item).then(only.resolve, only.reject);
+			return;
+		}
+		try {
+			const answers = await calls.joined(taken.map((w) => w.item));
+			taken.forEach((w, i) => w.resolve(answers[i]!));
+		} catch (_joined) {
+			await Promise.all(taken.map((w) => calls.alone(w.item).then(w.resolve, w.reject)));
+		}
+	};
+
+	const drain = async () => {
+		while (queue.length > 0) {
+			const count = Math.max(1, calls.take(queue.map((w) => w.item)));
+			await call(queue.splice(0, count));
+		}
+		draining = false;
+	};
+
+	return (item) =>
+		new Promise<O>((resolve, reject) => {
+			queue.push({ item, resolve, reject });
+			if (draining) return;
+			draining = true;
+			queueMicrotask(() => void drain());
+		});
+}
