@@ -1,5 +1,5 @@
 /**
- * The product against its floor, alone and quickly: `node bench/try-floor.ts [width] [repeats]` (from
+ * The product against its floor, alone and quickly: `npx node bench/try-floor.ts [width] [repeats]` (from
  * apps/orchestrator-workers) prints each run's end-to-end time on both and the ratio of the medians.
  */
 import { startModelServer } from "@ow/testing";
@@ -8,6 +8,10 @@ import { MODEL_LATENCY_MS, startProduct, timeRun, waveScenario } from "./product
 import { median } from "./stats.ts";
 
 const [width = 8, repeats = 5] = process.argv.slice(2).map(Number);
+if (!Number.isInteger(width) || !Number.isInteger(repeats) || width < 1 || width > 32 || repeats < 1) {
+	console.error("usage: npx node bench/try-floor.ts [width 1..32] [repeats >= 1]");
+	process.exit(2);
+}
 const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
 const [product, floor] = await Promise.all([startProduct(models, { MAX_PARALLEL: String(width) }), startFloor(models)]);
 try {

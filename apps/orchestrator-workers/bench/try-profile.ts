@@ -1,5 +1,5 @@
 /**
- * A CPU profile of the orchestrator Worker, alone: `node bench/try-profile.ts [runs] [width]` (from
+ * A CPU profile of the orchestrator Worker, alone: `npx node bench/try-profile.ts [runs] [width]` (from
  * apps/orchestrator-workers) profiles runs of `width` subtasks (32 unless given), or with `--reads`
  * status reads of a finished run, and prints the functions with the most samples, in themselves and
  * with what they called.
@@ -13,6 +13,10 @@ const [runs = 3, width = 32] = process.argv
 	.filter((a) => !a.startsWith("--"))
 	.map(Number);
 const reads = process.argv.includes("--reads");
+if (!Number.isInteger(runs) || !Number.isInteger(width) || runs < 1 || width < 1 || width > 32) {
+	console.error("usage: npx node bench/try-profile.ts [runs >= 1] [width 1..32] [--reads]");
+	process.exit(2);
+}
 const inspectorPort = await freePort();
 const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
 const dev = await startProduct(models, { MAX_PARALLEL: String(width) }, { inspectorPort });
