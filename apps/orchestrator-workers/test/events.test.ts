@@ -16,13 +16,13 @@ import {
 	recordRunFinished,
 	recordSubtaskOutcome,
 } from "../src/registry/run-registry";
-import { readEvents } from "./read-events";
+import { readEvents, storeOf } from "./read-events";
 import { newRunId } from "../src/runs/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
 
 /** What a subtask step writes when an attempt begins. */
 const attemptStarted = (runId: string, id: string, attempt: number, at: string) =>
-	env.DB.batch(attemptStartedStatements(env.DB, runId, id, attempt, at));
+	storeOf(runId).batch(attemptStartedStatements(storeOf(runId), runId, id, attempt, at));
 
 const ORIGIN = "http://orchestrator.test";
 const now = () => new Date().toISOString();
@@ -40,9 +40,9 @@ async function seedRun(): Promise<string> {
 			createdAt: now(),
 		},
 	]);
-	await markRunStatus(env.DB, id, "running", now());
+	await markRunStatus(storeOf(id), id, "running", now());
 	await recordPlan(
-		env.DB,
+		storeOf(id),
 		id,
 		{ subtasks: [llmSubtask("a"), llmSubtask("b")] },
 		{ clampedFrom: null, repaired: false },
@@ -55,7 +55,7 @@ async function seedRun(): Promise<string> {
 
 async function succeed(id: string, subtask: string) {
 	const at = now();
-	await recordSubtaskOutcome(env.DB, id, subtask, {
+	await recordSubtaskOutcome(storeOf(id), id, subtask, {
 		status: "succeeded",
 		output: `${subtask} done`,
 		truncated: false,
@@ -69,7 +69,7 @@ async function succeed(id: string, subtask: string) {
 
 async function complete(id: string) {
 	const timings = { planMs: 1, executeMs: 1, synthesiseMs: 1 };
-	await recordRunFinished(env.DB, id, { status: "complete", result: sampleSynthesis, timings }, now());
+	await recordRunFinished(storeOf(id), id, { status: "complete", result: sampleSynthesis, timings }, now());
 }
 
 /** A finished run: the seeded events, b's start and success, then run.completed (eight events). */
@@ -163,7 +163,7 @@ async function connect(path: string, headers: Record<string, string> = {}) {
 }
 
 /** The seq of the run's `n`th event (from 0). */
-const seqAt = async (id: string, n: number) => (await readEvents(env.DB, id))[n]!.seq;
+const seqAt = async (id: string, n: number) => (await readEvents(storeOf(id), id))[n]!.seq;
 const stubOf = (id: string) => env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(id));
 const seqs = (events: ProgressEvent[]) => events.map((e) => e.seq);
 /** In order and never twice. */
@@ -271,7 +271,7 @@ describe("GET /:id/events (Server-Sent Events)", () => {
 		const stream = await readUntil(res, (events) => events.length === 5);
 
 		// As a cancel outside any step would leave it: terminal status, no terminal event.
-		await env.DB.prepare("UPDATE runs SET status = 'terminated' WHERE id = ?").bind(id).run();
+		await storeOf(id).prepare("UPDATE runs SET status = 'terminated' WHERE id = ?").bind(id).run();
 
 		expect(await stream.rest()).toHaveLength(5);
 	});
@@ -324,7 +324,7 @@ describe("GET /:id/events (WebSocket)", () => {
 
 	it("should mark the run watched once a socket connects, so its Workflow starts pushing", async () => {
 		const id = await seedRun();
-		const gate = () => readGateAndAnnounce(env.DB, id, []);
+		const gate = () => readGateAndAnnounce(storeOf(id), id, []);
 		expect(await gate()).toEqual({ cancelled: false, watched: false });
 
 		const socket = await connect(`/${id}/events`);
@@ -417,7 +417,7 @@ describe("GET /:id/events (WebSocket)", () => {
 		const socket = await connect(`/${id}/events`);
 		await socket.received(5);
 
-		await env.DB.prepare("UPDATE runs SET status = 'terminated' WHERE id = ?").bind(id).run();
+		await storeOf(id).prepare("UPDATE runs SET status = 'terminated' WHERE id = ?").bind(id).run();
 		expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
 
 		expect((await socket.closed).code).toBe(RUN_ENDED.code);

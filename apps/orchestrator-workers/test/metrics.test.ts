@@ -13,6 +13,7 @@ import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/regi
 import { newRunId } from "../src/runs/run-id";
 import { attemptUsageStatements } from "../src/registry/usage-ledger";
 import { TEST_MODELS, testOptions } from "./registry-fixtures";
+import { storeOf } from "./read-events";
 
 interface Family {
 	name: string;
@@ -68,14 +69,15 @@ async function seedRun(usage?: Usage, model = "metrics-big") {
 	await insertRuns(env.DB, [
 		{ id, prompt: "p", options: OPTIONS, promptVersion: "v", models: TEST_MODELS, createdAt: at(0) },
 	]);
+	const store = storeOf(id);
 	await recordPlan(
-		env.DB,
+		store,
 		id,
 		{ subtasks: [llmSubtask("a"), browserSubtask("b", "https://example.com")] },
 		{ clampedFrom: null, repaired: false },
 		at(1),
 	);
-	await recordSubtaskOutcome(env.DB, id, "a", {
+	await recordSubtaskOutcome(store, id, "a", {
 		status: "succeeded",
 		output: "A",
 		truncated: false,
@@ -85,7 +87,7 @@ async function seedRun(usage?: Usage, model = "metrics-big") {
 		finishedAt: at(2_500),
 		source: null,
 	});
-	await recordSubtaskOutcome(env.DB, id, "b", {
+	await recordSubtaskOutcome(store, id, "b", {
 		status: "failed",
 		error: { code: "browser-failed", message: "down" },
 		attempts: 3,
@@ -94,7 +96,7 @@ async function seedRun(usage?: Usage, model = "metrics-big") {
 	if (usage) {
 		const spent = { ...usage, byModel: { [model]: usage.byModel.x! } };
 		await recordRunFinished(
-			env.DB,
+			store,
 			id,
 			{
 				status: "complete",
@@ -103,7 +105,7 @@ async function seedRun(usage?: Usage, model = "metrics-big") {
 			},
 			at(50_000),
 			attemptUsageStatements(
-				env.DB,
+				store,
 				id,
 				{ step: "synthesise", attempt: 1, outcome: "succeeded", usage: spent, unknownCalls: 0 },
 				at(50_000),

@@ -1,8 +1,14 @@
 /**
- * Reading a run's event log straight from D1, for assertions. The Worker reads it only page by page,
- * through progress-log.ts, for its clients; this plain reader is for tests alone.
+ * Reading a run's event log straight from its store (or from D1, for the registry's own tests), for
+ * assertions. The Worker reads it only page by page, through progress-log.ts, for its clients; this plain
+ * reader is for tests alone.
  */
+import { env } from "cloudflare:workers";
 import type { ProgressEvent, ProgressEventType } from "@ow/schemas";
+import { runStore } from "../src/registry/run-store";
+
+/** The run's own store (src/registry/run-store.ts): where a run's live state is. */
+export const storeOf = (runId: string): D1Database => runStore(env, runId);
 
 interface EventRow {
 	seq: number;

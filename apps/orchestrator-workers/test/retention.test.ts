@@ -11,6 +11,7 @@ import { recordAttemptUsage } from "../src/registry/usage-ledger";
 import { newRunId } from "../src/runs/run-id";
 import { sweepRuns } from "../src/runs/recovery";
 import { TEST_MODELS, testOptions } from "./registry-fixtures";
+import { storeOf } from "./read-events";
 
 const insertRun = (db: D1Database, run: NewRun) => insertRuns(db, [run]);
 
@@ -30,8 +31,8 @@ async function seedRun(endedDaysAgo: number | null, screenshots = false) {
 		models: TEST_MODELS,
 		createdAt: iso(start),
 	});
-	await recordPlan(env.DB, id, { subtasks: [llmSubtask("a")] }, { clampedFrom: null, repaired: false }, iso(start + 1));
-	await recordSubtaskOutcome(env.DB, id, "a", {
+	await recordPlan(storeOf(id), id, { subtasks: [llmSubtask("a")] }, { clampedFrom: null, repaired: false }, iso(start + 1));
+	await recordSubtaskOutcome(storeOf(id), id, "a", {
 		status: "succeeded",
 		output: "A",
 		truncated: false,
@@ -54,9 +55,9 @@ async function seedRun(endedDaysAgo: number | null, screenshots = false) {
 			byModel: { "retention-big": { inputTokens: 10, outputTokens: 4, calls: 2 } },
 		};
 		const spent = { step: "synthesise", attempt: 1, outcome: "succeeded" as const, usage, unknownCalls: 0 };
-		await recordAttemptUsage(env.DB, id, spent, iso(start + 59_000));
+		await recordAttemptUsage(storeOf(id), id, spent, iso(start + 59_000));
 		await recordRunFinished(
-			env.DB,
+			storeOf(id),
 			id,
 			{
 				status: "complete",
@@ -78,13 +79,15 @@ const pick = (after: Map<string, number>, like: Map<string, number>) =>
 	Object.fromEntries([...like.keys()].map((k) => [k, after.get(k)]));
 
 const call = (method: string, path: string) => exports.default.fetch(`http://orchestrator.test${path}`, { method });
+/** The run's row in D1, and its events and subtasks in its own store. */
 const rows = async (id: string) => {
-	const [runs, events, subtasks] = await env.DB.batch<{ n: number }>([
-		env.DB.prepare("SELECT COUNT(*) AS n FROM runs WHERE id = ?").bind(id),
-		env.DB.prepare("SELECT COUNT(*) AS n FROM events WHERE run_id = ?").bind(id),
-		env.DB.prepare("SELECT COUNT(*) AS n FROM subtasks WHERE run_id = ?").bind(id),
+	const store = storeOf(id);
+	const [events, subtasks] = await store.batch<{ n: number }>([
+		store.prepare("SELECT COUNT(*) AS n FROM events WHERE run_id = ?").bind(id),
+		store.prepare("SELECT COUNT(*) AS n FROM subtasks WHERE run_id = ?").bind(id),
 	]);
-	return [runs, events, subtasks].map((r) => r!.results[0]!.n);
+	const runs = await env.DB.prepare("SELECT COUNT(*) AS n FROM runs WHERE id = ?").bind(id).first<number>("n");
+	return [runs, ...[events, subtasks].map((r) => r?.results[0]?.n ?? 0)];
 };
 /** The counter lines of a scrape (everything but gauges), by series. */
 async function counters(): Promise<Map<string, number>> {
@@ -103,7 +106,8 @@ describe("retention sweep", () => {
 		const old = [await seedRun(40), await seedRun(31)];
 		const recent = await seedRun(29);
 		const openOld = await seedRun(null);
-		await env.DB.prepare("UPDATE runs SET status = 'paused', updated_at = ? WHERE id = ?")
+		await storeOf(openOld)
+			.prepare("UPDATE runs SET status = 'paused', updated_at = ? WHERE id = ?")
 			.bind(iso(Date.now() - 90 * DAY), openOld)
 			.run();
 		const before = await counters();

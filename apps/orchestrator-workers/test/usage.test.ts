@@ -7,7 +7,7 @@ import { browserSubtask, llmSubtask } from "@ow/schemas/testing";
 import type { Reply } from "@ow/testing";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
-import { readEvents } from "./read-events";
+import { readEvents, storeOf } from "./read-events";
 import { recordRestart } from "../src/registry/lifecycle";
 import { insertRuns, type NewRun } from "../src/registry/run-admission";
 import { readRunStatus } from "../src/registry/run-view";
@@ -57,7 +57,7 @@ describe("run usage", () => {
 		});
 		// The failed attempt is in the cost too: 800 in and 80 out at the big model's 3 and 15 $/MTok.
 		expect(status.cost?.byModel.big).toBeCloseTo((800 * 3 + 80 * 15) / 1e6, 12);
-		const spent = (await readEvents(env.DB, id)).filter((e) => e.type === "run.usage").map((e) => e.data);
+		const spent = (await readEvents(storeOf(id), id)).filter((e) => e.type === "run.usage").map((e) => e.data);
 		expect(spent.map((d) => [d.step, d.attempt, d.outcome])).toEqual([
 			["plan", 1, "succeeded"],
 			["subtask:a", 1, "succeeded"],
@@ -144,7 +144,7 @@ describe("browser subtask steps", () => {
 		expect(await res.json()).toMatchObject({ restartedFrom: "subtask:page" });
 		const again = await waitForRunStatus(id, "complete", 25_000);
 		expect(again.subtasks[0]).toMatchObject({ status: "failed", error: { code: "browser-unavailable" } });
-		const retried = (await readEvents(env.DB, id)).filter((e) => e.type === "subtask.retried");
+		const retried = (await readEvents(storeOf(id), id)).filter((e) => e.type === "subtask.retried");
 		expect(retried.every((e) => e.data.step === "page")).toBe(true);
 		expect(retried.length).toBeGreaterThanOrEqual(6); // three retries in each generation
 	});

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { introspectWorkflow } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { readEvents } from "./read-events";
+import { readEvents, storeOf } from "./read-events";
 import { getStatus, post, runToEnd } from "./run-helpers";
 import { CALL, failure, plan, scenario, synthesis, text } from "./scenario";
 
@@ -69,7 +69,7 @@ describe("OrchestratorWorkflow", () => {
 		const repair = (await s.stats()).rules[0]!;
 		expect(repair.calls).toBe(1);
 		expect(repair.lastUser).toContain("dependency cycle: a -> b -> a");
-		const planReady = (await readEvents(env.DB, id)).find((e) => e.type === "plan.ready");
+		const planReady = (await readEvents(storeOf(id), id)).find((e) => e.type === "plan.ready");
 		expect(planReady?.data).toMatchObject({ repaired: true });
 	});
 
@@ -102,7 +102,7 @@ describe("OrchestratorWorkflow", () => {
 		expect(await s.callsOf(CALL.subtask("b"))).toBe(3);
 		expect(await s.callsOf(CALL.plan)).toBe(1);
 		expect(status.subtasks.find((t) => t.id === "b")).toMatchObject({ status: "succeeded", attempts: 3, output: "B" });
-		const retried = (await readEvents(env.DB, id)).filter((e) => e.type === "subtask.retried");
+		const retried = (await readEvents(storeOf(id), id)).filter((e) => e.type === "subtask.retried");
 		expect(retried.map((e) => [e.data.id, e.data.attempt])).toEqual([
 			["b", 1],
 			["b", 2],
@@ -191,30 +191,33 @@ describe("OrchestratorWorkflow", () => {
 	it("should redo an outcome write that failed inside its step, without calling the model again", async () => {
 		const id = `outage-${crypto.randomUUID().slice(0, 8)}`;
 		const s = await scenario([
-			{ match: CALL.plan, replies: [plan({ subtasks: [llmSubtask(id)] })] },
+			// Slow enough for the outage below to begin before the subtask answers.
+			{ match: CALL.plan, replies: [{ ...plan({ subtasks: [llmSubtask(id)] }), delayMs: 1500 }] },
 			{ match: CALL.subtask(id), replies: [text("paid-for-once")] },
 			{ match: CALL.synthesise, replies: [answer] },
 		]);
-		// A D1 outage for this subtask's outcome only: every write of it fails until the trigger goes.
-		await env.DB.prepare(
-			`CREATE TRIGGER "fail-${id}" BEFORE UPDATE OF status ON subtasks
-			 WHEN NEW.id = '${id}' AND NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, 'injected outage'); END`,
-		).run();
 		const warn = vi.spyOn(console, "warn");
 		// Real retry delays: the record step must still be retrying when the outage ends.
 		await using watch = await introspectWorkflow(env.ORCHESTRATOR_WORKFLOW);
 		const res = await post("/", { prompt: s.prompt() });
 		const { id: runId } = await res.json<{ id: string }>();
+		// An outage of the run's store for this subtask's outcome only: every write of it fails until the trigger goes.
+		await storeOf(runId)
+			.prepare(
+				`CREATE TRIGGER "fail-${id}" BEFORE UPDATE OF status ON subtasks
+				 WHEN NEW.id = '${id}' AND NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, 'injected outage'); END`,
+			)
+			.run();
 		await vi.waitFor(() => expect(warn.mock.calls.flat().join("\n")).toContain("a record step will redo it"), {
 			timeout: 15_000,
 		});
-		await env.DB.prepare(`DROP TRIGGER "fail-${id}"`).run();
+		await storeOf(runId).prepare(`DROP TRIGGER "fail-${id}"`).run();
 		await (await watch.get()).at(-1)!.waitForStatus("complete");
 
 		const status = await getStatus(runId);
 		expect(status.subtasks[0]).toMatchObject({ status: "succeeded", attempts: 1, output: "paid-for-once" });
 		expect(await s.callsOf(CALL.subtask(id))).toBe(1);
-		const events = await readEvents(env.DB, runId);
+		const events = await readEvents(storeOf(runId), runId);
 		expect(events.filter((e) => e.type === "subtask.succeeded")).toHaveLength(1);
 	});
 });

@@ -99,6 +99,7 @@ function ensembleCalls(
 /** The statement that stores the estimate of `plan`; joins the batch that records the plan. */
 export function planEstimateStatement(
 	env: Env,
+	db: D1Database,
 	run: {
 		id: string;
 		prompt: string;
@@ -115,5 +116,5 @@ export function planEstimateStatement(
 		run.models.ids,
 		readPriceTable(env),
 	);
-	return env.DB.prepare("UPDATE runs SET estimate = ? WHERE id = ?").bind(JSON.stringify(estimate), run.id);
+	return db.prepare("UPDATE runs SET estimate = ? WHERE id = ?").bind(JSON.stringify(estimate), run.id);
 }

@@ -9,6 +9,8 @@
  */
 import { executorSchema, runStateSchema, subtaskStateSchema } from "@ow/schemas";
 import { histogramSamples, type MetricFamily, type Sample } from "./exposition";
+import { NOT_TERMINAL } from "../registry/run-states";
+import { runStore } from "../registry/run-store";
 
 /** Upper bounds (seconds) of the step-duration histogram buckets; `+Inf` is implied. */
 export const STEP_DURATION_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300] as const;
@@ -29,6 +31,11 @@ interface RunFilter {
 	params: string[];
 }
 const ALL_RUNS: RunFilter = { run: "", subtask: "", usage: "", params: [] };
+/**
+ * In a run's own store: its subtasks and usage. Its `runs` row is left out, because D1's copy of it
+ * (mirrored) is the one counted.
+ */
+const RUN_STORE: RunFilter = { run: " AND false", subtask: "", usage: "", params: [] };
 
 /**
  * A filter to the runs with these ids: numbered parameters, so the queries that repeat the filter
@@ -153,15 +160,75 @@ export async function foldIntoTotals(db: D1Database, runIds: readonly string[]):
 		);
 }
 
-/** The registry's metric families, from one D1 batch of aggregate queries. */
-export async function registryFamilies(db: D1Database): Promise<MetricFamily[]> {
+/** What a run's subtasks and model calls add to the counters, from its own store (run-store-object.ts). */
+export async function runCounters(store: D1Database): Promise<Counters> {
+	return countersOf(await store.batch(aggregateStatements(store, RUN_STORE)));
+}
+
+/**
+ * The statements that add a run's counters to `metric_totals` once: `counters` less the ones folded
+ * before (`previous`, as JSON, or null), only while D1's run still says `previous` was folded last.
+ * Batch them before the write that sets the run's `folded` to `counters`.
+ */
+export function foldRunStatements(
+	db: D1Database,
+	runId: string,
+	previous: string | null,
+	counters: string,
+): D1PreparedStatement[] {
+	const delta = subtract(
+		new Map(Object.entries(JSON.parse(counters) as Record<string, number>)),
+		previous === null ? new Map() : new Map(Object.entries(JSON.parse(previous) as Record<string, number>)),
+	);
+	return [...delta]
+		.filter(([, value]) => value !== 0)
+		.map(([key, value]) =>
+			db
+				.prepare(
+					`INSERT INTO metric_totals (key, value) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?3 AND folded IS ?4)
+					 ON CONFLICT (key) DO UPDATE SET value = value + excluded.value`,
+				)
+				.bind(key, value, runId, previous),
+		);
+}
+
+function subtract(a: Counters, b: Counters): Counters {
+	const out: Counters = new Map(a);
+	for (const [key, value] of b) out.set(key, (out.get(key) ?? 0) - value);
+	return out;
+}
+
+function addInto(into: Counters, from: Iterable<[string, number]>): void {
+	for (const [key, value] of from) into.set(key, (into.get(key) ?? 0) + value);
+}
+
+/**
+ * The registry's metric families. Runs that ended are in D1 alone (their row, and their counters folded
+ * into the totals); each run still going adds what its own store counts beyond what it folded last.
+ * The stores are asked first and D1 after, with each live run's `folded` read in the same batch as the
+ * totals: a run that ends in between is counted once, as of when its store answered.
+ */
+export async function registryFamilies(env: Env): Promise<MetricFamily[]> {
+	const db = env.DB;
+	const { results: live } = await db.prepare(`SELECT id FROM runs WHERE ${NOT_TERMINAL}`).all<{ id: string }>();
+	const stores = await Promise.all(live.map(async ({ id }) => [id, await runCounters(runStore(env, id))] as const));
 	const results = await db.batch([
 		...aggregateStatements(db, ALL_RUNS),
 		db.prepare("SELECT key, value FROM metric_totals"),
+		db
+			.prepare("SELECT id, folded FROM runs WHERE id IN (SELECT value FROM json_each(?))")
+			.bind(JSON.stringify(live.map((r) => r.id))),
 	]);
 	const counters = countersOf(results.slice(0, 4));
-	for (const row of (results[4]?.results ?? []) as { key: string; value: number }[]) {
-		counters.set(row.key, (counters.get(row.key) ?? 0) + row.value);
+	addInto(counters, ((results[4]?.results ?? []) as { key: string; value: number }[]).map((r) => [r.key, r.value]));
+	const folded = new Map(
+		((results[5]?.results ?? []) as { id: string; folded: string | null }[]).map((r) => [r.id, r.folded]),
+	);
+	for (const [id, own] of stores) {
+		// Deleted meanwhile: it ended, and its counters are in the totals.
+		if (!folded.has(id)) continue;
+		const before = folded.get(id);
+		addInto(counters, subtract(own, new Map(Object.entries(before ? (JSON.parse(before) as Record<string, number>) : {}))));
 	}
 	return [
 		...runFamilies((results[0]?.results ?? []) as StatusCount[], counters),

@@ -11,7 +11,7 @@ import { traceFamilies } from "./trace-metrics";
 /** The exposition text of every metric family, computed now. */
 export async function scrapeMetrics(env: Env): Promise<string> {
 	const [registry, traces, admission, pool] = await Promise.all([
-		registryFamilies(env.DB),
+		registryFamilies(env),
 		traceFamilies(env.DB),
 		admissionFamilies(env.DB),
 		poolFamilies(env),

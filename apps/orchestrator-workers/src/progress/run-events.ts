@@ -1,6 +1,7 @@
 /**
  * One Durable Object per run (named by the run id): serves the run's progress over hibernatable
- * WebSockets. Each socket first gets the events it missed, from the event log in D1, then live ones,
+ * WebSockets, and keeps the run's live state (registry/run-store-object.ts). Each socket first gets the
+ * events it missed, from the run's event log, then live ones,
  * each as one JSON text message (a ProgressEvent), in seq order, never twice.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -10,6 +11,8 @@ import { isRunOver } from "./run-lifecycle";
 import { markWatched } from "../registry/lifecycle";
 import { logEvent } from "../log";
 import { NO_SYNTHESIS, SynthesisText, type SynthesisCursor, type SynthesisEvent } from "./synthesis-text";
+import { RunSqlStore } from "../registry/run-store-object";
+import type { SqlResult, SqlStatement } from "../registry/sql-database";
 
 /** How often the alarm re-reads the log while sockets are open and the run goes on. */
 export const RUN_EVENTS_ALARM_MS = 2000;
@@ -60,9 +63,12 @@ export class RunEvents extends DurableObject<Env> {
 	 * from copies read earlier, which would undo a cursor moved meanwhile.
 	 */
 	readonly #cursors = new WeakMap<WebSocket, SynthesisCursor>();
+	/** The run's live state (registry/run-store-object.ts). */
+	readonly #store: RunSqlStore;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
+		this.#store = new RunSqlStore(ctx, env);
 		void ctx.blockConcurrencyWhile(async () => {
 			this.#synthesis.generation = (await ctx.storage.get<number>(SYNTHESIS_GENERATION_KEY)) ?? 0;
 		});
@@ -82,7 +88,7 @@ export class RunEvents extends DurableObject<Env> {
 		}
 		await this.ctx.storage.put(RUN_ID_KEY, runId);
 		const { 0: client, 1: server } = new WebSocketPair();
-		if (await isRunOver(this.env, runId)) {
+		if (await isRunOver(this.env, runId, this.#store.database(runId))) {
 			// Nothing live to wait for: send what the client missed and close, without hibernation. A
 			// hibernatable socket's connection is only released once the object goes idle (about 10 s in
 			// workerd), which would hold back the client's close event for nothing.
@@ -95,7 +101,7 @@ export class RunEvents extends DurableObject<Env> {
 		this.ctx.acceptWebSocket(server);
 		server.serializeAttachment({ lastSeq: after, resumed: after > 0 } satisfies SocketState);
 		// From now on the Workflow pushes after each write instead of leaving it to the alarm.
-		await markWatched(this.env.DB, runId);
+		await markWatched(this.#store.database(runId), runId);
 		// Set before the first pass, so a failed pass still leaves the safety net in place.
 		await this.ctx.storage.setAlarm(Date.now() + RUN_EVENTS_ALARM_MS);
 		this.ctx.waitUntil(
@@ -104,6 +110,18 @@ export class RunEvents extends DurableObject<Env> {
 				.catch((error) => log("connect pass failed", runId, error)),
 		);
 		return new Response(null, { status: 101, webSocket: client });
+	}
+
+	/** Runs a batch of the registry's statements on the run's own tables (registry/run-store.ts). */
+	async sql(runId: string, batch: SqlStatement[]): Promise<SqlResult[]> {
+		return this.#store.execute(runId, batch);
+	}
+
+	/** Forgets the run: its store and everything else the object keeps (retention, purge). */
+	async purge(): Promise<void> {
+		for (const ws of this.ctx.getWebSockets()) ws.close(RUN_ENDED.code, RUN_ENDED.reason);
+		await this.ctx.storage.deleteAlarm();
+		await this.#store.purge();
 	}
 
 	/**
@@ -189,7 +207,7 @@ export class RunEvents extends DurableObject<Env> {
 			return;
 		}
 		// The status first: once the run is over, the log read after it holds every event it wrote.
-		const over = sweep && (await isRunOver(this.env, runId));
+		const over = sweep && (await isRunOver(this.env, runId, this.#store.database(runId)));
 		const open = await this.#send(runId, new Map(sockets.map((ws) => [ws, stateOf(ws)])));
 		if (over) for (const ws of open) ws.close(RUN_ENDED.code, RUN_ENDED.reason);
 		if (over || open.length === 0) await this.ctx.storage.deleteAlarm();
@@ -203,7 +221,7 @@ export class RunEvents extends DurableObject<Env> {
 	async #send(runId: string, states: Map<WebSocket, SocketState>, live = true): Promise<WebSocket[]> {
 		let from = Math.min(...[...states.values()].map((s) => s.lastSeq));
 		while (states.size > 0) {
-			const batch = await readProgressEvents(this.env.DB, runId, from, PROGRESS_BATCH);
+			const batch = await readProgressEvents(this.#store.database(runId), runId, from, PROGRESS_BATCH);
 			for (const event of batch) {
 				const message = JSON.stringify(event);
 				for (const [ws, state] of states) {

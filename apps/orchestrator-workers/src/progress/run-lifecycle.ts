@@ -3,6 +3,7 @@
  */
 import type { RunState } from "@ow/schemas";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
+import { runStore } from "../registry/run-store";
 
 /** The run's status in the registry, or null when there is no such run. */
 export async function readRunState(db: D1Database, runId: string): Promise<RunState | null> {
@@ -14,8 +15,8 @@ export async function readRunState(db: D1Database, runId: string): Promise<RunSt
  * True when the run has ended. The registry is written from steps, so a run cancelled outside a step
  * may still read as running there; the Workflow instance's status settles it.
  */
-export async function isRunOver(env: Env, runId: string): Promise<boolean> {
-	const state = await readRunState(env.DB, runId);
+export async function isRunOver(env: Env, runId: string, store = runStore(env, runId)): Promise<boolean> {
+	const state = await readRunState(store, runId);
 	if (state === null || TERMINAL_RUN_STATES.includes(state)) return true;
 	let instance: InstanceStatus;
 	try {

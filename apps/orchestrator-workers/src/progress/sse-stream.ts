@@ -8,6 +8,7 @@ import { isRunOver } from "./run-lifecycle";
 import { NO_SYNTHESIS, type SynthesisCursor } from "./synthesis-text";
 import { messageOf } from "../errors";
 import { logEvent } from "../log";
+import { runStore } from "../registry/run-store";
 
 /** Timing of the SSE loop; tests shorten it. */
 export interface SseTiming {
@@ -79,7 +80,7 @@ export async function streamProgress(
 		let batch;
 		let wrote = false;
 		do {
-			batch = await readProgressEvents(env.DB, runId, last, PROGRESS_BATCH);
+			batch = await readProgressEvents(runStore(env, runId), runId, last, PROGRESS_BATCH);
 			for (const event of batch) {
 				if (stream.aborted) return;
 				// Every delta before the end: the object had them all before the run's end was logged.

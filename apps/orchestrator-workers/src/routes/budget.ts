@@ -22,6 +22,7 @@ import { runStatusStatements } from "../registry/run-registry";
 import { requireRun } from "../runs/run-state";
 import { now } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
+import { runStore } from "../registry/run-store";
 
 export const budget = new Hono<AppEnv>()
 	.post(
@@ -50,7 +51,7 @@ export const budget = new Hono<AppEnv>()
 				});
 			}
 			assertRaises(c.env, run, raise);
-			const db = c.env.DB;
+			const db = runStore(c.env, id);
 			const at = now();
 			const taken = await db
 				.prepare(

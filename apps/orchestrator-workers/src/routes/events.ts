@@ -16,6 +16,7 @@ import { streamProgress } from "../progress/sse-stream";
 import { notFound } from "../runs/run-state";
 import { runIdParam } from "./run-id";
 import { logEvent } from "../log";
+import { runStore } from "../registry/run-store";
 
 const seq = z
 	.string()
@@ -73,7 +74,7 @@ export const events = new Hono<{ Bindings: Env }>()
 		async (c) => {
 			const { id } = c.req.valid("param");
 			const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").after ?? 0;
-			if ((await readRunState(c.env.DB, id)) === null) throw notFound(id);
+			if ((await readRunState(runStore(c.env, id), id)) === null) throw notFound(id);
 			if (c.req.header("Upgrade")?.toLowerCase() === "websocket") {
 				const res = await c.env.RUN_EVENTS.get(c.env.RUN_EVENTS.idFromName(id)).fetch(
 					connectRequest(c.req.raw, id, after),
@@ -85,7 +86,7 @@ export const events = new Hono<{ Bindings: Env }>()
 			}
 			// 204 tells an EventSource to stop reconnecting: the run is over and the client has it all. The
 			// status is read first, so an event written in between is not missed.
-			if ((await isRunOver(c.env, id)) && (await readProgressEvents(c.env.DB, id, after, 1)).length === 0) {
+			if ((await isRunOver(c.env, id)) && (await readProgressEvents(runStore(c.env, id), id, after, 1)).length === 0) {
 				return c.body(null, 204);
 			}
 			return streamSSE(c, async (stream) => {

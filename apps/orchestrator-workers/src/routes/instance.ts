@@ -10,6 +10,7 @@ import { methodNotAllowed } from "@ow/http-errors";
 import { readRunStatus } from "../registry/run-view";
 import { notFound } from "../runs/run-state";
 import { runIdParam } from "./run-id";
+import { runStore } from "../registry/run-store";
 
 export const instance = new Hono<AppEnv>()
 	.get(
@@ -26,7 +27,7 @@ export const instance = new Hono<AppEnv>()
 		runIdParam,
 		async (c) => {
 			const id = c.req.valid("param").id;
-			const registered = await readRunStatus(c.env.DB, id);
+			const registered = await readRunStatus(runStore(c.env, id), id);
 			if (!registered) throw notFound(id);
 			let engine: InstanceStatus | null;
 			try {

@@ -30,6 +30,7 @@ import { assertStatus, conflict, isTerminal, notFound, requireRun } from "../run
 import { validatePlan } from "../workflows/plan-validation";
 import { firstStepOf, now, STEP } from "../workflows/run-context";
 import { runIdParam } from "./run-id";
+import { runStore } from "../registry/run-store";
 
 export const lifecycle = new Hono<AppEnv>()
 	// `/batch` is not a run id: DELETE there is a 405 like its other methods, not a 404 for an unknown run.
@@ -62,7 +63,7 @@ export const lifecycle = new Hono<AppEnv>()
 				// The registry decides: a run it calls open is still someone's, even if its engine has finished.
 				const ended = await readEndedRun(c.env.DB, id);
 				if (!ended) {
-					const open = await readRunStatus(c.env.DB, id);
+					const open = await readRunStatus(runStore(c.env, id), id);
 					if (!open) throw notFound(id);
 					throw conflict(open, "purge", ["complete", "errored", "terminated"]);
 				}
@@ -78,7 +79,7 @@ export const lifecycle = new Hono<AppEnv>()
 			if (isTerminal(run.status))
 				throw conflict(run, "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
 			// The flag first: from here on no step starts model or browser work, even before terminate lands.
-			if (!(await recordCancel(c.env.DB, id, now())))
+			if (!(await recordCancel(runStore(c.env, id), id, now())))
 				throw conflict(await requireRun(c.env, id), "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
 			await instanceCall(c.env, id, (i) => i.terminate(), { ignoreMissing: true });
 			await notifyProgress(c.env, id);
@@ -99,7 +100,7 @@ export const lifecycle = new Hono<AppEnv>()
 			const { id } = c.req.valid("param");
 			assertStatus(await requireRun(c.env, id), "pause", ["queued", "running", "waiting"]);
 			await instanceCall(c.env, id, (i) => i.pause());
-			await markRunStatus(c.env.DB, id, "paused", now(), `:${Date.now()}`);
+			await markRunStatus(runStore(c.env, id), id, "paused", now(), `:${Date.now()}`);
 			await notifyProgress(c.env, id);
 			return c.json(await requireRun(c.env, id));
 		},
@@ -118,7 +119,7 @@ export const lifecycle = new Hono<AppEnv>()
 			const { id } = c.req.valid("param");
 			assertStatus(await requireRun(c.env, id), "resume", ["paused"]);
 			await instanceCall(c.env, id, (i) => i.resume());
-			await markRunStatus(c.env.DB, id, "running", now(), `:${Date.now()}`);
+			await markRunStatus(runStore(c.env, id), id, "running", now(), `:${Date.now()}`);
 			await notifyProgress(c.env, id);
 			return c.json(await requireRun(c.env, id));
 		},
@@ -144,7 +145,7 @@ export const lifecycle = new Hono<AppEnv>()
 			if (scope.from === "start") {
 				assertStatus(run, "restart", ["complete", "errored", "terminated", "paused"]);
 				const asleep = run.startAt !== null && Date.parse(run.startAt) > Date.now();
-				await recordRestart(c.env.DB, id, scope, now(), asleep ? "scheduled" : "queued");
+				await recordRestart(runStore(c.env, id), id, scope, now(), asleep ? "scheduled" : "queued");
 				await instanceCall(c.env, id, (i) => i.restart());
 			} else {
 				await restartFromStep(c.env, run, scope);
@@ -235,13 +236,13 @@ function restartScope(run: RunStatus, from: string | undefined): RestartScope {
  * was and the answer says so.
  */
 async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartScope, { from: "start" }>) {
-	const name = scope.from === "synthesise" ? STEP.synthesise : await firstStepOfSubtask(env.DB, run.id, scope.id);
-	await recordRestart(env.DB, run.id, scope, now());
+	const name = scope.from === "synthesise" ? STEP.synthesise : await firstStepOfSubtask(runStore(env, run.id), run.id, scope.id);
+	await recordRestart(runStore(env, run.id), run.id, scope, now());
 	try {
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(run.id);
 		await instance.restart({ from: { name } });
 	} catch (error) {
-		await restoreAfterFailedRestart(env.DB, run, scope);
+		await restoreAfterFailedRestart(runStore(env, run.id), run, scope);
 		throw new OrchestratorError(
 			"not-supported",
 			`Restarting from step "${name}" is not available on this platform (${messageOf(error)}). ` +

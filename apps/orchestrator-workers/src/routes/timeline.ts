@@ -13,6 +13,7 @@ import { readAttempts } from "../registry/step-attempts";
 import { notFound } from "../runs/run-state";
 import { timelineSvg, type TimelineWait } from "../timeline/timeline-svg";
 import { runIdParam } from "./run-id";
+import { runStore } from "../registry/run-store";
 
 export const timeline = new Hono<AppEnv>()
 	.get(
@@ -29,9 +30,9 @@ export const timeline = new Hono<AppEnv>()
 		runIdParam,
 		async (c) => {
 			const id = c.req.valid("param").id;
-			const run = await readRunStatus(c.env.DB, id);
+			const run = await readRunStatus(runStore(c.env, id), id);
 			if (!run) throw notFound(id);
-			const [rows, waits] = await Promise.all([readAttempts(c.env.DB, id), readWaits(c.env.DB, id)]);
+			const [rows, waits] = await Promise.all([readAttempts(runStore(c.env, id), id), readWaits(runStore(c.env, id), id)]);
 			const attempts = rows.map((r) => ({
 				step: r.step,
 				attempt: r.attempt,

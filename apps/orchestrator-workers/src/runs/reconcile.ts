@@ -15,6 +15,7 @@ import { synthesisSchema, type ErrorInfo, type RunState, type Synthesis } from "
 import { notifyProgress } from "../progress/notify";
 import { markRunStatus, recordRunFinished, runStatusStatements } from "../registry/run-registry";
 import { claimRunStatement } from "./engine-boot";
+import { runStore } from "../registry/run-store";
 
 /** What reconciling did to a run. */
 export type RecoveryAction =
@@ -78,7 +79,7 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 			return "errored";
 		case "paused":
 			if (run.status === "paused") return "agreed";
-			await markRunStatus(env.DB, run.id, "paused", at, `:reconciled:${at}`);
+			await markRunStatus(runStore(env, run.id), run.id, "paused", at, `:reconciled:${at}`);
 			await notifyProgress(env, run.id);
 			return "paused";
 		case "queued":
@@ -87,7 +88,8 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 			if (run.status === "paused") {
 				// Resumed by someone whose registry write was lost (or by a kick racing this sweep): back to
 				// what it was before the pause (the engine calls a run waiting for its approval "running").
-				await markRunStatus(env.DB, run.id, await statusBeforePause(env.DB, run.id), at, `:reconciled:${at}`);
+				const store = runStore(env, run.id);
+				await markRunStatus(store, run.id, await statusBeforePause(store, run.id), at, `:reconciled:${at}`);
 				await notifyProgress(env, run.id);
 				return "resumed";
 			}
@@ -95,16 +97,17 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 			await kick(instance);
 			// An event, so the run does not look stale again before the replay has had its chance; and the
 			// run is this boot's now, so this process does not take it for orphaned again.
-			await env.DB.batch([
+			const store = runStore(env, run.id);
+			await store.batch([
 				...runStatusStatements(
-					env.DB,
+					store,
 					run.id,
 					// A delayed run that is still asleep stays scheduled: the replay wakes it at its time.
 					run.status === "waiting" || run.status === "scheduled" ? run.status : "running",
 					at,
 					`:recovered:${at}`,
 				),
-				claimRunStatement(env.DB, run.id),
+				claimRunStatement(store, run.id),
 			]);
 			await notifyProgress(env, run.id);
 			return "kicked";
@@ -173,7 +176,7 @@ async function finish(env: Env, run: OpenRun, ending: Ending, at: string): Promi
 	// The phases the registry saw finish keep their timings (the instance's output has none).
 	const timings = { planMs: run.plan_ms, executeMs: run.execute_ms, synthesiseMs: run.synthesise_ms };
 	await recordRunFinished(
-		env.DB,
+		runStore(env, run.id),
 		run.id,
 		ending.status === "complete"
 			? { status: "complete", result: ending.result, timings }

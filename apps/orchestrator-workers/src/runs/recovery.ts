@@ -26,6 +26,7 @@ import { armScheduleClock } from "../schedules/schedule-clock";
 import { currentBoot } from "./engine-boot";
 import { reconcileEndedRun, reconcileOpenRun, type OpenRun, type RecoveryAction } from "./reconcile";
 import { expireRuns } from "./retention";
+import { runStore } from "../registry/run-store";
 
 /** Runs read per page. */
 export const SWEEP_PAGE = 50;
@@ -62,9 +63,13 @@ export async function sweepRuns(env: Env, now = Date.now(), pageSize = SWEEP_PAG
 	for await (const run of pages<OpenRow>(env.DB, OPEN_PAGE_SQL, pageSize, (r) => [r.created_at, r.id])) {
 		const orphaned =
 			boot !== null && run.engine_boot !== boot.id && run.updated_at < boot.at && run.status !== "paused";
-		// A `scheduled` run is never stale: it sleeps without events until its start time, for days maybe.
-		const stale = (run.status === "queued" || run.status === "running") && run.last_event < staleBefore;
 		if (!orphaned && run.last_event >= quietBefore) continue;
+		// D1 has the run's row, which changes a few times a run; its store has every event.
+		const lastEvent = await settleRead(() => lastEventOf(env, run));
+		if (lastEvent === null) continue;
+		if (!orphaned && lastEvent >= quietBefore) continue;
+		// A `scheduled` run is never stale: it sleeps without events until its start time, for days maybe.
+		const stale = (run.status === "queued" || run.status === "running") && lastEvent < staleBefore;
 		count(await settle(run.id, () => reconcileOpenRun(env, run, orphaned || stale, at)));
 	}
 
@@ -120,6 +125,22 @@ async function* pages<T>(
 		yield* results;
 		if (results.length < pageSize) return;
 		cursor = key(results.at(-1)!);
+	}
+}
+
+/** When the run last did something: its newest event (in its own store), or its row's last change. */
+async function lastEventOf(env: Env, run: OpenRow): Promise<string> {
+	const at = await runStore(env, run.id).prepare("SELECT MAX(at) AS at FROM events").first<string | null>("at");
+	return at && at > run.last_event ? at : run.last_event;
+}
+
+/** A read for one run; a failure is logged, and the sweep passes the run by (null). */
+async function settleRead<T>(read: () => Promise<T>): Promise<T | null> {
+	try {
+		return await read();
+	} catch (error) {
+		logEvent({ msg: "recovery could not read a run", error: messageOf(error) }, "error");
+		return null;
 	}
 }
 

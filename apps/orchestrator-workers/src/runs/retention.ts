@@ -1,8 +1,8 @@
 /**
  * Deleting finished runs: the sweep deletes those older than RUN_RETENTION_DAYS, and
  * `DELETE /:id?purge=true` one at once. A run goes with everything stored for it: its screenshots
- * in the harness's R2 bucket, its Workflow instance, its events, subtasks and labels, and its row. What it
- * counted in /metrics stays (metric_totals), so counters never go down.
+ * in the harness's R2 bucket, its Workflow instance, its own store (registry/run-store-object.ts), its
+ * labels and its row. What it counted in /metrics stays (metric_totals), so counters never go down.
  */
 import { messageOf } from "../errors";
 import { harnessOf } from "../harness";
@@ -58,7 +58,21 @@ export async function purgeRuns(env: Env, runs: readonly EndedRun[]): Promise<st
 		db.prepare(`DELETE FROM run_labels WHERE run_id IN (${ended})`).bind(...ready),
 		db.prepare(`DELETE FROM runs WHERE id IN (${ended}) RETURNING id`).bind(...ready),
 	]);
-	return ((results.at(-1)?.results ?? []) as { id: string }[]).map((r) => r.id);
+	const deleted = ((results.at(-1)?.results ?? []) as { id: string }[]).map((r) => r.id);
+	await Promise.all(deleted.map((id) => purgeStore(env, id)));
+	return deleted;
+}
+
+/**
+ * The run's own store goes after its row: the other way round, a failed delete in D1 would leave a row
+ * whose store is empty. Its counters were folded into the totals when it ended.
+ */
+async function purgeStore(env: Env, id: string): Promise<void> {
+	try {
+		await env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(id)).purge();
+	} catch (error) {
+		logEvent({ msg: "run store not purged", runId: id, error: messageOf(error) }, "warn");
+	}
 }
 
 /** The Workflow instance goes too where the platform offers it; a missing one is already gone. */

@@ -9,13 +9,15 @@ import { readBudget } from "../budget/budget-ledger";
 import { estimateCost, readPriceTable } from "../metrics/cost";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
 import { readRunStatus } from "../registry/run-view";
+import { runStore } from "../registry/run-store";
 
 /** True for complete, errored and terminated. */
 export const isTerminal = (status: RunState) => TERMINAL_RUN_STATES.includes(status);
 
 /** The run's status, priced when the deployment has a price table, or a 404 OrchestratorError. */
 export async function requireRun(env: Env, id: string): Promise<RunStatus> {
-	const status = await readRunStatus(env.DB, id);
+	const store = runStore(env, id);
+	const status = await readRunStatus(store, id);
 	if (!status) throw notFound(id);
 	const prices = readPriceTable(env);
 	// Only a run started with a limit has one (a raise needs a limit to raise): the others skip the query.
@@ -24,7 +26,7 @@ export async function requireRun(env: Env, id: string): Promise<RunStatus> {
 	return {
 		...(await withInstanceStatus(env, status)),
 		cost: estimateCost(status.usage, prices),
-		budget: limited ? await readBudget(env.DB, id, prices) : null,
+		budget: limited ? await readBudget(store, id, prices) : null,
 	};
 }
 

@@ -29,6 +29,7 @@ import { StepTracing } from "../telemetry/step-tracing";
 import { withSpan } from "../telemetry/trace-context";
 import { now, type RecordSteps, type Run } from "./run-context";
 import { stepConfig, toStepError } from "./step-policy";
+import { runStore } from "../registry/run-store";
 
 /** A call step that records its outcome (see `CallSteps.callAndRecord`). */
 export interface RecordedCall<T> {
@@ -82,7 +83,10 @@ export class CallSteps implements RecordSteps {
 	/** The run's budget: the gate's policy, and what to do when a call does not fit (budget/run-budget.ts). */
 	readonly budget: RunBudget;
 
-	/** The registry, its batches joined across the run's parallel steps (registry/group-commit.ts). */
+	/**
+	 * The run's store (registry/run-store.ts), its batches joined across the run's parallel steps
+	 * (registry/group-commit.ts).
+	 */
 	readonly db: D1Database;
 	/** The run's cancel check, joined across its parallel steps (registry/joined-gate.ts). */
 	readonly #gate: (announce: D1PreparedStatement[]) => Promise<RunGate>;
@@ -93,7 +97,7 @@ export class CallSteps implements RecordSteps {
 		readonly env: Env,
 		run: Pick<Run, "id" | "options">,
 	) {
-		this.db = groupCommit(env.DB);
+		this.db = groupCommit(runStore(env, run.id));
 		this.#runId = run.id;
 		this.#gate = joinedGate(this.db, run.id);
 		this.tracing = new StepTracing(env);

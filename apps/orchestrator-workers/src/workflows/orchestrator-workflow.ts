@@ -23,6 +23,7 @@ import { now, STEP, type Run } from "./run-context";
 import { waitForStartTime } from "./start-time";
 import { fromStepError } from "./step-policy";
 import { synthesiseAnswer } from "./synthesise";
+import { runStore } from "../registry/run-store";
 
 /** The Workflow's params: what `POST /` resolved for the run. */
 export interface OrchestratorWorkflowParams {
@@ -69,7 +70,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, timings };
 			await recordStep(this.env, { id: runId, step }, STEP.recordErrored, () =>
-				recordRunFinished(this.env.DB, runId, outcome, now()),
+				recordRunFinished(runStore(this.env, runId), runId, outcome, now()),
 			);
 			// Tracing must not hide the run's error: a bad OTEL_* setting is that error, so it is off here.
 			if (info.code !== "config-invalid") {

@@ -24,7 +24,7 @@ export async function makePlan(steps: CallSteps, run: Run): Promise<Plan> {
 	const record = async (made: PlanAttempt, repaired: boolean, spent: D1PreparedStatement[]) => {
 		if (made.check.ok) {
 			const info = { clampedFrom: made.check.clampedFrom, repaired };
-			const estimate = planEstimateStatement(steps.env, run, made.check.plan, made.usage);
+			const estimate = planEstimateStatement(steps.env, db, run, made.check.plan, made.usage);
 			await recordPlan(db, run.id, made.check.plan, info, now(), [...spent, estimate]);
 		} else if (spent.length > 0) {
 			await db.batch(spent); // an invalid plan still cost its tokens

@@ -8,6 +8,7 @@ import { logEvent } from "../log";
 import { notifyProgress } from "../progress/notify";
 import { recordAttemptRetried } from "../registry/run-registry";
 import { now, type Run } from "./run-context";
+import { runStore } from "../registry/run-store";
 
 /**
  * Runs one attempt of one of a subtask's steps; a failure that will be retried is told to live
@@ -27,7 +28,7 @@ export async function withRetryEvent<T>(
 		if (failure.recoverable && at.attempt <= run.config.subtask.retryLimit) {
 			// Progress only: the retry happens whether or not this event is written.
 			const info = { code: failure.code, message: failure.message };
-			await recordAttemptRetried(env.DB, run.id, task.id, at.attempt, info, now(), at.step).catch((e: unknown) =>
+			await recordAttemptRetried(runStore(env, run.id), run.id, task.id, at.attempt, info, now(), at.step).catch((e: unknown) =>
 				logEvent({ msg: "event write failed", runId: run.id, error: String(e) }, "error"),
 			);
 			await notifyProgress(env, run.id);

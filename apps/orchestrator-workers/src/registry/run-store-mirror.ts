@@ -1,0 +1,84 @@
+/**
+ * Keeps D1's `runs` row of a run equal to the run's own (run-store-object.ts): after every batch that
+ * changed it, the object writes the row to D1, one write at a time and always the newest row, so D1's
+ * index can lag a write in flight but never goes back. Until the write succeeded the batch's caller
+ * sees the error (its step is retried, and the retry mirrors again).
+ *
+ * When the run has ended, the same D1 batch folds what the run's subtasks and model calls add to the
+ * metrics into `metric_totals`: the scrape then reads ended runs from D1 alone, and asks only the runs
+ * still going (registry-metrics.ts). The fold is guarded by the counters last folded, which D1 keeps
+ * on the run (`folded`), so a write that is retried after it committed adds nothing twice, and a run
+ * restarted and ended again adds only what changed.
+ */
+import { TERMINAL_RUN_STATES } from "./run-states";
+import { RUN_COLUMNS } from "./run-store-schema";
+import { foldRunStatements, runCounters } from "../metrics/registry-metrics";
+import type { RunState } from "@ow/schemas";
+
+const MIRRORED_KEY = "mirroredRow";
+const FOLDED_KEY = "foldedCounters";
+const ROW_SQL = `SELECT ${RUN_COLUMNS.join(", ")} FROM runs`;
+
+export class RunMirror {
+	/** The row as D1 has it (as JSON). */
+	#mirrored: string | undefined;
+	#tail: Promise<void> = Promise.resolve();
+
+	constructor(
+		private readonly ctx: DurableObjectState,
+		private readonly env: Env,
+		/** The run's store, for the counters a fold adds. */
+		private readonly store: D1Database,
+	) {}
+
+	/**
+	 * The store was just filled from D1's row: that is what D1 has. A run from before the stores (`legacy`)
+	 * also has its subtasks and usage in D1, where the metrics count them: they count as folded already.
+	 */
+	async copied(runId: string, row: Record<string, unknown>, legacy: boolean): Promise<void> {
+		this.#mirrored = JSON.stringify(row);
+		this.ctx.storage.kv.put(MIRRORED_KEY, this.#mirrored);
+		if (!legacy) return;
+		const counters = JSON.stringify(Object.fromEntries(await runCounters(this.store)));
+		await this.env.DB.prepare("UPDATE runs SET folded = ? WHERE id = ?").bind(counters, runId).run();
+		this.ctx.storage.kv.put(FOLDED_KEY, counters);
+	}
+
+	/** Reads what was mirrored last (the object may have been evicted since). */
+	load(): void {
+		this.#mirrored = this.ctx.storage.kv.get<string>(MIRRORED_KEY);
+	}
+
+	/** Writes the run's row to D1 if it differs from what D1 has; resolves once D1 has it. */
+	async sync(runId: string): Promise<void> {
+		if (this.#rowJson() === this.#mirrored) return;
+		const write = this.#tail.then(() => this.#write(runId));
+		this.#tail = write.catch(() => undefined);
+		await write;
+	}
+
+	#rowJson(): string | undefined {
+		const [row] = this.ctx.storage.sql.exec(ROW_SQL).toArray();
+		return row && JSON.stringify(row);
+	}
+
+	async #write(runId: string): Promise<void> {
+		const json = this.#rowJson();
+		if (json === undefined || json === this.#mirrored) return;
+		const row = JSON.parse(json) as Record<(typeof RUN_COLUMNS)[number], string | number | null>;
+		const db = this.env.DB;
+		const ended = TERMINAL_RUN_STATES.includes(row.status as RunState);
+		const previous = this.ctx.storage.kv.get<string>(FOLDED_KEY) ?? null;
+		const counters = ended ? JSON.stringify(Object.fromEntries(await runCounters(this.store))) : previous;
+		const columns = RUN_COLUMNS.filter((c) => c !== "id");
+		await db.batch([
+			...(ended && counters !== previous ? foldRunStatements(db, runId, previous, counters!) : []),
+			db
+				.prepare(`UPDATE runs SET ${columns.map((c) => `${c} = ?`).join(", ")}, folded = ? WHERE id = ?`)
+				.bind(...columns.map((c) => row[c]), counters, runId),
+		]);
+		this.#mirrored = json;
+		this.ctx.storage.kv.put(MIRRORED_KEY, json);
+		if (counters !== null) this.ctx.storage.kv.put(FOLDED_KEY, counters);
+	}
+}

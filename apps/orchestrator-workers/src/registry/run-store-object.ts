@@ -1,0 +1,130 @@
+/**
+ * The run's live state, kept by its own Durable Object (RunEvents) in its SQLite storage: the run's
+ * row, subtasks, event log, usage ledger, step attempts and budget reservations. Every write a run makes
+ * while it runs lands here, in the run's object, not in the one D1 database every run shares, so the
+ * registry's load per run no longer grows with the run's width and runs do not queue behind each other.
+ *
+ * D1 stays the index of all runs (lists, labels, admission, metrics, retention): the run's row is
+ * mirrored there whenever it changes, which is a handful of times per run whatever its width (start,
+ * status changes, end), and a run that ends folds its counters into D1's metric totals in the same
+ * write (run-store-mirror.ts).
+ *
+ * A store opens on first use: it creates its tables and copies the run's rows from D1, which is where
+ * a new run is registered (and where runs from before the store kept everything). A run D1 does not
+ * know opens nothing: every statement sees empty tables and no storage is written.
+ */
+import type { SqlResult, SqlStatement } from "./sql-database";
+import { sqlDatabase } from "./sql-database";
+import { RUN_COLUMNS, RUN_TABLES, STORE_MIGRATIONS } from "./run-store-schema";
+import { RunMirror } from "./run-store-mirror";
+
+const VERSION_KEY = "storeVersion";
+const NOTHING: SqlResult = { rows: [], changes: 0, lastRowId: 0 };
+
+export class RunSqlStore {
+	#opened = false;
+	readonly #mirror: RunMirror;
+
+	constructor(
+		private readonly ctx: DurableObjectState,
+		private readonly env: Env,
+	) {
+		this.#mirror = new RunMirror(ctx, env, sqlDatabase(async (batch) => this.#transaction(batch)));
+	}
+
+	/** This store as a `D1Database`, for the registry's queries made inside the object. */
+	database(runId: string): D1Database {
+		return sqlDatabase((batch) => this.execute(runId, batch));
+	}
+
+	/**
+	 * Runs `batch` as one transaction on the run's tables, then mirrors the run's row to D1 if the batch
+	 * changed it. For a run D1 does not know, every statement sees no rows.
+	 */
+	async execute(runId: string, batch: SqlStatement[]): Promise<SqlResult[]> {
+		if (!(await this.open(runId))) return batch.map(() => NOTHING);
+		const results = this.#transaction(batch);
+		await this.#mirror.sync(runId);
+		return results;
+	}
+
+	/** Opens the store (see the module comment); false when the run is not in D1. */
+	async open(runId: string): Promise<boolean> {
+		if (this.#opened) return true;
+		return this.ctx.blockConcurrencyWhile(async () => {
+			if (this.#opened) return true;
+			const version = this.ctx.storage.kv.get<number>(VERSION_KEY) ?? 0;
+			if (version === 0) {
+				if (!(await this.#copyFromD1(runId))) return false;
+			} else {
+				this.ctx.storage.transactionSync(() => this.#migrate(version));
+			}
+			this.#mirror.load();
+			this.#opened = true;
+			return true;
+		});
+	}
+
+	/** Deletes everything the object stores (the run was deleted from the registry). */
+	async purge(): Promise<void> {
+		await this.ctx.storage.deleteAll();
+		this.#opened = false;
+	}
+
+	/** Brings the tables to the newest version; call inside a transaction. */
+	#migrate(from: number): void {
+		for (const ddl of STORE_MIGRATIONS.slice(from)) this.ctx.storage.sql.exec(ddl);
+		this.ctx.storage.kv.put(VERSION_KEY, STORE_MIGRATIONS.length);
+	}
+
+	/**
+	 * Creates the tables and copies the run's rows from D1, all in one transaction; false (and nothing
+	 * written) when D1 has no such run.
+	 */
+	async #copyFromD1(runId: string): Promise<boolean> {
+		const db = this.env.DB;
+		const [run, ...tables] = await db.batch<Record<string, SqlResult["rows"][number][string]>>([
+			db.prepare(`SELECT ${RUN_COLUMNS.join(", ")} FROM runs WHERE id = ?`).bind(runId),
+			...RUN_TABLES.map((table) => db.prepare(`SELECT * FROM ${table} WHERE run_id = ?`).bind(runId)),
+		]);
+		const row = run?.results[0];
+		if (!row) return false;
+		this.ctx.storage.transactionSync(() => {
+			this.#migrate(0);
+			insertRows(this.ctx.storage.sql, "runs", [row]);
+			RUN_TABLES.forEach((table, i) => insertRows(this.ctx.storage.sql, table, tables[i]?.results ?? []));
+		});
+		const legacy = (["subtasks", "step_usage"] as const).some((t) => (tables[RUN_TABLES.indexOf(t)]?.results.length ?? 0) > 0);
+		await this.#mirror.copied(runId, row, legacy);
+		return true;
+	}
+
+	/** Runs the statements in one transaction: all of them or, if one throws, none. */
+	#transaction(batch: SqlStatement[]): SqlResult[] {
+		const { sql } = this.ctx.storage;
+		return this.ctx.storage.transactionSync(() => {
+			let total = totalChanges(sql);
+			return batch.map(({ sql: text, params }) => {
+				const rows = sql.exec(text, ...params).toArray() as SqlResult["rows"];
+				const after = sql.exec("SELECT total_changes() AS c, last_insert_rowid() AS r").one();
+				const changes = Number(after.c) - total;
+				total = Number(after.c);
+				return { rows, changes, lastRowId: Number(after.r) };
+			});
+		});
+	}
+}
+
+function totalChanges(sql: SqlStorage): number {
+	return Number(sql.exec("SELECT total_changes() AS c").one().c);
+}
+
+function insertRows(sql: SqlStorage, table: string, rows: Record<string, SqlStorageValue>[]): void {
+	for (const row of rows) {
+		const columns = Object.keys(row);
+		sql.exec(
+			`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+			...columns.map((c) => row[c]),
+		);
+	}
+}
