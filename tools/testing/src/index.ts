@@ -11,3 +11,4 @@ export * from "./otlp-receiver.ts";
 export * from "./refusing-port.ts";
 export * from "./openapi-contract.ts";
 export * from "./engine-steps.ts";
+export * from "./run-store-file.ts";

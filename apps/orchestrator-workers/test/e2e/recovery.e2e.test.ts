@@ -8,6 +8,7 @@
  */
 import { llmSubtask } from "@ow/schemas/testing";
 import {
+	execInRunStore,
 	readProgressSse,
 	readRun,
 	runWrangler,
@@ -133,7 +134,14 @@ it("should settle a run the engine completed but the registry still calls runnin
 	expect(finished.status).toBe("complete");
 	await before.crash();
 
-	// The disagreement, made by hand in the local D1: the run's end never reached the registry.
+	// The disagreement, made by hand in the run's store and D1's index of it: the run's end never
+	// reached the registry.
+	execInRunStore(
+		before.persistTo,
+		runId,
+		`UPDATE runs SET status = 'running', result = NULL, usage = NULL WHERE id = '${runId}';
+		 DELETE FROM events WHERE run_id = '${runId}' AND type = 'run.completed';`,
+	);
 	await runWrangler([
 		"d1",
 		"execute",
@@ -146,8 +154,7 @@ it("should settle a run the engine completed but the registry still calls runnin
 		"-c",
 		"wrangler.jsonc",
 		"--command",
-		`UPDATE runs SET status = 'running', result = NULL, usage = NULL WHERE id = '${runId}';
-		 DELETE FROM events WHERE run_id = '${runId}' AND type = 'run.completed';`,
+		`UPDATE runs SET status = 'running', result = NULL, usage = NULL WHERE id = '${runId}';`,
 	]);
 	const after = await start(before.persistTo);
 
