@@ -31,7 +31,13 @@ async function seedRun(endedDaysAgo: number | null, screenshots = false) {
 		models: TEST_MODELS,
 		createdAt: iso(start),
 	});
-	await recordPlan(storeOf(id), id, { subtasks: [llmSubtask("a")] }, { clampedFrom: null, repaired: false }, iso(start + 1));
+	await recordPlan(
+		storeOf(id),
+		id,
+		{ subtasks: [llmSubtask("a")] },
+		{ clampedFrom: null, repaired: false },
+		iso(start + 1),
+	);
 	await recordSubtaskOutcome(storeOf(id), id, "a", {
 		status: "succeeded",
 		output: "A",

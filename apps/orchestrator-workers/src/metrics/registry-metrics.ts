@@ -166,30 +166,29 @@ export async function runCounters(store: D1Database): Promise<Counters> {
 }
 
 /**
- * The statements that add a run's counters to `metric_totals` once: `counters` less the ones folded
- * before (`previous`, as JSON, or null), only while D1's run still says `previous` was folded last.
- * Batch them before the write that sets the run's `folded` to `counters`.
+ * The statement that adds a run's counters to `metric_totals` once: `counters` less the ones folded
+ * before (`previous`, as JSON, or null), only while D1's run still says `previous` was folded last. One
+ * statement whatever the number of counters (they go in as one JSON object). Batch it before the write
+ * that sets the run's `folded` to `counters`.
  */
-export function foldRunStatements(
+export function foldRunStatement(
 	db: D1Database,
 	runId: string,
 	previous: string | null,
 	counters: string,
-): D1PreparedStatement[] {
+): D1PreparedStatement {
 	const delta = subtract(
 		new Map(Object.entries(JSON.parse(counters) as Record<string, number>)),
 		previous === null ? new Map() : new Map(Object.entries(JSON.parse(previous) as Record<string, number>)),
 	);
-	return [...delta]
-		.filter(([, value]) => value !== 0)
-		.map(([key, value]) =>
-			db
-				.prepare(
-					`INSERT INTO metric_totals (key, value) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?3 AND folded IS ?4)
-					 ON CONFLICT (key) DO UPDATE SET value = value + excluded.value`,
-				)
-				.bind(key, value, runId, previous),
-		);
+	const changed = Object.fromEntries([...delta].filter(([, value]) => value !== 0));
+	return db
+		.prepare(
+			`INSERT INTO metric_totals (key, value)
+			 SELECT d.key, d.value FROM json_each(?1) AS d WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?2 AND folded IS ?3)
+			 ON CONFLICT (key) DO UPDATE SET value = value + excluded.value`,
+		)
+		.bind(JSON.stringify(changed), runId, previous);
 }
 
 function subtract(a: Counters, b: Counters): Counters {
@@ -220,7 +219,10 @@ export async function registryFamilies(env: Env): Promise<MetricFamily[]> {
 			.bind(JSON.stringify(live.map((r) => r.id))),
 	]);
 	const counters = countersOf(results.slice(0, 4));
-	addInto(counters, ((results[4]?.results ?? []) as { key: string; value: number }[]).map((r) => [r.key, r.value]));
+	addInto(
+		counters,
+		((results[4]?.results ?? []) as { key: string; value: number }[]).map((r) => [r.key, r.value]),
+	);
 	const folded = new Map(
 		((results[5]?.results ?? []) as { id: string; folded: string | null }[]).map((r) => [r.id, r.folded]),
 	);
@@ -228,7 +230,10 @@ export async function registryFamilies(env: Env): Promise<MetricFamily[]> {
 		// Deleted meanwhile: it ended, and its counters are in the totals.
 		if (!folded.has(id)) continue;
 		const before = folded.get(id);
-		addInto(counters, subtract(own, new Map(Object.entries(before ? (JSON.parse(before) as Record<string, number>) : {}))));
+		addInto(
+			counters,
+			subtract(own, new Map(Object.entries(before ? (JSON.parse(before) as Record<string, number>) : {}))),
+		);
 	}
 	return [
 		...runFamilies((results[0]?.results ?? []) as StatusCount[], counters),

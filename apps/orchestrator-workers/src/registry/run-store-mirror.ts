@@ -12,7 +12,7 @@
  */
 import { TERMINAL_RUN_STATES } from "./run-states";
 import { RUN_COLUMNS } from "./run-store-schema";
-import { foldRunStatements, runCounters } from "../metrics/registry-metrics";
+import { foldRunStatement, runCounters } from "../metrics/registry-metrics";
 import type { RunState } from "@ow/schemas";
 
 const MIRRORED_KEY = "mirroredRow";
@@ -72,7 +72,7 @@ export class RunMirror {
 		const counters = ended ? JSON.stringify(Object.fromEntries(await runCounters(this.store))) : previous;
 		const columns = RUN_COLUMNS.filter((c) => c !== "id");
 		await db.batch([
-			...(ended && counters !== previous ? foldRunStatements(db, runId, previous, counters!) : []),
+			...(ended && counters !== previous ? [foldRunStatement(db, runId, previous, counters!)] : []),
 			db
 				.prepare(`UPDATE runs SET ${columns.map((c) => `${c} = ?`).join(", ")}, folded = ? WHERE id = ?`)
 				.bind(...columns.map((c) => row[c]), counters, runId),

@@ -29,7 +29,11 @@ export class RunSqlStore {
 		private readonly ctx: DurableObjectState,
 		private readonly env: Env,
 	) {
-		this.#mirror = new RunMirror(ctx, env, sqlDatabase(async (batch) => this.#transaction(batch)));
+		this.#mirror = new RunMirror(
+			ctx,
+			env,
+			sqlDatabase(async (batch) => this.#transaction(batch)),
+		);
 	}
 
 	/** This store as a `D1Database`, for the registry's queries made inside the object. */
@@ -94,7 +98,9 @@ export class RunSqlStore {
 			insertRows(this.ctx.storage.sql, "runs", [row]);
 			RUN_TABLES.forEach((table, i) => insertRows(this.ctx.storage.sql, table, tables[i]?.results ?? []));
 		});
-		const legacy = (["subtasks", "step_usage"] as const).some((t) => (tables[RUN_TABLES.indexOf(t)]?.results.length ?? 0) > 0);
+		const legacy = (["subtasks", "step_usage"] as const).some(
+			(t) => (tables[RUN_TABLES.indexOf(t)]?.results.length ?? 0) > 0,
+		);
 		await this.#mirror.copied(runId, row, legacy);
 		return true;
 	}

@@ -236,7 +236,8 @@ function restartScope(run: RunStatus, from: string | undefined): RestartScope {
  * was and the answer says so.
  */
 async function restartFromStep(env: Env, run: RunStatus, scope: Exclude<RestartScope, { from: "start" }>) {
-	const name = scope.from === "synthesise" ? STEP.synthesise : await firstStepOfSubtask(runStore(env, run.id), run.id, scope.id);
+	const name =
+		scope.from === "synthesise" ? STEP.synthesise : await firstStepOfSubtask(runStore(env, run.id), run.id, scope.id);
 	await recordRestart(runStore(env, run.id), run.id, scope, now());
 	try {
 		const instance = await env.ORCHESTRATOR_WORKFLOW.get(run.id);

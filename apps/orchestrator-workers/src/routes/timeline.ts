@@ -32,7 +32,10 @@ export const timeline = new Hono<AppEnv>()
 			const id = c.req.valid("param").id;
 			const run = await readRunStatus(runStore(c.env, id), id);
 			if (!run) throw notFound(id);
-			const [rows, waits] = await Promise.all([readAttempts(runStore(c.env, id), id), readWaits(runStore(c.env, id), id)]);
+			const [rows, waits] = await Promise.all([
+				readAttempts(runStore(c.env, id), id),
+				readWaits(runStore(c.env, id), id),
+			]);
 			const attempts = rows.map((r) => ({
 				step: r.step,
 				attempt: r.attempt,

@@ -28,8 +28,8 @@ export async function withRetryEvent<T>(
 		if (failure.recoverable && at.attempt <= run.config.subtask.retryLimit) {
 			// Progress only: the retry happens whether or not this event is written.
 			const info = { code: failure.code, message: failure.message };
-			await recordAttemptRetried(runStore(env, run.id), run.id, task.id, at.attempt, info, now(), at.step).catch((e: unknown) =>
-				logEvent({ msg: "event write failed", runId: run.id, error: String(e) }, "error"),
+			await recordAttemptRetried(runStore(env, run.id), run.id, task.id, at.attempt, info, now(), at.step).catch(
+				(e: unknown) => logEvent({ msg: "event write failed", runId: run.id, error: String(e) }, "error"),
 			);
 			await notifyProgress(env, run.id);
 		}

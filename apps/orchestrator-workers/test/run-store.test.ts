@@ -1,0 +1,126 @@
+/**
+ * A run's own store (src/registry/run-store-object.ts) against the real RunEvents object and D1: what
+ * lives where, the row mirrored to D1 only when it changes, and the metric fold done once per ending.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { llmSubtask } from "@ow/schemas/testing";
+import { EMPTY_USAGE } from "@ow/schemas";
+import { describe, expect, it } from "vitest";
+import { recordRestart } from "../src/registry/lifecycle";
+import { insertRuns } from "../src/registry/run-admission";
+import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
+import { newRunId } from "../src/runs/run-id";
+import { storeOf } from "./read-events";
+import { TEST_MODELS, testOptions } from "./registry-fixtures";
+
+const at = () => new Date().toISOString();
+const stubOf = (id: string) => env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(id));
+const d1Count = (sql: string, ...params: unknown[]) =>
+	env.DB.prepare(sql)
+		.bind(...params)
+		.first<number>("n");
+const total = async (key: string) =>
+	(await env.DB.prepare("SELECT value FROM metric_totals WHERE key = ?").bind(key).first<number>("value")) ?? 0;
+const SUCCEEDED = "subtasks:llm:succeeded";
+
+async function newRun(): Promise<string> {
+	const id = newRunId();
+	await insertRuns(env.DB, [
+		{ id, prompt: "p", options: testOptions(), promptVersion: "v", models: TEST_MODELS, createdAt: at() },
+	]);
+	return id;
+}
+
+async function succeed(id: string, subtask: string) {
+	await recordSubtaskOutcome(storeOf(id), id, subtask, {
+		status: "succeeded",
+		output: subtask,
+		truncated: false,
+		usage: EMPTY_USAGE,
+		attempts: 1,
+		startedAt: at(),
+		finishedAt: at(),
+		source: null,
+	});
+}
+
+const finish = (id: string) =>
+	recordRunFinished(
+		storeOf(id),
+		id,
+		{
+			status: "complete",
+			result: { answer: "A", references: [] },
+			timings: { planMs: 1, executeMs: 1, synthesiseMs: 1 },
+		},
+		at(),
+	);
+
+describe("a run's store", () => {
+	it("should keep the run's subtasks and events in its object, and mirror its row to D1", async () => {
+		const id = await newRun();
+		await recordPlan(
+			storeOf(id),
+			id,
+			{ subtasks: [llmSubtask("a"), llmSubtask("b")] },
+			{ clampedFrom: null, repaired: false },
+			at(),
+		);
+		await succeed(id, "a");
+
+		const store = storeOf(id);
+		expect(await store.prepare("SELECT COUNT(*) AS n FROM subtasks").first<number>("n")).toBe(2);
+		expect(
+			await store.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'subtask.succeeded'").first<number>("n"),
+		).toBe(1);
+		// D1 has the row (the plan is on it) and no per-subtask rows at all.
+		expect(await d1Count("SELECT COUNT(*) AS n FROM subtasks WHERE run_id = ?", id)).toBe(0);
+		expect(await d1Count("SELECT COUNT(*) AS n FROM runs WHERE id = ? AND plan IS NOT NULL", id)).toBe(1);
+
+		await finish(id);
+		const row = await env.DB.prepare("SELECT status, result FROM runs WHERE id = ?").bind(id).first();
+		expect(row).toEqual({ status: "complete", result: JSON.stringify({ answer: "A", references: [] }) });
+	});
+
+	it("should answer for a run D1 does not know with no rows, and store nothing", async () => {
+		const id = newRunId();
+		const store = storeOf(id);
+		expect((await store.prepare("SELECT * FROM runs").all()).results).toEqual([]);
+		expect((await store.prepare("UPDATE runs SET status = 'running'").run()).meta.changes).toBe(0);
+		expect(await runInDurableObject(stubOf(id), (_o, state) => state.storage.kv.get("storeVersion"))).toBeUndefined();
+	});
+
+	it("should fold a run's counters into the totals once per ending, and only what changed after a restart", async () => {
+		const id = await newRun();
+		await recordPlan(
+			storeOf(id),
+			id,
+			{ subtasks: [llmSubtask("a"), llmSubtask("b")] },
+			{ clampedFrom: null, repaired: false },
+			at(),
+		);
+		await succeed(id, "a");
+		await recordSubtaskOutcome(storeOf(id), id, "b", {
+			status: "failed",
+			error: { code: "model-error", message: "x" },
+			attempts: 1,
+			finishedAt: at(),
+		});
+		const before = await total(SUCCEEDED);
+		await finish(id);
+		expect(await total(SUCCEEDED)).toBe(before + 1);
+
+		// The mirror's write committed in D1 but the object forgot it (evicted before noting it): the next
+		// change writes again, and the fold, guarded by what D1 says was folded, adds nothing.
+		await runInDurableObject(stubOf(id), (_o, state) => state.storage.kv.delete("foldedCounters"));
+		await storeOf(id).prepare("UPDATE runs SET updated_at = ? WHERE id = ?").bind(at(), id).run();
+		expect(await total(SUCCEEDED)).toBe(before + 1);
+
+		// Redoing b makes it succeed: the second ending adds b alone.
+		await recordRestart(storeOf(id), id, { from: "subtask", id: "b" }, at());
+		await succeed(id, "b");
+		await finish(id);
+		expect(await total(SUCCEEDED)).toBe(before + 2);
+	});
+});
