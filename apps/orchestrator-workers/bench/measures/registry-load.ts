@@ -1,8 +1,10 @@
 /**
- * 8. The registry's load: D1 round trips, reads and writes per run (1, 8 and 32 llm subtasks) and per
+ * 8. The registry's load on D1: round trips, reads and writes per run (1, 8 and 32 llm subtasks) and per
  * status read, counted inside the orchestrator's isolate (registry-calls.ts). A run is awaited through
  * the engine, not `GET /:id`, so its count holds the run's own traffic only. D1 is one database that
- * runs one query at a time; these counts set the run rate at which it fills (README, "Scale").
+ * runs one query at a time; these counts set the run rate at which it fills (README, "Scale"). A run's
+ * live state is in its own Durable Object (src/registry/run-store-object.ts), one per run, so it is not
+ * counted here: D1 only has each run's row, written when it changes.
  */
 import { startRun, type ModelServer, type WranglerDev } from "@ow/testing";
 import type { Figure, Measurement } from "../figures.ts";
@@ -29,7 +31,7 @@ export async function measureRegistryLoad(
 	const read = await countRegistryCalls(inspectorPort, async () => (await fetch(`${dev.url}/${finished}`)).json());
 	rows.push(["GET /:id", read.calls]);
 	const figures: Figure[] = rows.map(([what, c]) => ({
-		name: `registry statements, ${what}`,
+		name: `D1 statements, ${what}`,
 		value: c.reads + c.writes,
 		unit: "statements",
 		detail: `${c.writes} writes, ${c.reads} reads in ${c.roundTrips} round trips`,

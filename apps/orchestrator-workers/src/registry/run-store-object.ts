@@ -19,7 +19,7 @@ import { RUN_COLUMNS, RUN_TABLES, STORE_MIGRATIONS } from "./run-store-schema";
 import { RunMirror } from "./run-store-mirror";
 
 const VERSION_KEY = "storeVersion";
-const NOTHING: SqlResult = { rows: [], changes: 0, lastRowId: 0 };
+const NOTHING: SqlResult = { rows: [], changes: 0 };
 
 export class RunSqlStore {
 	#opened = false;
@@ -48,7 +48,7 @@ export class RunSqlStore {
 	async execute(runId: string, batch: SqlStatement[]): Promise<SqlResult[]> {
 		if (!(await this.open(runId))) return batch.map(() => NOTHING);
 		const results = this.#transaction(batch);
-		await this.#mirror.sync(runId);
+		if (changesRun(batch, results)) await this.#mirror.sync(runId);
 		return results;
 	}
 
@@ -105,24 +105,27 @@ export class RunSqlStore {
 		return true;
 	}
 
-	/** Runs the statements in one transaction: all of them or, if one throws, none. */
+	/**
+	 * Runs the statements in one transaction: all of them or, if one throws, none. A statement's
+	 * `changes` is the rows it wrote (callers only ask whether it wrote any, which is the same).
+	 */
 	#transaction(batch: SqlStatement[]): SqlResult[] {
 		const { sql } = this.ctx.storage;
-		return this.ctx.storage.transactionSync(() => {
-			let total = totalChanges(sql);
-			return batch.map(({ sql: text, params }) => {
-				const rows = sql.exec(text, ...params).toArray() as SqlResult["rows"];
-				const after = sql.exec("SELECT total_changes() AS c, last_insert_rowid() AS r").one();
-				const changes = Number(after.c) - total;
-				total = Number(after.c);
-				return { rows, changes, lastRowId: Number(after.r) };
-			});
-		});
+		return this.ctx.storage.transactionSync(() =>
+			batch.map(({ sql: text, params }) => {
+				const cursor = sql.exec(text, ...params);
+				const rows = cursor.toArray() as SqlResult["rows"];
+				return { rows, changes: cursor.rowsWritten };
+			}),
+		);
 	}
 }
 
-function totalChanges(sql: SqlStorage): number {
-	return Number(sql.exec("SELECT total_changes() AS c").one().c);
+/** A statement that writes the `runs` table: only those can change what D1 mirrors. */
+const WRITES_RUN = /^\s*(?:UPDATE\s+(?:OR\s+\w+\s+)?runs\b|INSERT\s+(?:OR\s+\w+\s+)?INTO\s+runs\b|DELETE\s+FROM\s+runs\b)/i;
+
+function changesRun(batch: SqlStatement[], results: SqlResult[]): boolean {
+	return batch.some((statement, i) => (results[i]?.changes ?? 0) > 0 && WRITES_RUN.test(statement.sql));
 }
 
 function insertRows(sql: SqlStorage, table: string, rows: Record<string, SqlStorageValue>[]): void {

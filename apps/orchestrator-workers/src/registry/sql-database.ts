@@ -15,11 +15,10 @@ export interface SqlStatement {
 
 export type SqlValue = string | number | null | ArrayBuffer;
 
-/** What one statement gave: its rows (as objects), and the rows it changed. */
+/** What one statement gave: its rows (as objects), and the rows it wrote. */
 export interface SqlResult {
 	rows: Record<string, SqlValue>[];
 	changes: number;
-	lastRowId: number;
 }
 
 /** Runs a batch of statements as one transaction. */
@@ -43,7 +42,7 @@ function d1Result<T>(result: SqlResult | undefined): D1Result<T> {
 			size_after: 0,
 			rows_read: 0,
 			rows_written: result?.changes ?? 0,
-			last_row_id: result?.lastRowId ?? 0,
+			last_row_id: 0, // not kept: the registry never asks for it
 			changed_db: (result?.changes ?? 0) > 0,
 			changes: result?.changes ?? 0,
 		},
