@@ -2,7 +2,7 @@
  * A run's own store (src/registry/run-store-object.ts) against the real RunEvents object and D1: what
  * lives where, the row mirrored to D1 only when it changes, and the metric fold done once per ending.
  */
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { EMPTY_USAGE } from "@ow/schemas";
@@ -122,5 +122,18 @@ describe("a run's store", () => {
 		await succeed(id, "b");
 		await finish(id);
 		expect(await total(SUCCEEDED)).toBe(before + 2);
+	});
+
+	it("should write the row to D1 on the next batch when the last mirror write was lost, even one that changes nothing", async () => {
+		const id = await newRun();
+		await finish(id);
+		// The store has the run's end; D1 never got it, and the object stopped before it could know.
+		await env.DB.prepare("UPDATE runs SET status = 'running' WHERE id = ?").bind(id).run();
+		await runInDurableObject(stubOf(id), (_o, state) => state.storage.kv.put("mirroredRow", "lost"));
+		await evictDurableObject(stubOf(id));
+
+		// A retried end writes nothing in the store (the run has ended there); D1 gets the row all the same.
+		await finish(id);
+		expect(await env.DB.prepare("SELECT status FROM runs WHERE id = ?").bind(id).first("status")).toBe("complete");
 	});
 });

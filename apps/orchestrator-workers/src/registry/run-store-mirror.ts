@@ -44,17 +44,30 @@ export class RunMirror {
 		this.ctx.storage.kv.put(FOLDED_KEY, counters);
 	}
 
-	/** Reads what was mirrored last (the object may have been evicted since). */
+	/** Reads what was mirrored last (the object may have been evicted since, with a write undone). */
 	load(): void {
 		this.#mirrored = this.ctx.storage.kv.get<string>(MIRRORED_KEY);
+		this.behind = this.#rowJson() !== this.#mirrored;
 	}
+
+	/**
+	 * D1 may lack a change of the row: a write to D1 failed (or the object stopped before it was made).
+	 * Then the next batch syncs, whatever it writes: its step is retried, and a retried write of the
+	 * row may change nothing in the store (the run's end is written once), so it must not wait for one.
+	 */
+	behind = false;
 
 	/** Writes the run's row to D1 if it differs from what D1 has; resolves once D1 has it. */
 	async sync(runId: string): Promise<void> {
-		if (this.#rowJson() === this.#mirrored) return;
+		if (this.#rowJson() === this.#mirrored) {
+			this.behind = false;
+			return;
+		}
+		this.behind = true;
 		const write = this.#tail.then(() => this.#write(runId));
 		this.#tail = write.catch(() => undefined);
 		await write;
+		this.behind = this.#rowJson() !== this.#mirrored;
 	}
 
 	#rowJson(): string | undefined {

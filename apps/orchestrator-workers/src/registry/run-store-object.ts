@@ -48,7 +48,7 @@ export class RunSqlStore {
 	async execute(runId: string, batch: SqlStatement[]): Promise<SqlResult[]> {
 		if (!(await this.open(runId))) return batch.map(() => NOTHING);
 		const results = this.#transaction(batch);
-		if (changesRun(batch, results)) await this.#mirror.sync(runId);
+		if (this.#mirror.behind || changesRun(batch, results)) await this.#mirror.sync(runId);
 		return results;
 	}
 
@@ -122,7 +122,8 @@ export class RunSqlStore {
 }
 
 /** A statement that writes the `runs` table: only those can change what D1 mirrors. */
-const WRITES_RUN = /^\s*(?:UPDATE\s+(?:OR\s+\w+\s+)?runs\b|INSERT\s+(?:OR\s+\w+\s+)?INTO\s+runs\b|DELETE\s+FROM\s+runs\b)/i;
+const WRITES_RUN =
+	/^\s*(?:UPDATE\s+(?:OR\s+\w+\s+)?runs\b|INSERT\s+(?:OR\s+\w+\s+)?INTO\s+runs\b|DELETE\s+FROM\s+runs\b)/i;
 
 function changesRun(batch: SqlStatement[], results: SqlResult[]): boolean {
 	return batch.some((statement, i) => (results[i]?.changes ?? 0) > 0 && WRITES_RUN.test(statement.sql));
