@@ -1,12 +1,10 @@
-import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { llmSubtask, sampleSynthesis } from "@ow/schemas/testing";
 import { EMPTY_USAGE, type ProgressEvent } from "@ow/schemas";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
 import { modelIds } from "../src/models";
-import { readGateAndAnnounce } from "../src/registry/lifecycle";
-import { notifyProgress } from "../src/progress/notify";
 import { RUN_ENDED } from "../src/progress/run-events";
 import { insertRuns } from "../src/registry/run-admission";
 import {
@@ -307,30 +305,18 @@ describe("GET /:id/events (Server-Sent Events)", () => {
 });
 
 describe("GET /:id/events (WebSocket)", () => {
-	it("should send the missed events, then events appended later once notified, in order", async () => {
+	it("should send the missed events, then each event as its write lands, in order", async () => {
 		const id = await seedRun();
 		const socket = await connect(`/${id}/events?after=${await seqAt(id, 0)}`);
 		const missed = await socket.received(4);
 		expect(missed.map((e) => e.type)).toEqual(["run.status", "plan.ready", "subtask.started", "subtask.succeeded"]);
 
+		// Nobody tells the object: the write through the run's store is the push.
 		await attemptStarted(id, "b", 1, now());
-		await notifyProgress(env, id);
 
 		const all = await socket.received(5);
 		expect(all[4]).toMatchObject({ type: "subtask.started", data: { id: "b", progress: { done: 1, total: 2 } } });
 		expect(strictlyIncreasing(all)).toBe(true);
-		socket.ws.close();
-	});
-
-	it("should mark the run watched once a socket connects, so its Workflow starts pushing", async () => {
-		const id = await seedRun();
-		const gate = () => readGateAndAnnounce(storeOf(id), id, []);
-		expect(await gate()).toEqual({ cancelled: false, watched: false });
-
-		const socket = await connect(`/${id}/events`);
-		await socket.received(4);
-
-		expect(await gate()).toEqual({ cancelled: false, watched: true });
 		socket.ws.close();
 	});
 
@@ -340,7 +326,6 @@ describe("GET /:id/events (WebSocket)", () => {
 		await socket.received(5);
 
 		await complete(id);
-		await notifyProgress(env, id);
 
 		const closed = await socket.closed;
 		expect(closed.code).toBe(RUN_ENDED.code);
@@ -358,19 +343,16 @@ describe("GET /:id/events (WebSocket)", () => {
 		expect(socket.messages).toEqual(all.slice(6));
 	});
 
-	it("should send each event once to each socket when notifications overlap", async () => {
+	it("should send each event once to each socket when writes overlap", async () => {
 		const id = await seedRun();
 		const first = await connect(`/${id}/events`);
 		const second = await connect(`/${id}/events?after=${await seqAt(id, 2)}`);
 		await first.received(5);
 		await second.received(2);
 
-		await attemptStarted(id, "b", 1, now());
-		await Promise.all([notifyProgress(env, id), notifyProgress(env, id), notifyProgress(env, id)]);
-		await succeed(id, "b");
-		await Promise.all([notifyProgress(env, id), notifyProgress(env, id)]);
-		await complete(id);
-		await Promise.all([notifyProgress(env, id), notifyProgress(env, id)]);
+		await Promise.all([attemptStarted(id, "b", 1, now()), attemptStarted(id, "b", 1, now())]);
+		await Promise.all([succeed(id, "b"), succeed(id, "b")]);
+		await Promise.all([complete(id), complete(id)]);
 		await Promise.all([first.closed, second.closed]);
 
 		expect(first.messages.map((e) => e.type).slice(5)).toEqual([
@@ -391,7 +373,6 @@ describe("GET /:id/events (WebSocket)", () => {
 
 		await evictDurableObject(stubOf(id));
 		await attemptStarted(id, "b", 1, now());
-		await notifyProgress(env, id);
 
 		const all = await socket.received(6);
 		await scheduler.wait(50);
@@ -400,12 +381,22 @@ describe("GET /:id/events (WebSocket)", () => {
 		socket.ws.close();
 	});
 
-	it("should deliver from its alarm when no notification comes", async () => {
+	it("should deliver from its alarm an event its write did not push", async () => {
 		const id = await seedRun();
 		const socket = await connect(`/${id}/events`);
 		await socket.received(5);
 
-		await attemptStarted(id, "b", 1, now());
+		// Written into the object's storage directly, as if the push after the write had failed.
+		await runInDurableObject(stubOf(id), (_o, state) => {
+			state.storage.sql.exec(
+				`INSERT INTO events (run_id, key, type, data, at) VALUES (?, '0:subtask.started:b:1', 'subtask.started', ?, ?)`,
+				id,
+				JSON.stringify({ id: "b", attempt: 1 }),
+				now(),
+			);
+		});
+		await scheduler.wait(50);
+		expect(socket.messages).toHaveLength(5);
 		expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
 
 		expect((await socket.received(6))[5]).toMatchObject({ type: "subtask.started", data: { id: "b" } });

@@ -35,7 +35,7 @@ describe("the joined cancel check", () => {
 		const gates = await Promise.all([1, 2, 3].map((n) => gate([note(`${id}:${n}`)])));
 		// One flags read, three announcements, one claim.
 		expect(batches).toEqual([5]);
-		expect(gates).toEqual(Array.from({ length: 3 }, () => ({ cancelled: false, watched: false })));
+		expect(gates).toEqual(Array.from({ length: 3 }, () => ({ cancelled: false })));
 		for (const n of [1, 2, 3]) expect(await noted(`${id}:${n}`)).toBe(1);
 	});
 

@@ -8,7 +8,6 @@ import { DurableObject } from "cloudflare:workers";
 import { messageOf } from "../errors";
 import { isTerminalEvent, PROGRESS_BATCH, readProgressEvents } from "./progress-log";
 import { isRunOver } from "./run-lifecycle";
-import { markWatched } from "../registry/lifecycle";
 import { logEvent } from "../log";
 import { NO_SYNTHESIS, SynthesisText, type SynthesisCursor, type SynthesisEvent } from "./synthesis-text";
 import { RunSqlStore } from "../registry/run-store-object";
@@ -46,8 +45,9 @@ export function connectRequest(request: Request, runId: string, afterSeq: number
 
 /**
  * The run's progress channel. `fetch` accepts WebSocket upgrades made by {@link connectRequest};
- * `notify()` pushes what the log gained to every socket; an alarm every {@link RUN_EVENTS_ALARM_MS}
- * does the same as a safety net, and closes the sockets once the run is over.
+ * `sql()` writes the run's state and pushes what the log gained to every socket (passes: one at a
+ * time, joined by the writes that arrive meanwhile); an alarm every {@link RUN_EVENTS_ALARM_MS} does
+ * the same as a safety net, and closes the sockets once the run is over.
  *
  * @see https://developers.cloudflare.com/durable-objects/best-practices/websockets/
  */
@@ -100,8 +100,6 @@ export class RunEvents extends DurableObject<Env> {
 		}
 		this.ctx.acceptWebSocket(server);
 		server.serializeAttachment({ lastSeq: after, resumed: after > 0 } satisfies SocketState);
-		// From now on the Workflow pushes after each write instead of leaving it to the alarm.
-		await markWatched(this.#store.database(runId), runId);
 		// Set before the first pass, so a failed pass still leaves the safety net in place.
 		await this.ctx.storage.setAlarm(Date.now() + RUN_EVENTS_ALARM_MS);
 		this.ctx.waitUntil(
@@ -112,9 +110,15 @@ export class RunEvents extends DurableObject<Env> {
 		return new Response(null, { status: 101, webSocket: client });
 	}
 
-	/** Runs a batch of the registry's statements on the run's own tables (registry/run-store.ts). */
+	/**
+	 * Runs a batch of the registry's statements on the run's own tables (registry/run-store.ts). What a
+	 * write adds to the log goes to the open sockets before this resolves: every write of the run comes
+	 * through here, so no writer has to tell the object, or know whether anyone listens.
+	 */
 	async sql(runId: string, batch: SqlStatement[]): Promise<SqlResult[]> {
-		return this.#store.execute(runId, batch);
+		const results = await this.#store.execute(runId, batch);
+		if (results.some((r) => r.changes > 0) && this.#openSockets().length > 0) await this.#schedule(false);
+		return results;
 	}
 
 	/** Forgets the run: its store and everything else the object keeps (retention, purge). */
@@ -122,15 +126,6 @@ export class RunEvents extends DurableObject<Env> {
 		for (const ws of this.ctx.getWebSockets()) ws.close(RUN_ENDED.code, RUN_ENDED.reason);
 		await this.ctx.storage.deleteAlarm();
 		await this.#store.purge();
-	}
-
-	/**
-	 * Sends every open socket the events it has not had yet. Cheap when nobody listens (no D1 read) and
-	 * idempotent: calls that arrive while a pass is waiting join that pass. Resolves once the events
-	 * written before the call were sent.
-	 */
-	async notify(): Promise<void> {
-		await this.#schedule(false);
 	}
 
 	/**
@@ -182,6 +177,10 @@ export class RunEvents extends DurableObject<Env> {
 		log("socket error", await this.ctx.storage.get<string>(RUN_ID_KEY), error);
 	}
 
+	#openSockets(): WebSocket[] {
+		return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+	}
+
 	/** Queues a pass after the running one; `sweep` also checks whether the run is over (alarm, connect). */
 	#schedule(sweep: boolean): Promise<void> {
 		if (this.#next) {
@@ -201,7 +200,7 @@ export class RunEvents extends DurableObject<Env> {
 
 	async #pass(sweep: boolean): Promise<void> {
 		const runId = await this.ctx.storage.get<string>(RUN_ID_KEY);
-		const sockets = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+		const sockets = this.#openSockets();
 		if (!runId || sockets.length === 0) {
 			if (sweep) await this.ctx.storage.deleteAlarm();
 			return;
@@ -251,7 +250,7 @@ export class RunEvents extends DurableObject<Env> {
 
 	/** Sends each open socket what it has not had of the synthesis. */
 	async #pushSynthesis(): Promise<void> {
-		const sockets = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+		const sockets = this.#openSockets();
 		if (sockets.length === 0) return;
 		const runId = await this.ctx.storage.get<string>(RUN_ID_KEY);
 		if (!runId) return;

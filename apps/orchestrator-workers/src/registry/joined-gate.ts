@@ -1,6 +1,6 @@
 /**
  * The cancel checks of a run's parallel steps, joined. Each call step's first round trip reads the
- * run's flags (cancelled? watched?) and claims the run for this engine, with the writes announcing
+ * run's cancel flag and claims the run for this engine, with the writes announcing
  * its attempt. Steps of a wave asking while one check is in flight now share the next (joined-calls.ts):
  * one read of the flags and one claim for all of them, with every step's announcing writes, in one
  * transaction. They all get the same answer, which is as fresh as each would have had on its own.

@@ -35,11 +35,9 @@ export async function recordCancel(db: D1Database, runId: string, at: string): P
 	return (update?.meta.changes ?? 0) > 0;
 }
 
-/** What a step learns before its call: whether the run was cancelled, and whether anyone watches it live. */
+/** What a step learns before its call: whether the run was cancelled. */
 export interface RunGate {
 	cancelled: boolean;
-	/** A WebSocket client has connected: progress writes are worth a push to the run's RunEvents. */
-	watched: boolean;
 }
 
 /**
@@ -53,18 +51,13 @@ export async function readGateAndAnnounce(
 	runId: string,
 	announce: D1PreparedStatement[],
 ): Promise<RunGate> {
-	const [flags] = await db.batch<{ cancel_requested: number; watched: number }>([
-		db.prepare("SELECT cancel_requested, watched FROM runs WHERE id = ?").bind(runId),
+	const [flags] = await db.batch<{ cancel_requested: number }>([
+		db.prepare("SELECT cancel_requested FROM runs WHERE id = ?").bind(runId),
 		...announce,
 		claimRunStatement(db, runId),
 	]);
 	const row = flags?.results[0];
-	return { cancelled: row?.cancel_requested === 1, watched: row?.watched === 1 };
-}
-
-/** A client watches the run live from now on (see migration 0005). */
-export async function markWatched(db: D1Database, runId: string): Promise<void> {
-	await db.prepare("UPDATE runs SET watched = 1 WHERE id = ? AND watched = 0").bind(runId).run();
+	return { cancelled: row?.cancel_requested === 1 };
 }
 
 /** Which part of a run a restart redoes. */

@@ -29,7 +29,7 @@ export const RUN_COLUMNS = [
 	"updated_at",
 	"cancel_requested",
 	"generation",
-	"watched",
+	"watched", // unused since runs push their own progress (run-events.ts); kept so old rows copy
 	"engine_boot",
 	"max_tokens",
 	"max_cost_usd",

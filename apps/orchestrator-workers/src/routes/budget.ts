@@ -17,7 +17,6 @@ import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
 import { readPriceTable } from "../metrics/cost";
 import { modelIds } from "../models";
-import { notifyProgress } from "../progress/notify";
 import { runStatusStatements } from "../registry/run-registry";
 import { requireRun } from "../runs/run-state";
 import { now } from "../workflows/run-context";
@@ -81,7 +80,6 @@ export const budget = new Hono<AppEnv>()
 					cause: error,
 				});
 			}
-			await notifyProgress(c.env, id);
 			return c.json(await requireRun(c.env, id), 202);
 		},
 	)

@@ -20,7 +20,6 @@ import type { AppEnv } from "../http/app-env";
 import { methodNotAllowed, validationHook } from "@ow/http-errors";
 import { requireJson } from "../http/json-body";
 import { deleteQuerySchema, restartQuerySchema } from "../http/request-schemas";
-import { notifyProgress } from "../progress/notify";
 import { recordCancel, recordRestart, type RestartScope } from "../registry/lifecycle";
 import { markRunStatus } from "../registry/run-registry";
 import { readRunStatus } from "../registry/run-view";
@@ -82,7 +81,6 @@ export const lifecycle = new Hono<AppEnv>()
 			if (!(await recordCancel(runStore(c.env, id), id, now())))
 				throw conflict(await requireRun(c.env, id), "cancel", ["scheduled", "queued", "running", "waiting", "paused"]);
 			await instanceCall(c.env, id, (i) => i.terminate(), { ignoreMissing: true });
-			await notifyProgress(c.env, id);
 			return c.json(await requireRun(c.env, id));
 		},
 	)
@@ -101,7 +99,6 @@ export const lifecycle = new Hono<AppEnv>()
 			assertStatus(await requireRun(c.env, id), "pause", ["queued", "running", "waiting"]);
 			await instanceCall(c.env, id, (i) => i.pause());
 			await markRunStatus(runStore(c.env, id), id, "paused", now(), `:${Date.now()}`);
-			await notifyProgress(c.env, id);
 			return c.json(await requireRun(c.env, id));
 		},
 	)
@@ -120,7 +117,6 @@ export const lifecycle = new Hono<AppEnv>()
 			assertStatus(await requireRun(c.env, id), "resume", ["paused"]);
 			await instanceCall(c.env, id, (i) => i.resume());
 			await markRunStatus(runStore(c.env, id), id, "running", now(), `:${Date.now()}`);
-			await notifyProgress(c.env, id);
 			return c.json(await requireRun(c.env, id));
 		},
 	)
@@ -150,7 +146,6 @@ export const lifecycle = new Hono<AppEnv>()
 			} else {
 				await restartFromStep(c.env, run, scope);
 			}
-			await notifyProgress(c.env, id);
 			return c.json({
 				...(await requireRun(c.env, id)),
 				restartedFrom: scope.from === "subtask" ? `subtask:${scope.id}` : scope.from,

@@ -12,7 +12,6 @@
  * - registry ended, engine still running: the instance is terminated.
  */
 import { synthesisSchema, type ErrorInfo, type RunState, type Synthesis } from "@ow/schemas";
-import { notifyProgress } from "../progress/notify";
 import { markRunStatus, recordRunFinished, runStatusStatements } from "../registry/run-registry";
 import { claimRunStatement } from "./engine-boot";
 import { runStore } from "../registry/run-store";
@@ -80,7 +79,6 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 		case "paused":
 			if (run.status === "paused") return "agreed";
 			await markRunStatus(runStore(env, run.id), run.id, "paused", at, `:reconciled:${at}`);
-			await notifyProgress(env, run.id);
 			return "paused";
 		case "queued":
 		case "running":
@@ -90,7 +88,6 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 				// what it was before the pause (the engine calls a run waiting for its approval "running").
 				const store = runStore(env, run.id);
 				await markRunStatus(store, run.id, await statusBeforePause(store, run.id), at, `:reconciled:${at}`);
-				await notifyProgress(env, run.id);
 				return "resumed";
 			}
 			if (!mayKick) return "agreed";
@@ -109,7 +106,6 @@ export async function reconcileOpenRun(env: Env, run: OpenRun, mayKick: boolean,
 				),
 				claimRunStatement(store, run.id),
 			]);
-			await notifyProgress(env, run.id);
 			return "kicked";
 		default:
 			return "agreed"; // waitingForPause, unknown: in motion, look again next sweep
@@ -183,5 +179,4 @@ async function finish(env: Env, run: OpenRun, ending: Ending, at: string): Promi
 			: { status: "errored", error: ending.error, timings },
 		at,
 	);
-	await notifyProgress(env, run.id);
 }

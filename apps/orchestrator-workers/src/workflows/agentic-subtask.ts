@@ -33,7 +33,6 @@ import { RECORD_POLICY } from "../config";
 import { messageOf, OrchestratorError } from "../errors";
 import type { BrowserHarnessBinding } from "../harness";
 import { logEvent } from "../log";
-import type { RunGate } from "../registry/lifecycle";
 import { attemptStartedStatements, recordAgentStep, recordSubtaskOutcome } from "../registry/run-registry";
 import { generateStructured } from "./model-call";
 import { callHarness, traceBrowserCall } from "./subtasks";
@@ -45,8 +44,6 @@ import { truncateText } from "./truncate";
 /** What the loop needs besides its call steps. */
 export interface AgenticDeps {
 	harness: BrowserHarnessBinding;
-	/** Pushes the run's progress to live clients. */
-	notify: () => Promise<void>;
 }
 
 interface Opened {
@@ -117,7 +114,6 @@ export async function runAgenticSubtask(
 			// one write. A failed write fails this step, whose retry releases again (a no-op) and rewrites.
 			if (succeeded) {
 				await recordSubtaskOutcome(steps.db, run.id, task.id, { status: "succeeded", ...succeeded });
-				await deps.notify();
 			}
 		});
 	}
@@ -163,7 +159,7 @@ async function loop(
 			const actName = STEP.agentAct(task.id, k);
 			const observed = { url: view.url, elements: view.elements };
 			acted = await run.step.do(actName, policy, (ctx) =>
-				steps.runAttempt(run, { name: actName, attempt: ctx.attempt }, async (gate): Promise<Acted> => {
+				steps.runAttempt(run, { name: actName, attempt: ctx.attempt }, async (): Promise<Acted> => {
 					const result = await harnessCall(task, `browser.act ${action.type}`, () =>
 						deps.harness.act({
 							leaseId: opened.leaseId,
@@ -176,7 +172,7 @@ async function loop(
 						}),
 					);
 					const step = result.step!;
-					await recordProgress(steps, run, task, opened.attempt, { ...step, maxIterations }, gate, deps);
+					await recordProgress(steps, run, task, opened.attempt, { ...step, maxIterations });
 					return { step, view: result.view, page: result.page, at: now() };
 				}),
 			);
@@ -213,12 +209,9 @@ async function recordProgress(
 	task: Subtask,
 	attempt: number,
 	step: AgentStep & { maxIterations: number },
-	gate: RunGate,
-	deps: AgenticDeps,
 ): Promise<void> {
 	try {
 		await recordAgentStep(steps.db, run.id, task.id, attempt, step, now());
-		if (gate.watched) await deps.notify();
 	} catch (error) {
 		logEvent({ msg: "progress write failed", runId: run.id, error: String(error) }, "error");
 	}

@@ -16,7 +16,6 @@ import type { Usage } from "@ow/schemas";
 import { RECORD_POLICY } from "../config";
 import { OrchestratorError } from "../errors";
 import { logEvent } from "../log";
-import { notifyProgress } from "../progress/notify";
 import { inBudgetScope } from "../budget/budget-gate";
 import { RunBudget } from "../budget/run-budget";
 import { readPriceTable } from "../metrics/cost";
@@ -63,17 +62,9 @@ export interface SuccessfulEnd {
 	recorded: boolean;
 }
 
-/** A registry write as a `record:*` step of its own, then a push to live progress clients. */
-export async function recordStep(
-	env: Env,
-	run: Pick<Run, "id" | "step">,
-	name: string,
-	write: () => Promise<void>,
-): Promise<void> {
-	await run.step.do(name, stepConfig(RECORD_POLICY), async () => {
-		await write();
-		await notifyProgress(env, run.id);
-	});
+/** A registry write as a `record:*` step of its own. */
+export async function recordStep(run: Pick<Run, "step">, name: string, write: () => Promise<void>): Promise<void> {
+	await run.step.do(name, stepConfig(RECORD_POLICY), write);
 }
 
 /** The call steps of one run, with its tracing and its budget. */
@@ -105,7 +96,7 @@ export class CallSteps implements RecordSteps {
 	}
 
 	recordStep(run: Pick<Run, "id" | "step">, name: string, write: () => Promise<void>): Promise<void> {
-		return recordStep(this.env, run, name, write);
+		return recordStep(run, name, write);
 	}
 
 	/**
@@ -146,10 +137,10 @@ export class CallSteps implements RecordSteps {
 			return this.runAttempt(
 				run,
 				{ name: call.name, attempt: ctx.attempt },
-				async (gate, end) => {
+				async (end) => {
 					const result = await call.body(ctx);
 					const write = () => call.record(result, [...spent(result, ctx.attempt), end.statement()]);
-					end.recorded = await this.recordInsideStep(run, write, gate.watched);
+					end.recorded = await this.recordInsideStep(run, write);
 					return { value: result, attempt: ctx.attempt, recorded: end.recorded };
 				},
 				call.announce?.(ctx),
@@ -161,7 +152,7 @@ export class CallSteps implements RecordSteps {
 	}
 
 	/** A registry write inside a step that already did paid work: a failure is logged, not thrown. */
-	private async recordInsideStep(run: Pick<Run, "id">, write: () => Promise<void>, push: boolean): Promise<boolean> {
+	private async recordInsideStep(run: Pick<Run, "id">, write: () => Promise<void>): Promise<boolean> {
 		try {
 			await write();
 		} catch (error) {
@@ -171,7 +162,6 @@ export class CallSteps implements RecordSteps {
 			);
 			return false;
 		}
-		if (push) await notifyProgress(this.env, run.id);
 		return true;
 	}
 
@@ -184,7 +174,7 @@ export class CallSteps implements RecordSteps {
 	async runAttempt<T>(
 		run: Pick<Run, "id">,
 		step: AttemptOf,
-		body: (gate: RunGate, end: SuccessfulEnd) => Promise<T>,
+		body: (end: SuccessfulEnd) => Promise<T>,
 		announce: D1PreparedStatement[] = [],
 	): Promise<T> {
 		const started = Date.now();
@@ -201,16 +191,14 @@ export class CallSteps implements RecordSteps {
 					logEvent({ msg: "attempt record failed", runId: run.id, error: String(e) }, "warn"),
 				),
 			);
-		let gate: RunGate | undefined;
 		try {
 			const announcing = [...announce, attemptStartStatement(db, run.id, step, now())];
-			gate = await (run.id === this.#runId ? this.#gate(announcing) : readGateAndAnnounce(db, run.id, announcing));
+			const gate = await (run.id === this.#runId
+				? this.#gate(announcing)
+				: readGateAndAnnounce(db, run.id, announcing));
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
-			const notified = announce.length > 0 && gate.watched ? notifyProgress(this.env, run.id) : undefined;
-			const open = gate;
-			const gated = () => inBudgetScope(this.budget.policy, step, () => body(open, end));
+			const gated = () => inBudgetScope(this.budget.policy, step, () => body(end));
 			const result = traced ? await withSpan(traced.trace, traced.span, gated) : await gated();
-			await notified;
 			logEvent({ msg: "step", runId: run.id, step: step.name, durationMs: Date.now() - started, outcome: "ok" });
 			if (!end.recorded) ended("succeeded");
 			return result;
@@ -226,9 +214,9 @@ export class CallSteps implements RecordSteps {
 			if (failure.spent) {
 				const spent = { step: step.name, attempt: step.attempt, outcome: "failed" as const, ...failure.spent };
 				// Best effort: the step's retry must not wait on bookkeeping, and a lost row only under-counts.
-				await recordAttemptUsage(db, run.id, spent, now())
-					.then(() => (gate?.watched ? notifyProgress(this.env, run.id) : undefined))
-					.catch((e: unknown) => logEvent({ msg: "usage write failed", runId: run.id, error: String(e) }, "error"));
+				await recordAttemptUsage(db, run.id, spent, now()).catch((e: unknown) =>
+					logEvent({ msg: "usage write failed", runId: run.id, error: String(e) }, "error"),
+				);
 			}
 			throw toStepError(failure);
 		} finally {

@@ -9,7 +9,6 @@ import { ensembleOf, type Plan, type Subtask } from "@ow/schemas";
 import { SKIPPED_FOR_BUDGET } from "../budget/run-budget";
 import { OrchestratorError } from "../errors";
 import { harnessOf } from "../harness";
-import { notifyProgress } from "../progress/notify";
 import { attemptStartedStatements, recordSubtaskOutcome, type SubtaskOutcome } from "../registry/run-registry";
 import { runAgenticSubtask } from "./agentic-subtask";
 import { browserSubtaskSteps } from "./browser-subtask";
@@ -85,7 +84,6 @@ async function executeSubtask(
 		result = agentic
 			? await runAgenticSubtask(steps, run, task, {
 					harness: harnessOf(env),
-					notify: () => notifyProgress(env, run.id),
 				})
 			: readsPageFirst(task)
 				? await browserSubtaskSteps(steps, { pages: env.PAGES, harness: harnessOf(env) }, run, task, {

@@ -69,7 +69,7 @@ export class OrchestratorWorkflow extends WorkflowEntrypoint<Env, OrchestratorWo
 			if (abort) throw abort; // paused, not failed: see engine-abort.ts
 			const info = fromStepError(error);
 			const outcome = { status: "errored" as const, error: info, timings };
-			await recordStep(this.env, { id: runId, step }, STEP.recordErrored, () =>
+			await recordStep({ step }, STEP.recordErrored, () =>
 				recordRunFinished(runStore(this.env, runId), runId, outcome, now()),
 			);
 			// Tracing must not hide the run's error: a bad OTEL_* setting is that error, so it is off here.

@@ -5,7 +5,6 @@
 import type { Subtask } from "@ow/schemas";
 import { OrchestratorError } from "../errors";
 import { logEvent } from "../log";
-import { notifyProgress } from "../progress/notify";
 import { recordAttemptRetried } from "../registry/run-registry";
 import { now, type Run } from "./run-context";
 import { runStore } from "../registry/run-store";
@@ -31,7 +30,6 @@ export async function withRetryEvent<T>(
 			await recordAttemptRetried(runStore(env, run.id), run.id, task.id, at.attempt, info, now(), at.step).catch(
 				(e: unknown) => logEvent({ msg: "event write failed", runId: run.id, error: String(e) }, "error"),
 			);
-			await notifyProgress(env, run.id);
 		}
 		throw failure;
 	}
