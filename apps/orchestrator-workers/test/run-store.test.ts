@@ -32,6 +32,15 @@ async function newRun(): Promise<string> {
 	return id;
 }
 
+/** A run planned with subtasks a and b, a done. */
+async function plannedRun(): Promise<string> {
+	const id = await newRun();
+	const info = { clampedFrom: null, repaired: false };
+	await recordPlan(storeOf(id), id, { subtasks: [llmSubtask("a"), llmSubtask("b")] }, info, at());
+	await succeed(id, "a");
+	return id;
+}
+
 async function succeed(id: string, subtask: string) {
 	await recordSubtaskOutcome(storeOf(id), id, subtask, {
 		status: "succeeded",
@@ -59,15 +68,7 @@ const finish = (id: string) =>
 
 describe("a run's store", () => {
 	it("should keep the run's subtasks and events in its object, and mirror its row to D1", async () => {
-		const id = await newRun();
-		await recordPlan(
-			storeOf(id),
-			id,
-			{ subtasks: [llmSubtask("a"), llmSubtask("b")] },
-			{ clampedFrom: null, repaired: false },
-			at(),
-		);
-		await succeed(id, "a");
+		const id = await plannedRun();
 
 		const store = storeOf(id);
 		expect(await store.prepare("SELECT COUNT(*) AS n FROM subtasks").first<number>("n")).toBe(2);
@@ -92,15 +93,7 @@ describe("a run's store", () => {
 	});
 
 	it("should fold a run's counters into the totals once per ending, and only what changed after a restart", async () => {
-		const id = await newRun();
-		await recordPlan(
-			storeOf(id),
-			id,
-			{ subtasks: [llmSubtask("a"), llmSubtask("b")] },
-			{ clampedFrom: null, repaired: false },
-			at(),
-		);
-		await succeed(id, "a");
+		const id = await plannedRun();
 		await recordSubtaskOutcome(storeOf(id), id, "b", {
 			status: "failed",
 			error: { code: "model-error", message: "x" },
