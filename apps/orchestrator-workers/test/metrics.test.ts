@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { estimateCost, readPriceTable } from "../src/metrics/cost";
 import { escapeLabelValue } from "../src/metrics/exposition";
 import { poolFamilies } from "../src/metrics/pool-metrics";
-import { STEP_DURATION_BUCKETS } from "../src/metrics/registry-metrics";
+import { STEP_DURATION_BUCKETS } from "../src/registry/run-counters";
 import { insertRuns } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { newRunId } from "../src/runs/run-id";

@@ -12,7 +12,7 @@
  */
 import { TERMINAL_RUN_STATES } from "./run-states";
 import { RUN_COLUMNS } from "./run-store-schema";
-import { foldRunStatement, runCounters } from "../metrics/registry-metrics";
+import { foldRunStatement, runCounters } from "./run-counters";
 import type { RunState } from "@ow/schemas";
 
 const MIRRORED_KEY = "mirroredRow";

@@ -7,7 +7,7 @@
 import { messageOf } from "../errors";
 import { harnessOf } from "../harness";
 import { logEvent } from "../log";
-import { foldIntoTotals } from "../metrics/registry-metrics";
+import { foldIntoTotals } from "../registry/run-counters";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
 
 const ENDED = `status IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
