@@ -129,4 +129,16 @@ describe("a run's store", () => {
 		await finish(id);
 		expect(await env.DB.prepare("SELECT status FROM runs WHERE id = ?").bind(id).first("status")).toBe("complete");
 	});
+
+	it("should copy a run from before the stores whole, and count what D1 already counts as folded", async () => {
+		const id = await newRun();
+		// As a run registered before migration 0016 left it: its subtasks in D1.
+		await env.DB.prepare("UPDATE runs SET store = 0 WHERE id = ?").bind(id).run();
+		const info = { clampedFrom: null, repaired: false };
+		await recordPlan(env.DB, id, { subtasks: [llmSubtask("a"), llmSubtask("b")] }, info, at());
+
+		expect(await storeOf(id).prepare("SELECT COUNT(*) AS n FROM subtasks").first<number>("n")).toBe(2);
+		const folded = await env.DB.prepare("SELECT folded FROM runs WHERE id = ?").bind(id).first<string>("folded");
+		expect(JSON.parse(folded ?? "null")).toMatchObject({ "subtasks:llm:pending": 2 });
+	});
 });

@@ -62,8 +62,8 @@ export async function insertRuns(
 			db
 				.prepare(
 					`INSERT INTO runs (id, status, prompt, options, prompt_version, provider, big_model, small_model, created_at, updated_at,
-					 deployment_version, schedule_id, schedule_tick)
-					 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12
+					 deployment_version, schedule_id, schedule_tick, store)
+					 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, 1
 					 WHERE ${i === 0 ? `${ADMISSION_OPEN} AND (?13 = 0 OR (SELECT COUNT(*) FROM runs WHERE ${ACTIVE}) + ?13 <= ?14)` : "EXISTS (SELECT 1 FROM runs WHERE id = ?13)"}`,
 				)
 				.bind(

@@ -15,7 +15,7 @@
  */
 import type { SqlResult, SqlStatement } from "./sql-database";
 import { sqlDatabase } from "./sql-database";
-import { RUN_COLUMNS, RUN_TABLES, STORE_MIGRATIONS } from "./run-store-schema";
+import { LEGACY_TABLES, REGISTERED_TABLES, RUN_COLUMNS, STORE_MIGRATIONS } from "./run-store-schema";
 import { RunMirror } from "./run-store-mirror";
 
 const VERSION_KEY = "storeVersion";
@@ -86,22 +86,23 @@ export class RunSqlStore {
 	 * written) when D1 has no such run.
 	 */
 	async #copyFromD1(runId: string): Promise<boolean> {
-		const db = this.env.DB;
-		const [run, ...tables] = await db.batch<Record<string, SqlResult["rows"][number][string]>>([
-			db.prepare(`SELECT ${RUN_COLUMNS.join(", ")} FROM runs WHERE id = ?`).bind(runId),
-			...RUN_TABLES.map((table) => db.prepare(`SELECT * FROM ${table} WHERE run_id = ?`).bind(runId)),
+		const [found, ...registered] = await readRows(this.env.DB, runId, REGISTERED_TABLES, [
+			`SELECT ${RUN_COLUMNS.join(", ")}, store FROM runs WHERE id = ?`,
 		]);
-		const row = run?.results[0];
-		if (!row) return false;
+		const { store, ...row } = found?.[0] ?? {};
+		if (store === undefined) return false;
+		const legacy = store === 1 ? [] : await readRows(this.env.DB, runId, LEGACY_TABLES);
+		const copied = [...REGISTERED_TABLES, ...(store === 1 ? [] : LEGACY_TABLES)];
 		this.ctx.storage.transactionSync(() => {
 			this.#migrate(0);
 			insertRows(this.ctx.storage.sql, "runs", [row]);
-			RUN_TABLES.forEach((table, i) => insertRows(this.ctx.storage.sql, table, tables[i]?.results ?? []));
+			[...registered, ...legacy].forEach((rows, i) => insertRows(this.ctx.storage.sql, copied[i]!, rows));
 		});
-		const legacy = (["subtasks", "step_usage"] as const).some(
-			(t) => (tables[RUN_TABLES.indexOf(t)]?.results.length ?? 0) > 0,
+		await this.#mirror.copied(
+			runId,
+			row,
+			legacy.some((rows) => rows.length > 0),
 		);
-		await this.#mirror.copied(runId, row, legacy);
 		return true;
 	}
 
@@ -127,6 +128,22 @@ const WRITES_RUN =
 
 function changesRun(batch: SqlStatement[], results: SqlResult[]): boolean {
 	return batch.some((statement, i) => (results[i]?.changes ?? 0) > 0 && WRITES_RUN.test(statement.sql));
+}
+
+type Row = Record<string, SqlStorageValue>;
+
+/** The run's rows of each of `tables` (after the rows of each of `first`), in one D1 batch. */
+async function readRows(
+	db: D1Database,
+	runId: string,
+	tables: readonly string[],
+	first: string[] = [],
+): Promise<Row[][]> {
+	const results = await db.batch<Row>([
+		...first.map((sql) => db.prepare(sql).bind(runId)),
+		...tables.map((table) => db.prepare(`SELECT * FROM ${table} WHERE run_id = ?`).bind(runId)),
+	]);
+	return results.map((r) => r.results);
 }
 
 function insertRows(sql: SqlStorage, table: string, rows: Record<string, SqlStorageValue>[]): void {

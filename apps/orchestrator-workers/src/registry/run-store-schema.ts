@@ -41,15 +41,14 @@ export const RUN_COLUMNS = [
 	"deployment_version",
 ] as const;
 
-/** The per-run tables, copied from D1 when a run's store first opens (see run-store-object.ts). */
-export const RUN_TABLES = [
-	"subtasks",
-	"events",
-	"step_usage",
-	"step_attempts",
-	"budget_reservations",
-	"run_labels",
-] as const;
+/** The per-run tables D1 has rows of for every run (written when it is registered), copied when its store opens. */
+export const REGISTERED_TABLES = ["events", "run_labels"] as const;
+
+/**
+ * The per-run tables D1 only has rows of for runs from before the stores (`runs.store` = 0), copied
+ * too for those (see run-store-object.ts).
+ */
+export const LEGACY_TABLES = ["subtasks", "step_usage", "step_attempts", "budget_reservations"] as const;
 
 const V1 = `
 CREATE TABLE runs (
