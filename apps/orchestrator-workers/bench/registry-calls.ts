@@ -54,9 +54,15 @@ export async function countRegistryCalls<T>(
 			if (contexts.length === 0) await new Promise((r) => setTimeout(r, 100));
 		}
 		if (contexts.length === 0) throw new Error("the isolate announced no execution context");
-		await cdp.send("Debugger.enable");
-		// The scripts are announced after the answer to Debugger.enable, one event each.
-		for (let tries = 0; !scripts.has(D1_CLIENT) && tries < 30; tries += 1) await new Promise((r) => setTimeout(r, 100));
+		// The scripts are announced after the answer to Debugger.enable, one event each; on a busy isolate
+		// (right after a profile) that can take seconds, and a second enable announces them again.
+		for (let tries = 0; !scripts.has(D1_CLIENT) && tries < 100; tries += 1) {
+			if (tries % 25 === 0) {
+				await cdp.send("Debugger.disable").catch(() => undefined);
+				await cdp.send("Debugger.enable");
+			}
+			if (!scripts.has(D1_CLIENT)) await new Promise((r) => setTimeout(r, 100));
+		}
 		const scriptId = scripts.get(D1_CLIENT);
 		if (!scriptId) throw new Error(`the isolate has not loaded ${D1_CLIENT}`);
 		const { scriptSource } = (await cdp.send("Debugger.getScriptSource", { scriptId })) as { scriptSource: string };
