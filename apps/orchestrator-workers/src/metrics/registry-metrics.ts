@@ -15,6 +15,7 @@ import {
 	addInto,
 	aggregateStatements,
 	ALL_RUNS,
+	countersFromJson,
 	countersOf,
 	DURATION_STEPS,
 	runCounters,
@@ -53,10 +54,7 @@ export async function registryFamilies(env: Env): Promise<MetricFamily[]> {
 		// Deleted meanwhile: it ended, and its counters are in the totals.
 		if (!folded.has(id)) continue;
 		const before = folded.get(id);
-		addInto(
-			counters,
-			subtract(own, new Map(Object.entries(before ? (JSON.parse(before) as Record<string, number>) : {}))),
-		);
+		addInto(counters, subtract(own, countersFromJson(before)));
 	}
 	return [
 		...runFamilies((results[0]?.results ?? []) as StatusCount[], counters),

@@ -8,7 +8,7 @@ import { isRunOver } from "./run-lifecycle";
 import { NO_SYNTHESIS, type SynthesisCursor } from "./synthesis-text";
 import { messageOf } from "../errors";
 import { logEvent } from "../log";
-import { runStore } from "../registry/run-store";
+import { runObject, runStore } from "../registry/run-store";
 
 /** Timing of the SSE loop; tests shorten it. */
 export interface SseTiming {
@@ -111,7 +111,7 @@ export async function streamProgress(
 /** The synthesis text a client at `cursor` lacks; nothing when the object cannot say (the log still ends the run). */
 async function synthesisSince(env: Env, runId: string, cursor: SynthesisCursor, resumed: boolean) {
 	try {
-		return await env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId)).synthesisSince(cursor, resumed);
+		return await runObject(env, runId).synthesisSince(cursor, resumed);
 	} catch (error) {
 		logEvent({ msg: "synthesis text read failed", runId, error: messageOf(error) }, "warn");
 		return { events: [], cursor };

@@ -5,6 +5,7 @@
  */
 import { messageOf } from "../errors";
 import { logEvent } from "../log";
+import { runObject } from "../registry/run-store";
 
 /** When a batch goes out: after this long, or once it holds this many characters. */
 export interface RelayTiming {
@@ -38,7 +39,7 @@ export function openSynthesisRelay(
 	runId: string,
 	timing: RelayTiming = RELAY_TIMING,
 ): Promise<SynthesisRelay> {
-	return relayTo(env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId)), runId, timing);
+	return relayTo(runObject(env, runId), runId, timing);
 }
 
 /**

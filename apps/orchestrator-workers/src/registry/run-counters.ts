@@ -171,10 +171,7 @@ export function foldRunStatement(
 	previous: string | null,
 	counters: string,
 ): D1PreparedStatement {
-	const delta = subtract(
-		new Map(Object.entries(JSON.parse(counters) as Record<string, number>)),
-		previous === null ? new Map() : new Map(Object.entries(JSON.parse(previous) as Record<string, number>)),
-	);
+	const delta = subtract(countersFromJson(counters), countersFromJson(previous));
 	const changed = Object.fromEntries([...delta].filter(([, value]) => value !== 0));
 	return db
 		.prepare(
@@ -183,6 +180,16 @@ export function foldRunStatement(
 			 ON CONFLICT (key) DO UPDATE SET value = value + excluded.value`,
 		)
 		.bind(JSON.stringify(changed), runId, previous);
+}
+
+/** Counters as `metric_totals` fold them and D1 keeps them on a run (`folded`): one JSON object. */
+export function countersToJson(counters: Counters): string {
+	return JSON.stringify(Object.fromEntries(counters));
+}
+
+/** The counters of {@link countersToJson}; none for null (nothing folded yet). */
+export function countersFromJson(json: string | null | undefined): Counters {
+	return new Map(Object.entries(json ? (JSON.parse(json) as Record<string, number>) : {}));
 }
 
 export function subtract(a: Counters, b: Counters): Counters {

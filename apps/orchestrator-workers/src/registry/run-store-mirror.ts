@@ -12,7 +12,7 @@
  */
 import { TERMINAL_RUN_STATES } from "./run-states";
 import { RUN_COLUMNS } from "./run-store-schema";
-import { foldRunStatement, runCounters } from "./run-counters";
+import { countersToJson, foldRunStatement, runCounters } from "./run-counters";
 import type { RunState } from "@ow/schemas";
 
 const MIRRORED_KEY = "mirroredRow";
@@ -39,7 +39,7 @@ export class RunMirror {
 		this.#mirrored = JSON.stringify(row);
 		this.ctx.storage.kv.put(MIRRORED_KEY, this.#mirrored);
 		if (!legacy) return;
-		const counters = JSON.stringify(Object.fromEntries(await runCounters(this.store)));
+		const counters = countersToJson(await runCounters(this.store));
 		await this.env.DB.prepare("UPDATE runs SET folded = ? WHERE id = ?").bind(counters, runId).run();
 		this.ctx.storage.kv.put(FOLDED_KEY, counters);
 	}
@@ -82,7 +82,7 @@ export class RunMirror {
 		const db = this.env.DB;
 		const ended = TERMINAL_RUN_STATES.includes(row.status as RunState);
 		const previous = this.ctx.storage.kv.get<string>(FOLDED_KEY) ?? null;
-		const counters = ended ? JSON.stringify(Object.fromEntries(await runCounters(this.store))) : previous;
+		const counters = ended ? countersToJson(await runCounters(this.store)) : previous;
 		const columns = RUN_COLUMNS.filter((c) => c !== "id");
 		await db.batch([
 			...(ended && counters !== previous ? [foldRunStatement(db, runId, previous, counters!)] : []),

@@ -5,8 +5,13 @@
  */
 import { sqlDatabase } from "./sql-database";
 
+/** The RunEvents object of run `runId`: its store, its live progress. */
+export function runObject(env: Pick<Env, "RUN_EVENTS">, runId: string): ReturnType<Env["RUN_EVENTS"]["get"]> {
+	return env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+}
+
 /** The store of run `runId`. */
 export function runStore(env: Pick<Env, "RUN_EVENTS">, runId: string): D1Database {
-	const object = env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+	const object = runObject(env, runId);
 	return sqlDatabase((batch) => object.sql(runId, batch));
 }

@@ -16,7 +16,7 @@ import { streamProgress } from "../progress/sse-stream";
 import { notFound } from "../runs/run-state";
 import { runIdParam } from "./run-id";
 import { logEvent } from "../log";
-import { runStore } from "../registry/run-store";
+import { runObject, runStore } from "../registry/run-store";
 
 const seq = z
 	.string()
@@ -76,9 +76,7 @@ export const events = new Hono<{ Bindings: Env }>()
 			const after = c.req.valid("header")["last-event-id"] ?? c.req.valid("query").after ?? 0;
 			if ((await readRunState(runStore(c.env, id), id)) === null) throw notFound(id);
 			if (c.req.header("Upgrade")?.toLowerCase() === "websocket") {
-				const res = await c.env.RUN_EVENTS.get(c.env.RUN_EVENTS.idFromName(id)).fetch(
-					connectRequest(c.req.raw, id, after),
-				);
+				const res = await runObject(c.env, id).fetch(connectRequest(c.req.raw, id, after));
 				// A fetched response has immutable headers; middleware that adds some needs a fresh one.
 				return res.webSocket
 					? new Response(null, { status: 101, webSocket: res.webSocket, headers: res.headers })

@@ -9,6 +9,7 @@ import { harnessOf } from "../harness";
 import { logEvent } from "../log";
 import { foldIntoTotals } from "../registry/run-counters";
 import { TERMINAL_RUN_STATES } from "../registry/run-states";
+import { runObject } from "../registry/run-store";
 
 const ENDED = `status IN (${TERMINAL_RUN_STATES.map((s) => `'${s}'`).join(", ")})`;
 
@@ -69,7 +70,7 @@ export async function purgeRuns(env: Env, runs: readonly EndedRun[]): Promise<st
  */
 async function purgeStore(env: Env, id: string): Promise<void> {
 	try {
-		await env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(id)).purge();
+		await runObject(env, id).purge();
 	} catch (error) {
 		logEvent({ msg: "run store not purged", runId: id, error: messageOf(error) }, "warn");
 	}
