@@ -21,11 +21,14 @@ export const MODEL_LATENCY_MS = 200;
 const PLANNER = "You are the planner";
 const SYNTHESISER = "You combine the results";
 
-/** Starts the product with `vars` on top of the benchmark's defaults. */
+/**
+ * Starts the product with `vars` on top of the benchmark's defaults, without wrangler's local
+ * observability collector unless asked (see run.ts).
+ */
 export function startProduct(
 	models: ModelServer,
 	vars: Record<string, string> = {},
-	options: { inspectorPort?: number } = {},
+	options: { inspectorPort?: number; localObservability?: boolean } = {},
 ): Promise<WranglerDev> {
 	return startProductStack(
 		models.baseURL,
@@ -35,7 +38,7 @@ export function startProduct(
 			MAX_ACTIVE_RUNS: "250",
 			...vars,
 		},
-		options,
+		{ localObservability: false, ...options },
 	);
 }
 

@@ -3,11 +3,13 @@
  * `wrangler dev` with both Workers, the scripted model server at a fixed latency, real Chromium).
  * Prints every figure with its target and a pass/miss mark, writes bench/results/, and after a full
  * run updates the README's table. `--strict` exits non-zero when a target is missed; `--only` runs
- * some of the nine measurements (and then writes no results).
+ * some of the ten measurements (and then writes no results).
  *
  * Absolute times on a small shared machine are noisy, so every figure is a ratio (or a count)
  * measured within one run of the benchmark, most of them against the floor: a bare Workflow of the
- * product's shape on the same machine and the same scripted model (floor/).
+ * product's shape on the same machine and the same scripted model (floor/). Both run without
+ * wrangler's local observability collector, which is dev tooling that shares their thread (on
+ * Cloudflare that collection happens outside the Worker); measurement 10 shows them with it.
  */
 import { startModelServer, type ModelServer, type WranglerDev } from "@ow/testing";
 import { measureBrowser } from "./browser.ts";
@@ -16,6 +18,7 @@ import { measureCapFloor } from "./measures/cap-floor.ts";
 import { measureConcurrentRuns } from "./measures/concurrent-runs.ts";
 import { measureAgainstFloor } from "./measures/against-floor.ts";
 import { measureEnsembleCost } from "./measures/ensemble-cost.ts";
+import { measureLocalObservability } from "./measures/local-observability.ts";
 import { measureProfile } from "./measures/profile.ts";
 import { measureRegistryLoad } from "./measures/registry-load.ts";
 import { measureRetryCost } from "./measures/retry-cost.ts";
@@ -104,6 +107,10 @@ try {
 	if (wanted(5)) {
 		say("5: browser, warm pool against a bare page load");
 		measurements.push(await browserMeasurement(quick));
+	}
+	if (wanted(10)) {
+		say("10: both again with wrangler's local observability collector on (its default)");
+		measurements.push(await measureLocalObservability(models, { repeats: quick ? 2 : 3 }));
 	}
 } finally {
 	await floor.stop();

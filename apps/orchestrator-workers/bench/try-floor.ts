@@ -4,7 +4,8 @@
  */
 import { startModelServer } from "@ow/testing";
 import { startFloor, timeFloorRun } from "./floor/index.ts";
-import { MODEL_LATENCY_MS, startProduct, timeRun, waveScenario } from "./product.ts";
+import { MODEL_LATENCY_MS, startProduct, timeRun, waveScenario, type Overhead } from "./product.ts";
+
 import { median } from "./stats.ts";
 
 const [width = 8, repeats = 5] = process.argv.slice(2).map(Number);
@@ -17,17 +18,26 @@ const [product, floor] = await Promise.all([startProduct(models, { MAX_PARALLEL:
 try {
 	const p: number[] = [];
 	const f: number[] = [];
+	const phases: { product: Overhead[]; floor: Overhead[] } = { product: [], floor: [] };
 	for (let r = 0; r <= repeats; r++) {
-		const a = (await timeRun(product, models, waveScenario(models, width))).endToEndMs;
-		const b = (await timeFloorRun(floor, models, waveScenario(models, width), width)).endToEndMs;
+		const productRun = await timeRun(product, models, waveScenario(models, width));
+		const floorRun = await timeFloorRun(floor, models, waveScenario(models, width), width);
+		const [a, b] = [productRun.endToEndMs, floorRun.endToEndMs];
 		// The first round warms both up (bundles, first storage use).
 		if (r > 0) {
 			p.push(a);
 			f.push(b);
+			phases.product.push(productRun.overhead);
+			phases.floor.push(floorRun.overhead);
 		}
 		console.log(`width ${width}: product ${a} ms, floor ${b} ms${r === 0 ? " (warm-up)" : ""}`);
 	}
 	console.log(`product / floor = ${(median(p) / median(f)).toFixed(3)} (medians ${median(p)} / ${median(f)} ms)`);
+	// Where the difference is: each phase's median on both (model server's clock, see phasesOf).
+	for (const phase of Object.keys(phases.product[0]!) as (keyof Overhead)[]) {
+		const [mp, mf] = [median(phases.product.map((o) => o[phase])), median(phases.floor.map((o) => o[phase]))];
+		console.log(`  ${phase}: product ${mp} ms, floor ${mf} ms`);
+	}
 } finally {
 	await Promise.all([product.stop(), floor.stop()]);
 	await models.close();

@@ -12,7 +12,10 @@ export const PRODUCT_CONFIGS = ["wrangler.jsonc", "apps/browser-harness/wrangler
 export function startProductStack(
 	modelBaseURL: string,
 	vars: Record<string, string> = {},
-	options: Pick<WranglerDevOptions, "persistTo" | "readyTimeoutMs" | "testScheduled" | "inspectorPort"> = {},
+	options: Pick<
+		WranglerDevOptions,
+		"persistTo" | "readyTimeoutMs" | "testScheduled" | "inspectorPort" | "localObservability"
+	> = {},
 ): Promise<WranglerDev> {
 	return startWranglerDev({
 		configs: PRODUCT_CONFIGS,
@@ -29,5 +32,6 @@ export function startProductStack(
 		readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
 		testScheduled: options.testScheduled,
 		inspectorPort: options.inspectorPort,
+		localObservability: options.localObservability,
 	});
 }

@@ -35,6 +35,12 @@ export interface WranglerDevOptions {
 	readyTimeoutMs?: number;
 	/** Serve `GET /__scheduled`, which runs the Worker's cron handler now (`wrangler dev --test-scheduled`). */
 	testScheduled?: boolean;
+	/**
+	 * wrangler's local observability collector (on unless false): a streaming tail Worker in the same
+	 * workerd that stores a trace event for every invocation, log line, fetch and storage call, for the
+	 * local explorer. On Cloudflare, Workers Observability does that outside the Worker.
+	 */
+	localObservability?: boolean;
 }
 
 export interface WranglerDev {
@@ -93,7 +99,12 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
 	for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
 
 	// detached: wrangler gets its own process group, so stop() can end workerd and Chromium with it.
-	const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: wranglerEnv(), detached: true });
+	const observability = options.localObservability === false ? { X_LOCAL_OBSERVABILITY: "false" } : {};
+	const child = spawn(process.execPath, args, {
+		cwd: REPO_ROOT,
+		env: { ...wranglerEnv(), ...observability },
+		detached: true,
+	});
 	let output = "";
 	child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
 	child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

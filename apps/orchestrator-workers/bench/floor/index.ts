@@ -10,8 +10,9 @@ import type { FloorOutput } from "./types";
 /** The floor Worker's config, relative to the repo root. */
 export const FLOOR_CONFIG = "apps/orchestrator-workers/bench/floor/wrangler.jsonc";
 
-export function startFloor(models: ModelServer): Promise<WranglerDev> {
-	return startWranglerDev({ configs: [FLOOR_CONFIG], vars: { MODEL_BASE_URL: models.baseURL } });
+/** Starts the floor; like the product, without wrangler's local observability collector unless asked. */
+export function startFloor(models: ModelServer, { localObservability = false } = {}): Promise<WranglerDev> {
+	return startWranglerDev({ configs: [FLOOR_CONFIG], vars: { MODEL_BASE_URL: models.baseURL }, localObservability });
 }
 
 /** Starts a floor run; its instance id. */
