@@ -6,7 +6,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { llmSubtask } from "@ow/schemas/testing";
 import { EMPTY_USAGE } from "@ow/schemas";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { recordRestart } from "../src/registry/lifecycle";
 import { insertRuns } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
@@ -128,6 +128,28 @@ describe("a run's store", () => {
 		// A retried end writes nothing in the store (the run has ended there); D1 gets the row all the same.
 		await finish(id);
 		expect(await env.DB.prepare("SELECT status FROM runs WHERE id = ?").bind(id).first("status")).toBe("complete");
+	});
+
+	it("should answer a write without waiting for D1, and mirror on the next batch after a failed D1 write", async () => {
+		const id = await newRun();
+		// D1 refuses every change to this run's row, as a D1 that is down would.
+		const trigger = `mirror_down_${id.replaceAll("-", "_")}`;
+		await env.DB.exec(
+			`CREATE TRIGGER ${trigger} BEFORE UPDATE ON runs WHEN NEW.id = '${id}' BEGIN SELECT RAISE(ABORT, 'down'); END`,
+		);
+		try {
+			await finish(id); // resolves: the run's end is committed in its store
+			expect(await storeOf(id).prepare("SELECT status FROM runs").first("status")).toBe("complete");
+			expect(await env.DB.prepare("SELECT status FROM runs WHERE id = ?").bind(id).first("status")).toBe("queued");
+		} finally {
+			await env.DB.exec(`DROP TRIGGER ${trigger}`);
+		}
+
+		// D1 is back: the next batch of the run, one that changes nothing, writes the row.
+		await storeOf(id).prepare("SELECT 1").run();
+		await vi.waitFor(async () =>
+			expect(await env.DB.prepare("SELECT status FROM runs WHERE id = ?").bind(id).first("status")).toBe("complete"),
+		);
 	});
 
 	it("should copy a run from before the stores whole, and count what D1 already counts as folded", async () => {

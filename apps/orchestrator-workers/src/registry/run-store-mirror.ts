@@ -1,8 +1,11 @@
 /**
  * Keeps D1's `runs` row of a run equal to the run's own (run-store-object.ts): after every batch that
  * changed it, the object writes the row to D1, one write at a time and always the newest row, so D1's
- * index can lag a write in flight but never goes back. Until the write succeeded the batch's caller
- * sees the error (its step is retried, and the retry mirrors again).
+ * index can lag a write in flight but never goes back. The batch's caller does not wait for it (that
+ * was a D1 round trip on every run's critical path, three times a run): the run's own state, which
+ * every status read and step reads, is committed when the batch answers. A write that fails leaves the
+ * mirror behind: the run's next batch writes again, and a run that ended, which gets no more batches,
+ * is reached by the reconcile sweep (runs/reconcile.ts), whose write through the store syncs it.
  *
  * When the run has ended, the same D1 batch folds what the run's subtasks and model calls add to the
  * metrics into `metric_totals`: the scrape then reads ended runs from D1 alone, and asks only the runs
@@ -14,6 +17,7 @@ import { TERMINAL_RUN_STATES } from "./run-states";
 import { RUN_COLUMNS } from "./run-store-schema";
 import { countersToJson, foldRunStatement, runCounters } from "./run-counters";
 import type { RunState } from "@ow/schemas";
+import { logEvent } from "../log";
 
 const MIRRORED_KEY = "mirroredRow";
 const FOLDED_KEY = "foldedCounters";
@@ -51,13 +55,16 @@ export class RunMirror {
 	}
 
 	/**
-	 * D1 may lack a change of the row: a write to D1 failed (or the object stopped before it was made).
-	 * Then the next batch syncs, whatever it writes: its step is retried, and a retried write of the
-	 * row may change nothing in the store (the run's end is written once), so it must not wait for one.
+	 * D1 may lack a change of the row: a write to D1 is in flight or failed (or the object stopped before
+	 * it was made). Then the next batch syncs, whatever it writes: a retried write of the row may change
+	 * nothing in the store (the run's end is written once), so it must not wait for one.
 	 */
 	behind = false;
 
-	/** Writes the run's row to D1 if it differs from what D1 has; resolves once D1 has it. */
+	/**
+	 * Writes the run's row to D1 if it differs from what D1 has; resolves once D1 has it, or once the
+	 * write failed (logged; the mirror is then behind).
+	 */
 	async sync(runId: string): Promise<void> {
 		if (this.#rowJson() === this.#mirrored) {
 			this.behind = false;
@@ -66,7 +73,12 @@ export class RunMirror {
 		this.behind = true;
 		const write = this.#tail.then(() => this.#write(runId));
 		this.#tail = write.catch(() => undefined);
-		await write;
+		try {
+			await write;
+		} catch (error) {
+			logEvent({ msg: "mirroring the run to D1 failed; its next write retries", runId, error: String(error) }, "warn");
+			return;
+		}
 		this.behind = this.#rowJson() !== this.#mirrored;
 	}
 

@@ -42,13 +42,14 @@ export class RunSqlStore {
 	}
 
 	/**
-	 * Runs `batch` as one transaction on the run's tables, then mirrors the run's row to D1 if the batch
-	 * changed it. For a run D1 does not know, every statement sees no rows.
+	 * Runs `batch` as one transaction on the run's tables and answers once it committed; if the batch
+	 * changed the run's row, the row goes to D1 after that (see run-store-mirror.ts). For a run D1 does
+	 * not know, every statement sees no rows.
 	 */
 	async execute(runId: string, batch: SqlStatement[]): Promise<SqlResult[]> {
 		if (!(await this.open(runId))) return batch.map(() => NOTHING);
 		const results = this.#transaction(batch);
-		if (this.#mirror.behind || changesRun(batch, results)) await this.#mirror.sync(runId);
+		if (this.#mirror.behind || changesRun(batch, results)) this.ctx.waitUntil(this.#mirror.sync(runId));
 		return results;
 	}
 
