@@ -69,6 +69,8 @@ async function profile(pid: number, body: () => Promise<void>): Promise<Map<stri
 	return counts;
 }
 
+const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
+
 /** The workerd of a `wrangler dev` that runs the Workers (not wrangler's proxy): the busier one. */
 function workerdOf(dev: WranglerDev): number {
 	const workerds = descendantsOf([dev.pid]).filter((p) => /\/workerd serve\b/.test(p.command));
@@ -92,7 +94,6 @@ try {
 		for (let r = 0; r < runs; r++) await timeFloorRun(floor, models, waveScenario(models, WIDTH), WIDTH);
 	});
 	const perSubtask = (samples = 0) => ((samples / HZ) * 1000) / (runs * WIDTH);
-	const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 	console.log(`workerd CPU per subtask, ${runs} runs of ${WIDTH} on each (perf, ${HZ} Hz):`);
 	console.log(`${"".padEnd(40)}  product    floor   product − floor`);
 	for (const name of [...CATEGORIES.map(([n]) => n), OTHER]) {

@@ -6,7 +6,7 @@
  * logs). On Cloudflare, Workers Observability collects those events outside the Worker, so the other
  * measurements run both sides without it; this one starts both again with it on, to show its share.
  */
-import type { ModelServer, WranglerDev } from "@ow/testing";
+import type { ModelServer } from "@ow/testing";
 import { workerdSeconds } from "../cpu.ts";
 import type { Measurement } from "../figures.ts";
 import { startFloor, timeFloorRun } from "../floor/index.ts";
