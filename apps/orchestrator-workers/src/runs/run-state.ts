@@ -51,16 +51,26 @@ export function assertStatus(run: RunStatus, action: string, allowed: RunState[]
 }
 
 /**
- * How long the registry may be quiet before a read also asks the engine. Every transition the API or
- * a step makes is in the registry at once; the engine only knows better when something ended or
- * stopped outside a step, which a quiet registry is the sign of. Asking on every read would queue
- * each status read behind the instance's own work in the engine.
+ * How long a run may be quiet in the registry before a read also asks the engine. Every transition the
+ * API or a step makes is in the registry at once; the engine only knows better when something ended or
+ * stopped outside a step, which a quiet run is the sign of. Asking on every read would queue each
+ * status read behind the instance's own work in the engine.
  */
 export const ENGINE_CHECK_AFTER_MS = 5_000;
 
+/**
+ * When the run last moved, as its status shows: its row changed, or a subtask started or ended. The
+ * row alone changes a few times a run (started, planned, ended), so a run busy with its subtasks for
+ * longer than ENGINE_CHECK_AFTER_MS would look quiet, and every read of it would wait for the engine.
+ */
+export function lastMovedAt(status: Pick<RunStatus, "updatedAt" | "subtasks">): number {
+	const times = status.subtasks.flatMap((s) => [s.startedAt, s.finishedAt]);
+	return Math.max(Date.parse(status.updatedAt), ...times.filter((t) => t !== null).map((t) => Date.parse(t)));
+}
+
 async function withInstanceStatus(env: Env, status: RunStatus): Promise<RunStatus> {
 	if (isTerminal(status.status)) return status;
-	if (Date.now() - Date.parse(status.updatedAt) < ENGINE_CHECK_AFTER_MS) return status;
+	if (Date.now() - lastMovedAt(status) < ENGINE_CHECK_AFTER_MS) return status;
 	let instance: InstanceStatus;
 	try {
 		instance = await (await env.ORCHESTRATOR_WORKFLOW.get(status.id)).status();
