@@ -16,7 +16,7 @@ import {
 	type Reply,
 	type WranglerDev,
 } from "@ow/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 const RETRY_LIMIT = 2;
 const VARS = {
@@ -186,11 +186,14 @@ describe("model faults", () => {
 		expect(run.status).toBe("errored");
 		expect(run.error?.code).toBe("model-unreachable");
 		expect(run.error?.message).toContain(models.baseURL);
-		// Every attempt logs one line; the plan step tried exactly 1 + the retry limit times.
-		const attempts = dev
-			.output()
-			.split("\n")
-			.filter((line) => line.includes(`"runId":"${runId}"`) && line.includes(`"msg":"step","runId"`));
-		expect(attempts.map((line) => /"step":"([^"]+)"/.exec(line)?.[1])).toEqual(Array(RETRY_LIMIT + 1).fill("plan"));
+		// Every attempt logs one line; the plan step tried exactly 1 + the retry limit times. The lines
+		// reach us through workerd's and wrangler's output pipes, which may lag the run's end a little.
+		const attempts = () =>
+			dev
+				.output()
+				.split("\n")
+				.filter((line) => line.includes(`"runId":"${runId}"`) && line.includes(`"msg":"step","runId"`))
+				.map((line) => /"step":"([^"]+)"/.exec(line)?.[1]);
+		await vi.waitFor(() => expect(attempts()).toEqual(Array(RETRY_LIMIT + 1).fill("plan")), { timeout: 10_000 });
 	});
 });
