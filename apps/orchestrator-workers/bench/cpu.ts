@@ -52,6 +52,17 @@ export async function withCpu<T>(rootPid: number, body: () => Promise<T>): Promi
 	return { value, busyCores, busiest };
 }
 
+/**
+ * The workerd under `rootPid` that has used the most CPU so far: the one running the Workers, not
+ * wrangler's proxy (a `wrangler dev` runs two).
+ */
+export function busiestWorkerd(rootPid: number): number {
+	const workerds = [...cpuSecondsByProcess(rootPid)].filter(([, p]) => p.name === "workerd");
+	const [busiest] = workerds.toSorted(([, a], [, b]) => b.seconds - a.seconds);
+	if (!busiest) throw new Error(`no workerd runs under process ${rootPid}`);
+	return busiest[0];
+}
+
 /** CPU seconds workerd (every Worker, Durable Object and Workflow of the `wrangler dev`) has used so far. */
 export function workerdSeconds(rootPid: number): number {
 	let seconds = 0;

@@ -10,7 +10,8 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { descendantsOf, startModelServer, type WranglerDev } from "@ow/testing";
+import { startModelServer } from "@ow/testing";
+import { busiestWorkerd } from "./cpu.ts";
 import { startFloor, timeFloorRun } from "./floor/index.ts";
 import { MODEL_LATENCY_MS, startProduct, timeRun, waveScenario } from "./product.ts";
 
@@ -71,26 +72,15 @@ async function profile(pid: number, body: () => Promise<void>): Promise<Map<stri
 
 const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b) => a + b, 0);
 
-/** The workerd of a `wrangler dev` that runs the Workers (not wrangler's proxy): the busier one. */
-function workerdOf(dev: WranglerDev): number {
-	const workerds = descendantsOf([dev.pid]).filter((p) => /\/workerd serve\b/.test(p.command));
-	const cpu = (pid: number) => {
-		const stat = execFileSync("cat", [`/proc/${pid}/stat`]).toString();
-		const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-		return Number(fields[11]) + Number(fields[12]);
-	};
-	return workerds.map((p) => p.pid).toSorted((a, b) => cpu(b) - cpu(a))[0]!;
-}
-
 const models = await startModelServer({ latencyMs: MODEL_LATENCY_MS });
 const [product, floor] = await Promise.all([startProduct(models, { MAX_PARALLEL: String(WIDTH) }), startFloor(models)]);
 try {
 	await timeRun(product, models, waveScenario(models, WIDTH)); // warm-ups
 	await timeFloorRun(floor, models, waveScenario(models, WIDTH), WIDTH);
-	const p = await profile(workerdOf(product), async () => {
+	const p = await profile(busiestWorkerd(product.pid), async () => {
 		for (let r = 0; r < runs; r++) await timeRun(product, models, waveScenario(models, WIDTH));
 	});
-	const f = await profile(workerdOf(floor), async () => {
+	const f = await profile(busiestWorkerd(floor.pid), async () => {
 		for (let r = 0; r < runs; r++) await timeFloorRun(floor, models, waveScenario(models, WIDTH), WIDTH);
 	});
 	const perSubtask = (samples = 0) => ((samples / HZ) * 1000) / (runs * WIDTH);

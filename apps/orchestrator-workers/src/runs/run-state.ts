@@ -63,7 +63,7 @@ export const ENGINE_CHECK_AFTER_MS = 5_000;
  * row alone changes a few times a run (started, planned, ended), so a run busy with its subtasks for
  * longer than ENGINE_CHECK_AFTER_MS would look quiet, and every read of it would wait for the engine.
  */
-export function lastMovedAt(status: Pick<RunStatus, "updatedAt" | "subtasks">): number {
+function lastMovedAt(status: Pick<RunStatus, "updatedAt" | "subtasks">): number {
 	const times = status.subtasks.flatMap((s) => [s.startedAt, s.finishedAt]);
 	return Math.max(Date.parse(status.updatedAt), ...times.filter((t) => t !== null).map((t) => Date.parse(t)));
 }
