@@ -6,7 +6,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { NO_SYNTHESIS, SynthesisText, type SynthesisEvent } from "../src/progress/synthesis-text";
-import { relayTo } from "../src/progress/synthesis-relay";
+import { relayTo, type SynthesisTarget } from "../src/progress/synthesis-relay";
 import { newRunId } from "../src/runs/run-id";
 
 /** The text a client holds after `events`: a reset clears it, a delta adds to it. */
@@ -68,6 +68,15 @@ describe("SynthesisText", () => {
 		live.finish(live.generation, "A");
 		expect(live.since(after.cursor, false).events).toEqual([]);
 	});
+
+	it("should take an answer that continues the streamed text as its last piece, without a reset", () => {
+		const live = new SynthesisText();
+		const generation = live.start();
+		live.append(generation, 0, "The answer ");
+		const seen = live.since(NO_SYNTHESIS, false);
+		live.finish(generation, "The answer is 42.");
+		expect(live.since(seen.cursor, false).events).toEqual([{ type: "synthesis.delta", data: { text: "is 42." } }]);
+	});
 });
 
 describe("synthesis relay to the run's RunEvents object", () => {
@@ -87,6 +96,30 @@ describe("synthesis relay to the run's RunEvents object", () => {
 		const retried = await target.synthesisSince(seen.cursor, false);
 		expect(retried.events[0]?.type).toBe("synthesis.reset");
 		expect(textAfter(retried.events, textAfter(seen.events))).toBe("Again: 42.");
+	});
+
+	it("should send the text it still holds with the answer, in one call", async () => {
+		const runId = newRunId();
+		const target = env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+		const calls: string[] = [];
+		const counted: SynthesisTarget = {
+			synthesisStarted: () => target.synthesisStarted(),
+			synthesisText: (generation, offset, piece) => {
+				calls.push(`text ${piece}`);
+				return target.synthesisText(generation, offset, piece);
+			},
+			synthesisFinished: (generation, answer) => {
+				calls.push(`finished ${answer}`);
+				return target.synthesisFinished(generation, answer);
+			},
+		};
+		const relay = await relayTo(counted, runId, { flushMs: 60_000, flushChars: 8 });
+		relay.text("The answer ");
+		relay.text("is 42.");
+		await relay.finish("The answer is 42.");
+		expect(calls).toEqual(["text The answer ", "finished The answer is 42."]);
+		const seen = await target.synthesisSince(NO_SYNTHESIS, false);
+		expect(seen.events).toEqual([{ type: "synthesis.delta", data: { text: "The answer is 42." } }]);
 	});
 
 	it("should still reset clients on an attempt after the object was evicted between attempts", async () => {

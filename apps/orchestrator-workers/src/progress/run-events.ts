@@ -144,12 +144,17 @@ export class RunEvents extends DurableObject<Env> {
 		if (this.#synthesis.append(generation, offset, piece)) await this.#pushSynthesis();
 	}
 
-	/** The attempt's whole answer: clients whose text differs from it reset and get it whole. */
+	/**
+	 * The attempt's whole answer: clients get the rest of it, or, when their text is not its beginning,
+	 * reset and get it whole.
+	 */
 	async synthesisFinished(generation: number, answer: string): Promise<void> {
-		const before = this.#synthesis.generation;
+		const before = { generation: this.#synthesis.generation, text: this.#synthesis.text };
 		this.#synthesis.finish(generation, answer);
-		if (this.#synthesis.generation !== before) {
+		if (this.#synthesis.generation !== before.generation) {
 			await this.ctx.storage.put(SYNTHESIS_GENERATION_KEY, this.#synthesis.generation);
+		}
+		if (this.#synthesis.generation !== before.generation || this.#synthesis.text !== before.text) {
 			await this.#pushSynthesis();
 		}
 	}

@@ -19,7 +19,10 @@ export const RELAY_TIMING: RelayTiming = { flushMs: 80, flushChars: 400 };
 export interface SynthesisRelay {
 	/** Queues a piece of text; it goes out with its batch. */
 	text(piece: string): void;
-	/** Sends what is queued, then the attempt's final answer (clients whose text differs reset). */
+	/**
+	 * Sends the attempt's final answer once the batches sent before it arrived; what is still queued goes
+	 * with it, as its end (clients whose text differs reset).
+	 */
 	finish(answer: string): Promise<void>;
 }
 
@@ -80,7 +83,10 @@ export async function relayTo(target: SynthesisTarget, runId: string, timing: Re
 			else timer ??= setTimeout(flush, timing.flushMs);
 		},
 		async finish(answer) {
-			flush();
+			// The answer carries the queued text: one call to the object on the run's way to its end, not two.
+			if (timer !== undefined) clearTimeout(timer);
+			timer = undefined;
+			pending = "";
 			await chain;
 			const generation = await started;
 			if (generation !== null) await target.synthesisFinished(generation, answer).catch(warn);

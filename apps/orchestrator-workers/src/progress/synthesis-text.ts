@@ -43,12 +43,13 @@ export class SynthesisText {
 	}
 
 	/**
-	 * The attempt's final answer. When the streamed text is not exactly it (a piece was lost, or the
-	 * model wrote the answer as JSON), the answer becomes a new generation: clients reset and get it whole.
+	 * The attempt's final answer. An answer that continues the streamed text is its last piece (the relay
+	 * sends no batch of its own for what it still held). Otherwise (a piece was lost, or the model wrote
+	 * the answer as JSON) the answer becomes a new generation: clients reset and get it whole.
 	 */
 	finish(generation: number, answer: string): void {
 		if (generation !== this.generation || this.text === answer) return;
-		this.generation += 1;
+		if (!answer.startsWith(this.text)) this.generation += 1;
 		this.text = answer;
 	}
 
