@@ -152,6 +152,33 @@ describe("a run's store", () => {
 		);
 	});
 
+	it("should bring D1 the newest row after changes made while a write was in flight, in one more write", async () => {
+		const id = await newRun();
+		const table = `mirror_writes_${id.replaceAll("-", "_")}`;
+		await env.DB.exec(`CREATE TABLE ${table} (n INTEGER)`);
+		await env.DB.exec(
+			`CREATE TRIGGER ${table}_t AFTER UPDATE ON runs WHEN NEW.id = '${id}' BEGIN INSERT INTO ${table} VALUES (1); END`,
+		);
+		try {
+			// Five changes at once: the first one's write to D1 is in flight while the others commit.
+			const store = storeOf(id);
+			const times = Array.from({ length: 5 }, (_, i) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString());
+			await Promise.all(
+				times.map((t) => store.prepare("UPDATE runs SET updated_at = ? WHERE id = ?").bind(t, id).run()),
+			);
+			const newest = await store.prepare("SELECT updated_at FROM runs").first("updated_at");
+			await vi.waitFor(async () =>
+				expect(await env.DB.prepare("SELECT updated_at FROM runs WHERE id = ?").bind(id).first("updated_at")).toBe(
+					newest,
+				),
+			);
+			expect(await d1Count(`SELECT COUNT(*) AS n FROM ${table}`)).toBeLessThanOrEqual(2);
+		} finally {
+			await env.DB.exec(`DROP TRIGGER ${table}_t`);
+			await env.DB.exec(`DROP TABLE ${table}`);
+		}
+	});
+
 	it("should copy a run from before the stores whole, and count what D1 already counts as folded", async () => {
 		const id = await newRun();
 		// As a run registered before migration 0016 left it: its subtasks in D1.

@@ -26,7 +26,6 @@ const ROW_SQL = `SELECT ${RUN_COLUMNS.join(", ")} FROM runs`;
 export class RunMirror {
 	/** The row as D1 has it (as JSON). */
 	#mirrored: string | undefined;
-	#tail: Promise<void> = Promise.resolve();
 
 	constructor(
 		private readonly ctx: DurableObjectState,
@@ -61,24 +60,44 @@ export class RunMirror {
 	 */
 	behind = false;
 
+	/** The write to D1 in flight, if any. */
+	#writing: Promise<void> | undefined;
+	/** The row changed while a write was in flight, which may have read it before: look again after it. */
+	#changedMeanwhile = false;
+
 	/**
 	 * Writes the run's row to D1 if it differs from what D1 has; resolves once D1 has it, or once the
-	 * write failed (logged; the mirror is then behind).
+	 * write failed (logged; the mirror is then behind). One write at a time: a change made while one is in
+	 * flight is written when it ends, so the batches of a busy run do not each read the row again.
 	 */
-	async sync(runId: string): Promise<void> {
-		if (this.#rowJson() === this.#mirrored) {
-			this.behind = false;
-			return;
+	sync(runId: string): Promise<void> {
+		if (this.#writing) {
+			this.#changedMeanwhile = true;
+			return this.#writing;
 		}
-		this.behind = true;
-		const write = this.#tail.then(() => this.#write(runId));
-		this.#tail = write.catch(() => undefined);
-		try {
-			await write;
-		} catch (error) {
-			logEvent({ msg: "mirroring the run to D1 failed; its next write retries", runId, error: String(error) }, "warn");
-			return;
-		}
+		this.#writing = this.#syncNow(runId).finally(() => (this.#writing = undefined));
+		return this.#writing;
+	}
+
+	async #syncNow(runId: string): Promise<void> {
+		do {
+			this.#changedMeanwhile = false;
+			const json = this.#rowJson();
+			if (json === this.#mirrored) {
+				this.behind = false;
+				return;
+			}
+			this.behind = true;
+			try {
+				await this.#write(runId, json);
+			} catch (error) {
+				logEvent(
+					{ msg: "mirroring the run to D1 failed; its next write retries", runId, error: String(error) },
+					"warn",
+				);
+				return;
+			}
+		} while (this.#changedMeanwhile);
 		this.behind = this.#rowJson() !== this.#mirrored;
 	}
 
@@ -87,9 +106,8 @@ export class RunMirror {
 		return row && JSON.stringify(row);
 	}
 
-	async #write(runId: string): Promise<void> {
-		const json = this.#rowJson();
-		if (json === undefined || json === this.#mirrored) return;
+	async #write(runId: string, json: string | undefined): Promise<void> {
+		if (json === undefined) return;
 		const row = JSON.parse(json) as Record<(typeof RUN_COLUMNS)[number], string | number | null>;
 		const db = this.env.DB;
 		const ended = TERMINAL_RUN_STATES.includes(row.status as RunState);
