@@ -12,6 +12,7 @@ import { insertRuns } from "../src/registry/run-admission";
 import { recordPlan, recordRunFinished, recordSubtaskOutcome } from "../src/registry/run-registry";
 import { newRunId } from "../src/runs/run-id";
 import { storeOf } from "./read-events";
+import { post } from "./run-helpers";
 import { TEST_MODELS, testOptions } from "./registry-fixtures";
 
 const at = () => new Date().toISOString();
@@ -176,6 +177,23 @@ describe("a run's store", () => {
 		} finally {
 			await env.DB.exec(`DROP TRIGGER ${table}_t`);
 			await env.DB.exec(`DROP TABLE ${table}`);
+		}
+	});
+
+	it("should open a started run's store before its first step", async () => {
+		// A delayed run: its instance sleeps before any step, so no step opens the store.
+		const res = await post("/", { prompt: "Later.", options: { delaySeconds: 3_600 } });
+		expect(res.status).toBe(202);
+		const { id } = await res.json<{ id: string }>();
+		try {
+			await vi.waitFor(async () =>
+				expect(
+					await runInDurableObject(stubOf(id), (_o, state) => state.storage.kv.get("storeVersion")),
+				).toBeGreaterThan(0),
+			);
+			expect(await storeOf(id).prepare("SELECT status FROM runs").first("status")).toBe("scheduled");
+		} finally {
+			await (await env.ORCHESTRATOR_WORKFLOW.get(id)).terminate();
 		}
 	});
 

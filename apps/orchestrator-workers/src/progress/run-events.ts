@@ -121,6 +121,11 @@ export class RunEvents extends DurableObject<Env> {
 		return results;
 	}
 
+	/** Opens the run's store ahead of its first step (registry/run-store.ts `openRunStores`). */
+	async open(runId: string): Promise<boolean> {
+		return this.#store.open(runId);
+	}
+
 	/** Forgets the run: its store and everything else the object keeps (retention, purge). */
 	async purge(): Promise<void> {
 		for (const ws of this.ctx.getWebSockets()) ws.close(RUN_ENDED.code, RUN_ENDED.reason);

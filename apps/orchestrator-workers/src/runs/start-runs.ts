@@ -18,6 +18,7 @@ import { resolveBudget, type Pricing } from "../budget/resolve-budget";
 import { readPriceTable } from "../metrics/cost";
 import { modelIds } from "../models";
 import { forgetRuns, insertRuns } from "../registry/run-admission";
+import { openRunStores } from "../registry/run-store";
 
 /** A request that met the limits, with its options resolved. */
 export interface AcceptedRun {
@@ -170,6 +171,10 @@ export async function startRuns(env: Env, config: OrchestratorConfig, runs: Acce
 			{ retryAfterSeconds: 1, cause: error },
 		);
 	}
+	openRunStores(
+		env,
+		runs.map((r) => r.id),
+	);
 }
 
 /** The 503 of a run refused while admission is closed: the operator's reason and when to come back. */
