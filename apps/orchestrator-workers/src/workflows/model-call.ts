@@ -2,7 +2,15 @@
  * One model call as a step makes it: no SDK retries (the Workflow retries), usage recorded with
  * unknown counts kept unknown, and every failure turned into a classified OrchestratorError.
  */
-import { generateText, NoObjectGeneratedError, Output, type LanguageModel, type LanguageModelUsage } from "ai";
+import {
+	generateText,
+	NoObjectGeneratedError,
+	Output,
+	zodSchema,
+	type LanguageModel,
+	type LanguageModelUsage,
+	type Schema,
+} from "ai";
 import type { z } from "zod";
 import type { BuiltPrompt } from "@ow/prompts";
 import type { Usage } from "@ow/schemas";
@@ -93,6 +101,18 @@ export type StructuredResult<T> =
 	| { ok: false; text: string; problem: string; usage: Usage };
 
 /**
+ * Each schema as the SDK takes it, made once per isolate: the SDK converts a zod schema to JSON Schema
+ * on every call it is given anew, and keeps the result only on the wrapper it made for that call.
+ */
+const sdkSchemas = new WeakMap<z.ZodType, Schema>();
+
+function sdkSchema<T>(schema: z.ZodType<T>): Schema<T> {
+	let made = sdkSchemas.get(schema) as Schema<T> | undefined;
+	if (!made) sdkSchemas.set(schema, (made = zodSchema(schema)));
+	return made;
+}
+
+/**
  * Generates an object of `schema` through structured output. Non-streaming on purpose: Workers AI
  * refuses JSON Schema with streaming. An answer that does not fit the schema is returned, not thrown,
  * so the caller can choose between repairing it and retrying.
@@ -103,7 +123,7 @@ export function generateStructured<T>(call: ModelCall, schema: z.ZodType<T>): Pr
 			const result = await generateText({
 				model: call.model,
 				...call.prompt,
-				output: Output.object({ schema }),
+				output: Output.object({ schema: sdkSchema(schema) }),
 				maxOutputTokens: call.maxOutputTokens,
 				maxRetries: 0,
 				timeout: call.timeoutMs,
