@@ -17,6 +17,7 @@ import { createDemoModel } from "./demo/demo-language-model";
 import { OrchestratorError } from "./errors";
 import { redactingFetch, secretsOf } from "./secrets";
 import type { ModelCall, Sampling } from "./workflows/model-call";
+import { shareTracingChannels } from "./telemetry/shared-tracing-channels";
 
 export type ModelProvider = "workers-ai" | "openai-compatible" | "demo";
 
@@ -92,6 +93,7 @@ export function modelIds(env: ModelEnv): ModelIds {
 
 /** Builds the models, or throws `model-not-configured` saying exactly what to set. */
 export function createModels(env: ModelEnv): Models {
+	shareTracingChannels(); // the SDK's calls made cheaper; see the module
 	const ids = modelIds(env);
 	if (ids.provider === "demo") {
 		// BIG_MODEL and SMALL_MODEL name real models; the demo reports its own ids instead.
