@@ -117,6 +117,18 @@ describe("GET /:id", () => {
 	it("should answer 404 for an id that is not a run id", async () => {
 		await expectError(await request("/not-a-run"), 404, "not-found");
 	});
+
+	it("should say the Worker's own time on the read in Server-Timing", async () => {
+		const res = await post("/", { prompt: "Later.", options: { delaySeconds: 3_600 } });
+		const { id } = await res.json<{ id: string }>();
+		try {
+			const read = await request(`/${id}`);
+			expect(read.status).toBe(200);
+			expect(read.headers.get("server-timing")).toMatch(/^total;dur=\d+(\.\d+)?;desc="the Worker's time on the read"$/);
+		} finally {
+			await (await env.ORCHESTRATOR_WORKFLOW.get(id)).terminate();
+		}
+	});
 });
 
 describe("the framework's own errors", () => {

@@ -21,6 +21,8 @@ interface Load {
 	createdInMs: number;
 	allDoneInMs: number;
 	latencies: number[];
+	/** The Worker's own time on each read (its Server-Timing), where it says. */
+	inside: (number | null)[];
 	statuses: Map<string, string>;
 	busyCores: number;
 	busiest: { name: string; cores: number };
@@ -31,29 +33,63 @@ async function underLoad(
 	rootPid: number,
 	prompts: string[],
 	start: (prompt: string) => Promise<string>,
-	read: (id: string) => Promise<string>,
+	read: (id: string) => Promise<Read>,
 ): Promise<Load> {
 	const { value, busyCores, busiest } = await withCpu(rootPid, async () => {
 		const t0 = performance.now();
 		const ids = await Promise.all(prompts.map(start));
 		const createdInMs = performance.now() - t0;
 		const latencies: number[] = [];
+		const inside: (number | null)[] = [];
 		const open = new Set(ids);
 		const statuses = new Map<string, string>();
 		const reader = async () => {
 			while (open.size > 0) {
 				const id = [...open][Math.floor(Math.random() * open.size)]!;
 				const t = performance.now();
-				const status = await read(id);
+				const { status, insideMs } = await read(id);
 				latencies.push(performance.now() - t);
+				inside.push(insideMs);
 				statuses.set(id, status);
 				if (ENDED.has(status)) open.delete(id);
 			}
 		};
 		await Promise.all(Array.from({ length: READERS }, reader));
-		return { ids, createdInMs, latencies, allDoneInMs: performance.now() - t0, statuses };
+		return { ids, createdInMs, latencies, inside, allDoneInMs: performance.now() - t0, statuses };
 	});
 	return { ...value, busyCores, busiest };
+}
+
+/** A status read: the run's status and, from the answer's Server-Timing, the Worker's own time on it. */
+interface Read {
+	status: string;
+	insideMs: number | null;
+}
+
+/** The `total` entry of a Server-Timing header, in ms. */
+function serverTotalMs(header: string | null): number | null {
+	const match = /(?:^|,)\s*total;[^,]*\bdur=([\d.]+)/.exec(header ?? "");
+	return match ? Number(match[1]) : null;
+}
+
+/**
+ * Where the slowest reads' time went: of the reads at or over the p99 latency, the median time the
+ * Worker itself spent on one, and the median latency.
+ */
+function tailInside(load: Load, p99: number): { reads: number; insideMs: number; latencyMs: number } | null {
+	const slow = load.latencies.flatMap((ms, i) => (ms >= p99 && load.inside[i] != null ? [[ms, load.inside[i]!]] : []));
+	if (slow.length === 0) return null;
+	return {
+		reads: slow.length,
+		insideMs: quantile(
+			slow.map(([, inside]) => inside!),
+			0.5,
+		),
+		latencyMs: quantile(
+			slow.map(([ms]) => ms!),
+			0.5,
+		),
+	};
 }
 
 const cores = (l: Load) => `${l.busiest.name} ${l.busiest.cores.toFixed(2)} cores`;
@@ -72,14 +108,15 @@ export async function measureConcurrentRuns(
 		async (id) => {
 			const res = await fetch(`${dev.url}/${id}`);
 			if (res.status !== 200) throw new Error(`GET /${id} answered ${res.status} during the load`);
-			return ((await res.json()) as { status: string }).status;
+			const { status } = (await res.json()) as { status: string };
+			return { status, insideMs: serverTotalMs(res.headers.get("server-timing")) };
 		},
 	);
 	const bare = await underLoad(
 		floor.pid,
 		prompts(),
 		(prompt) => startFloorRun(floor, prompt, WIDTH),
-		async (id) => (await floorStatus(floor, id)).status,
+		async (id) => ({ status: (await floorStatus(floor, id)).status, insideMs: null }),
 	);
 	const listed = (await listRuns(dev.url)).map((r) => r.id);
 	const lost = product.ids.filter(
@@ -89,6 +126,7 @@ export async function measureConcurrentRuns(
 	const p99 = quantile(product.latencies, 0.99);
 	const floorP50 = quantile(bare.latencies, 0.5);
 	const floorP99 = quantile(bare.latencies, 0.99);
+	const tail = tailInside(product, p99);
 	return {
 		title: "concurrent runs",
 		figures: [
@@ -113,6 +151,14 @@ export async function measureConcurrentRuns(
 				detail: `target: instance.status() p99 under the same load (${bare.latencies.length} reads); meanwhile ${cores(product)} (floor ${cores(bare)})`,
 			},
 			{
+				name: "GET /:id p99 reads, time inside the Worker",
+				value: tail?.insideMs ?? Number.NaN,
+				unit: "ms",
+				detail: tail
+					? `median of the ${tail.reads} reads at or over p99 (Server-Timing), of ${tail.latencyMs.toFixed(0)} ms each: the rest they waited for workerd's one thread, busy with the runs, before the handler started or after it answered`
+					: "no read said its time (Server-Timing missing)",
+			},
+			{
 				name: "runs lost, duplicated or not complete",
 				value: lost.length,
 				unit: "runs",
@@ -123,7 +169,13 @@ export async function measureConcurrentRuns(
 		raw: {
 			runs,
 			width: WIDTH,
-			product: { createdInMs: round(product.createdInMs), allDoneInMs: round(product.allDoneInMs), p50, p99 },
+			product: {
+				createdInMs: round(product.createdInMs),
+				allDoneInMs: round(product.allDoneInMs),
+				p50,
+				p99,
+				tail,
+			},
 			floor: {
 				createdInMs: round(bare.createdInMs),
 				allDoneInMs: round(bare.allDoneInMs),

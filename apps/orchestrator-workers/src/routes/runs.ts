@@ -6,6 +6,7 @@ import { toJsonSchema } from "../openapi/components";
 import { operation } from "../openapi/operation";
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
+import { timing } from "hono/timing";
 import { runRequestSchema } from "@ow/schemas";
 import { readConfig } from "../config";
 import { OrchestratorError } from "../errors";
@@ -22,6 +23,13 @@ import { runIdParam } from "./run-id";
 
 const links = (id: string) => ({ self: `/${id}`, events: `/${id}/events` });
 const location = { Location: { description: "The new run's status URL, `/{id}`.", schema: { type: "string" } } };
+const serverTiming = {
+	"Server-Timing": {
+		description:
+			"`total;dur=<ms>`: the Worker's own time on the read, from its handler starting to its answer. A client that waited much longer waited for the runtime to get to the request.",
+		schema: { type: "string" },
+	},
+};
 
 export const runs = new Hono<AppEnv>()
 	.post(
@@ -113,10 +121,11 @@ export const runs = new Hono<AppEnv>()
 			summary: "A run's status",
 			description:
 				"Plan, subtasks (state, attempts, timings, output or error), result, usage and timings, also while in flight.",
-			responses: { 200: { description: "The run.", body: "RunStatus" } },
+			responses: { 200: { description: "The run.", body: "RunStatus", headers: serverTiming } },
 			errors: [404],
 		}),
 		runIdParam,
+		timing({ totalDescription: "the Worker's time on the read" }),
 		async (c) => {
 			const run = await requireRun(c.env, c.req.valid("param").id);
 			recovery.onRead(c.env, c.executionCtx, run);

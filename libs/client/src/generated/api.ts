@@ -1999,6 +1999,8 @@ export interface operations {
             /** @description The run. */
             200: {
                 headers: {
+                    /** @description `total;dur=<ms>`: the Worker's own time on the read, from its handler starting to its answer. A client that waited much longer waited for the runtime to get to the request. */
+                    "Server-Timing"?: string;
                     [name: string]: unknown;
                 };
                 content: {
