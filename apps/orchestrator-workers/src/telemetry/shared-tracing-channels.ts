@@ -37,7 +37,7 @@ export function shareTracingChannels(): void {
 }
 
 /** `module`, with `tracingChannel(name)` answered from one TracingChannel per name. */
-export function sharingView(module: DiagnosticsChannel): DiagnosticsChannel {
+function sharingView(module: DiagnosticsChannel): DiagnosticsChannel {
 	const byName = new Map<string, unknown>();
 	const tracingChannel = (nameOrChannels: unknown) => {
 		if (typeof nameOrChannels !== "string") return module.tracingChannel(nameOrChannels);
