@@ -15,6 +15,7 @@ import { startModelServer, type ModelServer, type WranglerDev } from "@ow/testin
 import { measureBrowser } from "./browser.ts";
 import { passes, type Measurement } from "./figures.ts";
 import { measureCapFloor } from "./measures/cap-floor.ts";
+import { measureChildFanout } from "./measures/child-fanout.ts";
 import { measureConcurrentRuns } from "./measures/concurrent-runs.ts";
 import { measureAgainstFloor } from "./measures/against-floor.ts";
 import { measureEnsembleCost } from "./measures/ensemble-cost.ts";
@@ -107,6 +108,10 @@ try {
 	if (wanted(5)) {
 		say("5: browser, warm pool against a bare page load");
 		measurements.push(await browserMeasurement(quick));
+	}
+	if (wanted(11)) {
+		say("11: a wave of 32 as child Workflows against the same wave as steps, on the floor");
+		measurements.push(await measureChildFanout(floor, models, { repeats: quick ? 2 : 3 }));
 	}
 	if (wanted(10)) {
 		say("10: both again with wrangler's local observability collector on (its default)");

@@ -3,40 +3,49 @@
  *
  *   step "plan" -> one step per subtask, at most `maxParallel` at once -> step "synthesise"
  *
+ * With `children`, the wave's subtasks run as child instances instead (child-workflow.ts), the README's
+ * design for wide waves.
+ *
  * Each step is one plain `fetch` to the scripted model server with the same role markers the product's
  * prompts carry, so the server answers it with the same scripted reply after the same latency. What
  * the product takes beyond this is its own: registry writes, the SDK, progress, logging, tracing.
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { forEachLimit } from "../../src/workflows/concurrency";
+import { subtaskEvent } from "./child-workflow";
+import { complete } from "./model-call";
 import type { FloorEnv, FloorOutput, FloorParams } from "./types";
 
 export class FloorWorkflow extends WorkflowEntrypoint<FloorEnv, FloorParams> {
 	override async run(event: WorkflowEvent<FloorParams>, step: WorkflowStep): Promise<FloorOutput> {
-		const { prompt, maxParallel } = event.payload;
+		const { prompt, maxParallel, children } = event.payload;
 		const chat = (model: string, text: string) => complete(this.env.MODEL_BASE_URL, model, text);
 		const plan = await step.do("plan", () => chat("big", `You are the planner. ${prompt}`));
 		const width = (JSON.parse(plan) as { subtasks: unknown[] }).subtasks.length;
 		const results: string[] = Array.from({ length: width }, () => "");
 		const indexes = results.map((_, i) => i);
-		await forEachLimit(indexes, maxParallel, async (i) => {
-			results[i] = await step.do(`subtask:${i}`, () => chat("small", `Your subtask: s${i + 1}. ${prompt}`));
-		});
+		if (children) {
+			await step.do("spawn", async () => {
+				const batch = indexes.map((index) => ({
+					id: `${event.instanceId}-s${index}`,
+					params: { parentId: event.instanceId, index, prompt },
+				}));
+				await this.env.FLOOR_CHILD.createBatch(batch);
+			});
+			await Promise.all(
+				indexes.map(async (i) => {
+					const done = await step.waitForEvent<string>(`subtask:${i}`, { type: subtaskEvent(i), timeout: "5 minutes" });
+					results[i] = done.payload;
+				}),
+			);
+		} else {
+			await forEachLimit(indexes, maxParallel, async (i) => {
+				results[i] = await step.do(`subtask:${i}`, () => chat("small", `Your subtask: s${i + 1}. ${prompt}`));
+			});
+		}
 		return step.do("synthesise", async () => {
 			const answer = await chat("big", `You combine the results. ${prompt}\n${results.join("\n")}`);
 			return { answer, finishedAt: Date.now() };
 		});
 	}
-}
-
-/** One chat completion; its text. A failure throws, and the step's default retries take it. */
-async function complete(baseURL: string, model: string, text: string): Promise<string> {
-	const res = await fetch(`${baseURL}/chat/completions`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ model, messages: [{ role: "user", content: text }] }),
-	});
-	if (!res.ok) throw new Error(`model server answered ${res.status}`);
-	const body = (await res.json()) as { choices: { message: { content: string } }[] };
-	return body.choices[0]!.message.content;
 }

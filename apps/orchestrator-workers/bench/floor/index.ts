@@ -5,7 +5,7 @@
 import { engineStatus, startWranglerDev, type ModelServer, type WranglerDev } from "@ow/testing";
 import { BENCH_WAIT, ENDED, phasesOf, type Overhead } from "../product.ts";
 import { waitUntil } from "../stats.ts";
-import type { FloorOutput } from "./types";
+import type { FloorOutput, FloorParams } from "./types";
 
 /** The floor Worker's config, relative to the repo root. */
 export const FLOOR_CONFIG = "apps/orchestrator-workers/bench/floor/wrangler.jsonc";
@@ -15,12 +15,17 @@ export function startFloor(models: ModelServer, { localObservability = false } =
 	return startWranglerDev({ configs: [FLOOR_CONFIG], vars: { MODEL_BASE_URL: models.baseURL }, localObservability });
 }
 
-/** Starts a floor run; its instance id. */
-export async function startFloorRun(floor: WranglerDev, prompt: string, maxParallel: number): Promise<string> {
+/** Starts a floor run (its wave as child instances with `children`); its instance id. */
+export async function startFloorRun(
+	floor: WranglerDev,
+	prompt: string,
+	maxParallel: number,
+	{ children = false } = {},
+): Promise<string> {
 	const res = await fetch(`${floor.url}/`, {
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ prompt, maxParallel }),
+		body: JSON.stringify({ prompt, maxParallel, children } satisfies FloorParams),
 	});
 	if (res.status !== 202) throw new Error(`floor POST / answered ${res.status}: ${await res.text()}`);
 	return ((await res.json()) as { id: string }).id;
@@ -53,8 +58,9 @@ export async function timeFloorRun(
 	models: ModelServer,
 	scenario: { id: string; prompt: string },
 	maxParallel: number,
+	{ children = false } = {},
 ): Promise<{ endToEndMs: number; overhead: Overhead }> {
 	const postedAt = Date.now();
-	const doneAt = await floorFinishedAt(floor, await startFloorRun(floor, scenario.prompt, maxParallel));
+	const doneAt = await floorFinishedAt(floor, await startFloorRun(floor, scenario.prompt, maxParallel, { children }));
 	return { endToEndMs: doneAt - postedAt, overhead: phasesOf(models, scenario.id, postedAt, doneAt).overhead };
 }

@@ -8,6 +8,19 @@ export interface FloorParams {
 	prompt: string;
 	/** Subtask steps in flight at once, as the product's MAX_PARALLEL. */
 	maxParallel: number;
+	/**
+	 * Run the wave as child Workflow instances (one per subtask, created together with `createBatch`,
+	 * each reporting back with `sendEvent`) instead of steps of this one: the README's design for
+	 * waves wider than a Worker's 6 outgoing connections. `maxParallel` then does not apply.
+	 */
+	children?: boolean;
+}
+
+/** A child of a floor run: one subtask's model call, reported to the parent as event `subtask-<index>`. */
+export interface FloorChildParams {
+	parentId: string;
+	index: number;
+	prompt: string;
 }
 
 export interface FloorOutput {
@@ -18,6 +31,7 @@ export interface FloorOutput {
 
 export interface FloorEnv {
 	FLOOR: Workflow<FloorParams>;
+	FLOOR_CHILD: Workflow<FloorChildParams>;
 	/** The scripted model server's OpenAI-compatible base URL. */
 	MODEL_BASE_URL: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { FloorEnv, FloorParams } from "./types";
 
+export { FloorChildWorkflow } from "./child-workflow";
 export { FloorWorkflow } from "./floor-workflow";
 
 export default {
