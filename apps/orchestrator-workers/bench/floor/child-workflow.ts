@@ -3,15 +3,13 @@
  * a step that hands the answer to the parent instance as its event `subtask-<index>`.
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
-import { complete } from "./model-call";
+import { complete, subtaskText } from "./model-call";
 import type { FloorChildParams, FloorEnv } from "./types";
 
 export class FloorChildWorkflow extends WorkflowEntrypoint<FloorEnv, FloorChildParams> {
 	override async run(event: WorkflowEvent<FloorChildParams>, step: WorkflowStep): Promise<void> {
 		const { parentId, index, prompt } = event.payload;
-		const text = await step.do("subtask", () =>
-			complete(this.env.MODEL_BASE_URL, "small", `Your subtask: s${index + 1}. ${prompt}`),
-		);
+		const text = await step.do("subtask", () => complete(this.env.MODEL_BASE_URL, "small", subtaskText(index, prompt)));
 		await step.do("report", async () => {
 			await (await this.env.FLOOR.get(parentId)).sendEvent({ type: subtaskEvent(index), payload: text });
 		});

@@ -13,7 +13,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { forEachLimit } from "../../src/workflows/concurrency";
 import { subtaskEvent } from "./child-workflow";
-import { complete } from "./model-call";
+import { complete, subtaskText } from "./model-call";
 import type { FloorEnv, FloorOutput, FloorParams } from "./types";
 
 export class FloorWorkflow extends WorkflowEntrypoint<FloorEnv, FloorParams> {
@@ -40,7 +40,7 @@ export class FloorWorkflow extends WorkflowEntrypoint<FloorEnv, FloorParams> {
 			);
 		} else {
 			await forEachLimit(indexes, maxParallel, async (i) => {
-				results[i] = await step.do(`subtask:${i}`, () => chat("small", `Your subtask: s${i + 1}. ${prompt}`));
+				results[i] = await step.do(`subtask:${i}`, () => chat("small", subtaskText(i, prompt)));
 			});
 		}
 		return step.do("synthesise", async () => {
