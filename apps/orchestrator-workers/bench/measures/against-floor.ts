@@ -53,12 +53,17 @@ export async function measureAgainstFloor(
 	}
 	const p = (n: number) => median(product.get(n)!);
 	const f = (n: number) => median(bare.get(n)!);
+	// Each product run against the floor run right after it: how far one pairing strays from the medians' ratio.
+	const pairs = (n: number) => {
+		const ratios = product.get(n)!.map((ms, i) => ms / bare.get(n)![i]!);
+		return `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×`;
+	};
 	const figures: Figure[] = sizes.map((n) => ({
 		name: `end to end / floor, ${n} subtask${n === 1 ? "" : "s"}`,
 		value: p(n) / f(n),
 		unit: "×",
 		...(TARGETS[n] ? { limit: TARGETS[n] } : {}),
-		detail: `medians of ${repeats}: product ${Math.round(p(n))} ms (${(p(n) / criticalPathMs).toFixed(2)}× the ${criticalPathMs} ms critical path), floor ${Math.round(f(n))} ms (${(f(n) / criticalPathMs).toFixed(2)}×); beyond the model calls, product ${describe(overheads.get(n)!)}; floor ${describe(floorOverheads.get(n)!)}`,
+		detail: `medians of ${repeats} (paired runs ${pairs(n)}): product ${Math.round(p(n))} ms (${(p(n) / criticalPathMs).toFixed(2)}× the ${criticalPathMs} ms critical path), floor ${Math.round(f(n))} ms (${(f(n) / criticalPathMs).toFixed(2)}×); beyond the model calls, product ${describe(overheads.get(n)!)}; floor ${describe(floorOverheads.get(n)!)}`,
 	}));
 	const floorFanOut = f(widest) / f(1);
 	figures.push({
