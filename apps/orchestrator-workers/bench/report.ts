@@ -23,20 +23,36 @@ export function describeMachine(): string {
 }
 
 const verdict = (f: Figure) => ({ true: "pass", false: "MISS", null: "info" })[String(passes(f)) as "true"];
-const target = (f: Figure) => (f.limit === undefined ? "" : `${f.atLeast ? "≥" : "≤"} ${format(f.limit, f.unit)}`);
+/**
+ * A figure's measured value and target as printed: with a decimal more (two at most) where the usual
+ * rounding would print a miss and its target alike.
+ */
+function shown(f: Figure): { measured: string; target: string } {
+	for (let extra = 0; ; extra++) {
+		const measured = format(f.value, f.unit, extra);
+		if (f.limit === undefined) return { measured, target: "" };
+		const limit = format(f.limit, f.unit, extra);
+		if (measured !== limit || f.value === f.limit || extra === 2) {
+			return { measured, target: `${f.atLeast ? "≥" : "≤"} ${limit}` };
+		}
+	}
+}
 
-function format(value: number, unit: Figure["unit"]): string {
-	if (unit === "×") return `${value.toFixed(2)}×`;
-	if (unit === "ms") return `${value.toFixed(1)} ms`;
-	if (unit === "runs/s") return `${value.toFixed(1)} runs/s`;
-	if (unit === "%") return `${value.toFixed(1)} %`;
+function format(value: number, unit: Figure["unit"], extra = 0): string {
+	if (unit === "×") return `${value.toFixed(2 + extra)}×`;
+	if (unit === "ms") return `${value.toFixed(1 + extra)} ms`;
+	if (unit === "runs/s") return `${value.toFixed(1 + extra)} runs/s`;
+	if (unit === "%") return `${value.toFixed(1 + extra)} %`;
 	return `${value} ${unit}`;
 }
 
 /** The table as plain text, one figure per line. */
 export function textTable(measurements: Measurement[]): string {
 	const rows = measurements.flatMap((m) =>
-		m.figures.map((f) => [verdict(f), f.name, format(f.value, f.unit), target(f), f.detail]),
+		m.figures.map((f) => {
+			const { measured, target } = shown(f);
+			return [verdict(f), f.name, measured, target, f.detail];
+		}),
 	);
 	const widths = [4, ...[1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)))];
 	return rows.map((r) => r.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join("  ")).join("\n");
@@ -46,7 +62,8 @@ export function textTable(measurements: Measurement[]): string {
 export function markdownTable(measurements: Measurement[]): string {
 	const lines = ["| figure | measured | target | | how |", "| --- | --- | --- | --- | --- |"];
 	for (const f of measurements.flatMap((m) => m.figures)) {
-		lines.push(`| ${f.name} | ${format(f.value, f.unit)} | ${target(f) || "—"} | ${verdict(f)} | ${f.detail} |`);
+		const { measured, target } = shown(f);
+		lines.push(`| ${f.name} | ${measured} | ${target || "—"} | ${verdict(f)} | ${f.detail} |`);
 	}
 	return lines.join("\n");
 }
@@ -69,10 +86,11 @@ export function svgChart(measurements: Measurement[], title: string): string {
 		const share = f.limit === 0 ? (f.value === 0 ? 0 : 2) : f.value / f.limit!;
 		const barWidth = Math.max(2, Math.min(2, share) * scale);
 		const colour = passes(f) ? "#2f9e44" : "#e03131";
+		const { measured, target } = shown(f);
 		return [
 			`<text x="${left - 10}" y="${y + 17}" text-anchor="end">${escape(f.name)}</text>`,
 			`<rect x="${left}" y="${y + 4}" width="${barWidth}" height="${rowHeight - 10}" fill="${colour}"/>`,
-			`<text x="${left + barWidth + 6}" y="${y + 17}">${escape(format(f.value, f.unit))} (${escape(target(f))})</text>`,
+			`<text x="${left + barWidth + 6}" y="${y + 17}">${escape(measured)} (${escape(target)})</text>`,
 		].join("");
 	});
 	return [
