@@ -1,7 +1,8 @@
 /**
  * The joined cancel check (registry/joined-gate.ts) on the real D1 binding: the checks of parallel
- * steps share one read of the run's flags and one claim, each step's writes go with them, a cancel is
- * seen by all, and one step's failing write fails only that step.
+ * steps share one read of the run's flags and one claim, each step's writes go with them, the steps
+ * of a wave wait for each other's checks, a cancel is seen by all, and one step's failing write fails
+ * only that step.
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -37,6 +38,41 @@ describe("the joined cancel check", () => {
 		expect(batches).toEqual([5]);
 		expect(gates).toEqual(Array.from({ length: 3 }, () => ({ cancelled: false })));
 		for (const n of [1, 2, 3]) expect(await noted(`${id}:${n}`)).toBe(1);
+	});
+
+	it("should hold the first check for steps that wait for others, until the tasks queued before it ran", async () => {
+		const id = await newRun();
+		const { db, batches } = countedDb();
+		const gate = joinedGate(db, id);
+		// The engine starts a wave's steps one after another: the second asks in a later turn.
+		const first = gate([note(`${id}:1`)], { waitForOthers: true });
+		await Promise.resolve();
+		await Promise.resolve();
+		const second = gate([note(`${id}:2`)], { waitForOthers: true });
+		expect(await Promise.all([first, second])).toEqual([{ cancelled: false }, { cancelled: false }]);
+		// One flags read, two announcements, one claim; without waiting, the first had left alone.
+		expect(batches).toEqual([4]);
+		for (const n of [1, 2]) expect(await noted(`${id}:${n}`)).toBe(1);
+	});
+
+	it("should let the first check leave at once for a step that does not wait", async () => {
+		const id = await newRun();
+		const { db, batches } = countedDb();
+		const gate = joinedGate(db, id);
+		const first = gate([note(`${id}:1`)]);
+		await Promise.resolve();
+		await Promise.resolve();
+		const second = gate([note(`${id}:2`)]);
+		await Promise.all([first, second]);
+		expect(batches).toEqual([3, 3]);
+	});
+
+	it("should show a cancel made while the checks wait for each other to all of them", async () => {
+		const id = await newRun();
+		const gate = joinedGate(env.DB, id);
+		const waiting = [gate([], { waitForOthers: true }), gate([], { waitForOthers: true })];
+		await env.DB.prepare("UPDATE runs SET cancel_requested = 1 WHERE id = ?").bind(id).run();
+		expect((await Promise.all(waiting)).map((g) => g.cancelled)).toEqual([true, true]);
 	});
 
 	it("should tell every step of a cancelled run so", async () => {

@@ -1,9 +1,10 @@
 /**
  * Joining calls that arrive while one is in flight: the mechanism behind group commit and the joined
  * cancel check. A call asked for when none is in flight leaves on the next microtask (with whatever
- * else was asked in the same turn); calls asked for meanwhile wait, and leave together as the next
- * one, in the order they were asked for. Nothing waits for a timer. Should a joined call fail, each
- * item is retried alone, so one item's failure fails only its own caller.
+ * else was asked in the same turn), or, for an item that waits for others, once the thread has run
+ * the tasks queued before it; calls asked for meanwhile wait, and leave together as the next one, in
+ * the order they were asked for. Should a joined call fail, each item is retried alone, so one item's
+ * failure fails only its own caller.
  */
 
 export interface JoinedCalls<I, O> {
@@ -15,6 +16,17 @@ export interface JoinedCalls<I, O> {
 	alone: (item: I) => Promise<O>;
 }
 
+export interface JoinOptions {
+	/**
+	 * Leave only once the thread has run the tasks queued before this one (a timer of 0), not on the
+	 * next microtask, so that items other tasks are about to ask for join it. For the parallel steps of
+	 * a wave: the engine starts them one after another on the same thread, and their model requests
+	 * leave only when that thread has nothing else to run, so their checks lose nothing by waiting for
+	 * each other and go as one call instead of one each.
+	 */
+	waitForOthers?: boolean;
+}
+
 interface Waiting<I, O> {
 	item: I;
 	resolve: (answer: O) => void;
@@ -22,7 +34,7 @@ interface Waiting<I, O> {
 }
 
 /** A function that asks for one item's answer, joined with the others as the module comment says. */
-export function joinedCalls<I, O>(calls: JoinedCalls<I, O>): (item: I) => Promise<O> {
+export function joinedCalls<I, O>(calls: JoinedCalls<I, O>): (item: I, options?: JoinOptions) => Promise<O> {
 	const queue: Waiting<I, O>[] = [];
 	let draining = false;
 
@@ -48,11 +60,12 @@ export function joinedCalls<I, O>(calls: JoinedCalls<I, O>): (item: I) => Promis
 		draining = false;
 	};
 
-	return (item) =>
+	return (item, { waitForOthers = false } = {}) =>
 		new Promise<O>((resolve, reject) => {
 			queue.push({ item, resolve, reject });
 			if (draining) return;
 			draining = true;
-			queueMicrotask(() => void drain());
+			if (waitForOthers) setTimeout(() => void drain(), 0);
+			else queueMicrotask(() => void drain());
 		});
 }

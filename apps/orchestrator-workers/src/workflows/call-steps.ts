@@ -23,6 +23,7 @@ import { readGateAndAnnounce, type RunGate } from "../registry/lifecycle";
 import { attemptEndStatement, attemptStartStatement, recordAttemptEnd } from "../registry/step-attempts";
 import { attemptUsageStatements, recordAttemptUsage } from "../registry/usage-ledger";
 import { groupCommit } from "../registry/group-commit";
+import type { JoinOptions } from "../registry/joined-calls";
 import { joinedGate } from "../registry/joined-gate";
 import { StepTracing } from "../telemetry/step-tracing";
 import { withSpan } from "../telemetry/trace-context";
@@ -38,6 +39,8 @@ export interface RecordedCall<T> {
 	body: (ctx: WorkflowStepContext) => Promise<T>;
 	/** Writes that announce the call (e.g. an attempt began), made before it with the cancel check. */
 	announce?: (ctx: WorkflowStepContext) => D1PreparedStatement[];
+	/** One of a wave's parallel steps: its cancel check waits for its siblings' (see `JoinOptions`). */
+	inWave?: boolean;
 	/** What the attempt's model calls spent; none for a step without model calls. */
 	usage?: (result: T) => Usage;
 	/** The `record:*` step that redoes `record` when the write inside the call step failed. */
@@ -80,7 +83,7 @@ export class CallSteps implements RecordSteps {
 	 */
 	readonly db: D1Database;
 	/** The run's cancel check, joined across its parallel steps (registry/joined-gate.ts). */
-	readonly #gate: (announce: D1PreparedStatement[]) => Promise<RunGate>;
+	readonly #gate: (announce: D1PreparedStatement[], options?: JoinOptions) => Promise<RunGate>;
 	readonly #runId: string;
 
 	/** Throws `config-invalid` for a bad OTEL_* or price setting. */
@@ -144,6 +147,7 @@ export class CallSteps implements RecordSteps {
 					return { value: result, attempt: ctx.attempt, recorded: end.recorded };
 				},
 				call.announce?.(ctx),
+				{ waitForOthers: call.inWave },
 			);
 		});
 		if (!recorded)
@@ -176,6 +180,7 @@ export class CallSteps implements RecordSteps {
 		step: AttemptOf,
 		body: (end: SuccessfulEnd) => Promise<T>,
 		announce: D1PreparedStatement[] = [],
+		join: JoinOptions = {},
 	): Promise<T> {
 		const started = Date.now();
 		const db = this.db;
@@ -194,7 +199,7 @@ export class CallSteps implements RecordSteps {
 		try {
 			const announcing = [...announce, attemptStartStatement(db, run.id, step, now())];
 			const gate = await (run.id === this.#runId
-				? this.#gate(announcing)
+				? this.#gate(announcing, join)
 				: readGateAndAnnounce(db, run.id, announcing));
 			if (gate.cancelled) throw new OrchestratorError("cancelled", "The run was cancelled.");
 			const gated = () => inBudgetScope(this.budget.policy, step, () => body(end));

@@ -32,8 +32,9 @@ export async function executeWaves(steps: CallSteps, run: Run, plan: Plan): Prom
 	const succeeded = new Map<string, SubtaskStepResult>();
 	const results = new Map<string, SynthesisInput>();
 	for (const wave of dependencyWaves(plan.subtasks)) {
+		const inWave = wave.length > 1 && run.config.maxParallel > 1;
 		await forEachLimit(wave, run.config.maxParallel, async (task) => {
-			results.set(task.id, await executeSubtask(steps, run, plan, task, succeeded));
+			results.set(task.id, await executeSubtask(steps, run, plan, task, succeeded, inWave));
 		});
 		const failed = wave.filter((t) => results.get(t.id)?.status === "failed");
 		if (run.options.failurePolicy === "failFast" && failed.length > 0) {
@@ -56,13 +57,17 @@ export async function executeWaves(steps: CallSteps, run: Run, plan: Plan): Prom
 	return plan.subtasks.map((t) => results.get(t.id)!);
 }
 
-/** Runs one subtask by its kind and records how it ended: succeeded, failed or skipped. */
+/**
+ * Runs one subtask by its kind and records how it ended: succeeded, failed or skipped. `inWave`: it
+ * runs beside others of its wave.
+ */
 async function executeSubtask(
 	steps: CallSteps,
 	run: Run,
 	plan: Plan,
 	task: Subtask,
 	succeeded: Map<string, SubtaskStepResult>,
+	inWave: boolean,
 ): Promise<SynthesisInput> {
 	const env = steps.env;
 	const record = (outcome: SubtaskOutcome) =>
@@ -89,7 +94,7 @@ async function executeSubtask(
 				? await browserSubtaskSteps(steps, { pages: env.PAGES, harness: harnessOf(env) }, run, task, {
 						dependencies,
 					})
-				: await answerLlmSubtask(steps, run, task, dependencies);
+				: await answerLlmSubtask(steps, run, task, dependencies, inWave);
 	} catch (error) {
 		const abort = engineAbortIn(error);
 		if (abort) throw abort; // paused mid-subtask: the replay runs it again
@@ -119,9 +124,10 @@ function answerLlmSubtask(
 	run: Run,
 	task: Subtask,
 	dependencies: DependencyOutput[],
+	inWave: boolean,
 ): Promise<SubtaskStepResult> {
 	const ensemble = ensembleOf(run.options, task);
-	if (!ensemble) return llmSubtaskStep(steps, run, task, dependencies);
+	if (!ensemble) return llmSubtaskStep(steps, run, task, dependencies, inWave);
 	const ctx = { steps, run, task, dependencies };
 	return ensemble.mode === "vote" ? runVote(ctx, ensemble) : runDebate(ctx, ensemble);
 }
@@ -132,12 +138,14 @@ function llmSubtaskStep(
 	run: Run,
 	task: Subtask,
 	dependencies: DependencyOutput[],
+	inWave: boolean,
 ): Promise<SubtaskStepResult> {
 	const env = steps.env;
 	return steps.callAndRecord(run, {
 		name: STEP.subtask(task.id),
 		config: stepConfig(run.config.subtask),
 		announce: (ctx) => attemptStartedStatements(steps.db, run.id, task.id, ctx.attempt, now()),
+		inWave,
 		body: (ctx) =>
 			withRetryEvent(env, run, task, { attempt: ctx.attempt }, async () => {
 				const startedAt = now();
