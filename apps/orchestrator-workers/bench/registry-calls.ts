@@ -21,10 +21,14 @@ const TALLY = `((c) => {
 	return false;
 })(${COUNTERS} ??= { roundTrips: 0, reads: 0, writes: 0 })`;
 
-/** Counts while `body` runs what the isolate sent to D1. */
+/**
+ * Counts while `body` runs what the isolate sent to D1. `useD1` makes the isolate query D1 (uncounted):
+ * the isolate loads its D1 client on its first query, so one that was just started has none to break in.
+ */
 export async function countRegistryCalls<T>(
 	inspectorPort: number,
 	body: () => Promise<T>,
+	useD1: () => Promise<unknown>,
 ): Promise<{ value: T; calls: RegistryCalls }> {
 	const scripts = new Map<string, string>();
 	const contexts: number[] = [];
@@ -58,6 +62,7 @@ export async function countRegistryCalls<T>(
 		// (right after a profile) that can take seconds, and a second enable announces them again.
 		for (let tries = 0; !scripts.has(D1_CLIENT) && tries < 100; tries += 1) {
 			if (tries % 25 === 0) {
+				if (tries > 0) await useD1();
 				await cdp.send("Debugger.disable").catch(() => undefined);
 				await cdp.send("Debugger.enable");
 			}

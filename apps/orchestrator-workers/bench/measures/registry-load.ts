@@ -16,19 +16,29 @@ export async function measureRegistryLoad(
 	inspectorPort: number,
 	models: ModelServer,
 ): Promise<Measurement> {
+	// GET /runs reads D1 in the isolate.
+	const useD1 = async () => (await fetch(`${dev.url}/runs?limit=1`)).arrayBuffer();
 	const rows: [string, RegistryCalls][] = [];
 	let finished = "";
 	for (const width of [1, 8, 32]) {
 		const scenario = waveScenario(models, width);
-		const { value: id, calls } = await countRegistryCalls(inspectorPort, async () => {
-			const runId = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: width } });
-			await waitForEngine(dev, runId);
-			return runId;
-		});
+		const { value: id, calls } = await countRegistryCalls(
+			inspectorPort,
+			async () => {
+				const runId = await startRun(dev.url, { prompt: scenario.prompt, options: { maxSubtasks: width } });
+				await waitForEngine(dev, runId);
+				return runId;
+			},
+			useD1,
+		);
 		finished = id;
 		rows.push([`run of ${width} llm subtask${width === 1 ? "" : "s"}`, calls]);
 	}
-	const read = await countRegistryCalls(inspectorPort, async () => (await fetch(`${dev.url}/${finished}`)).json());
+	const read = await countRegistryCalls(
+		inspectorPort,
+		async () => (await fetch(`${dev.url}/${finished}`)).json(),
+		useD1,
+	);
 	rows.push(["GET /:id", read.calls]);
 	const figures: Figure[] = rows.map(([what, c]) => ({
 		name: `D1 statements, ${what}`,
