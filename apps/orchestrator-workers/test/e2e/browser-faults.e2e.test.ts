@@ -175,7 +175,9 @@ describe("a hung page, with BROWSE_TIMEOUT_MS=3000 and STEP_RETRY_LIMIT=1", () =
 		expect(subtask(bestEffort, "page").error?.message).toMatch(/did not load within 3000 ms/);
 		expect(subtask(bestEffort, "notes")).toMatchObject({ status: "succeeded" });
 
-		expect(failFast).toMatchObject({ status: "errored", error: { code: "subtask-failed" } });
+		// Should it end otherwise, its error and wrangler's output say why (this once ended "internal" in CI).
+		const why = `${JSON.stringify(failFast.error)}\n${dev.output().slice(-20_000)}`;
+		expect(failFast, why).toMatchObject({ status: "errored", error: { code: "subtask-failed" } });
 		expect(subtask(failFast, "page")).toMatchObject(timedOut);
 		// Two requests per run: the attempt and its one retry, nothing more.
 		expect(site.log.filter((line) => line === `GET ${path}`)).toHaveLength(4);
