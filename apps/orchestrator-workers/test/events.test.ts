@@ -17,6 +17,7 @@ import {
 import { readEvents, storeOf } from "./read-events";
 import { newRunId } from "../src/runs/run-id";
 import { acceptRequest } from "../src/runs/start-runs";
+import { runObject } from "../src/registry/run-store";
 
 /** What a subtask step writes when an attempt begins. */
 const attemptStarted = (runId: string, id: string, attempt: number, at: string) =>
@@ -162,7 +163,7 @@ async function connect(path: string, headers: Record<string, string> = {}) {
 
 /** The seq of the run's `n`th event (from 0). */
 const seqAt = async (id: string, n: number) => (await readEvents(storeOf(id), id))[n]!.seq;
-const stubOf = (id: string) => env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(id));
+const stubOf = (id: string) => runObject(env, id);
 const seqs = (events: ProgressEvent[]) => events.map((e) => e.seq);
 /** In order and never twice. */
 const strictlyIncreasing = (events: ProgressEvent[]) => events.every((e, i) => i === 0 || e.seq > events[i - 1]!.seq);

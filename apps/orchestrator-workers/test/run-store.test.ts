@@ -14,9 +14,10 @@ import { newRunId } from "../src/runs/run-id";
 import { storeOf } from "./read-events";
 import { post } from "./run-helpers";
 import { TEST_MODELS, testOptions } from "./registry-fixtures";
+import { runObject } from "../src/registry/run-store";
 
 const at = () => new Date().toISOString();
-const stubOf = (id: string) => env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(id));
+const stubOf = (id: string) => runObject(env, id);
 const d1Count = (sql: string, ...params: unknown[]) =>
 	env.DB.prepare(sql)
 		.bind(...params)

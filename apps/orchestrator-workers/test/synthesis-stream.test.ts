@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { NO_SYNTHESIS, SynthesisText, type SynthesisEvent } from "../src/progress/synthesis-text";
 import { relayTo, type SynthesisTarget } from "../src/progress/synthesis-relay";
 import { newRunId } from "../src/runs/run-id";
+import { runObject } from "../src/registry/run-store";
 
 /** The text a client holds after `events`: a reset clears it, a delta adds to it. */
 const textAfter = (events: SynthesisEvent[], held = "") =>
@@ -82,7 +83,7 @@ describe("SynthesisText", () => {
 describe("synthesis relay to the run's RunEvents object", () => {
 	it("should batch pieces to the object in order, and start over on the next attempt", async () => {
 		const runId = newRunId();
-		const target = env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+		const target = runObject(env, runId);
 		const timing = { flushMs: 5, flushChars: 8 };
 		const first = await relayTo(target, runId, timing);
 		for (const piece of ["The ", "answer ", "is ", "4", "2."]) first.text(piece);
@@ -100,7 +101,7 @@ describe("synthesis relay to the run's RunEvents object", () => {
 
 	it("should send the text it still holds with the answer, in one call", async () => {
 		const runId = newRunId();
-		const target = env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+		const target = runObject(env, runId);
 		const calls: string[] = [];
 		const counted: SynthesisTarget = {
 			synthesisStarted: () => target.synthesisStarted(),
@@ -124,7 +125,7 @@ describe("synthesis relay to the run's RunEvents object", () => {
 
 	it("should still reset clients on an attempt after the object was evicted between attempts", async () => {
 		const runId = newRunId();
-		const stub = () => env.RUN_EVENTS.get(env.RUN_EVENTS.idFromName(runId));
+		const stub = () => runObject(env, runId);
 		const timing = { flushMs: 5, flushChars: 8 };
 		const first = await relayTo(stub(), runId, timing);
 		first.text("half");
