@@ -61,9 +61,12 @@ export async function relayTo(target: SynthesisTarget, runId: string, timing: Re
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	// One batch at a time, in order: the object refuses a piece that does not continue its text.
 	let chain: Promise<void> = Promise.resolve();
-	const flush = (): void => {
+	const stopTimer = (): void => {
 		if (timer !== undefined) clearTimeout(timer);
 		timer = undefined;
+	};
+	const flush = (): void => {
+		stopTimer();
 		if (pending.length === 0) return;
 		const piece = pending;
 		const offset = sent;
@@ -84,8 +87,7 @@ export async function relayTo(target: SynthesisTarget, runId: string, timing: Re
 		},
 		async finish(answer) {
 			// The answer carries the queued text: one call to the object on the run's way to its end, not two.
-			if (timer !== undefined) clearTimeout(timer);
-			timer = undefined;
+			stopTimer();
 			pending = "";
 			await chain;
 			const generation = await started;
